@@ -1,0 +1,36 @@
+"""The second factor: TOTP devices from django-otp (one use per code, throttled on failure)."""
+
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+
+def confirmed_device(user) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def pending_device(user) -> TOTPDevice:
+    """The unconfirmed device a person is enrolling, created on first visit."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
+    return device or TOTPDevice.objects.create(user=user, name="Authenticator app", confirmed=False)
+
+
+def qr_data_uri(device: TOTPDevice) -> str:
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+def base32_secret(device: TOTPDevice) -> str:
+    return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def verify(device: TOTPDevice, token: str) -> bool:
+    allowed, _ = device.verify_is_allowed()
+    return bool(allowed) and device.verify_token(token)
