@@ -5,8 +5,8 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 from django.urls import reverse
 
-# Pages a person may reach after their password but before their second factor.
-UNVERIFIED_PREFIXES = ("/accounts/", "/static/", "/healthz")
+# Pages a person may reach after their password but before their second factor: nothing else.
+UNVERIFIED_PREFIXES = ("/accounts/login/", "/accounts/mfa/", "/accounts/logout/", "/static/", "/healthz")
 
 
 class SessionLimitsMiddleware:

@@ -161,6 +161,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "var" / "static"))
+WHITENOISE_USE_FINDERS = DEBUG  # serve straight from the app folders while developing
 STORAGES = {
     "default": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
@@ -208,6 +209,7 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Requests, assessments, decisions and deliveries under a data sharing protocol.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
 }
 
 # Content Security Policy: everything from our own origin; no inline script.

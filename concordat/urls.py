@@ -7,6 +7,7 @@ from concordat import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("profile/", views.profile, name="profile"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("protocols/", include("protocols.urls")),
