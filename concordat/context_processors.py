@@ -20,6 +20,7 @@ NAVIGATION = [
     ("Protocols", "protocols:list"),
     ("Calendar", "clock:calendar"),
     ("Audit", "audit:log"),
+    ("Your account", "profile"),
 ]
 
 
