@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -27,8 +29,8 @@ class RuleViolation(Exception):
         super().__init__("; ".join(p.message for p in self.problems))
 
 
-class NotAllowed(RuleViolation):
-    """The person may not take this action on this object."""
+class NotAllowed(RuleViolation, PermissionDenied):
+    """The person may not take this action on this object (pages answer 403, the API 403 JSON)."""
 
 
 class StaleObject(RuleViolation):

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from audit import views
+
+app_name = "audit"
+
+urlpatterns = [
+    path("", views.event_log, name="log"),
+    path("verify/", views.verify, name="verify"),
+]
