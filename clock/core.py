@@ -212,7 +212,7 @@ class WorkingCalendar:
     """Monday to Friday, less bank holidays and closures, plus openings (which only ever reopen a weekday)."""
 
     name: str
-    bank_holidays: Mapping[date, str]
+    bank_holidays: Mapping[date, str] = field(repr=False)
     closures: Mapping[date, str] = field(default_factory=lambda: MappingProxyType({}))
     openings: Mapping[date, str] = field(default_factory=lambda: MappingProxyType({}))
 
