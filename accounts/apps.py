@@ -6,4 +6,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self):
-        from accounts import signals  # noqa: F401  (log-in, log-out and failed log-in audit events)
+        from accounts import api_auth, signals  # noqa: F401  (audit events for sign-in; the API scheme)

@@ -65,3 +65,6 @@ class AuditHead(models.Model):
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     count = models.BigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+
+    def __str__(self):
+        return f"{self.count}:{self.hash}"

@@ -1,8 +1,14 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from concordat import views
+from protocols import api as protocols_api
+
+# The admin has no sign-in of its own: it uses the service's (password and one-time code).
+admin.site.login = login_required(admin.site.login)
+admin.site.site_header = "Concordat administration"
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -12,6 +18,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("protocols/", include("protocols.urls")),
     path("audit/", include("audit.urls")),
+    path("calendar/", include("clock.urls")),
+    path("api/", include(protocols_api.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -33,7 +33,7 @@ def test_demo_people_are_created_once_and_can_get_a_code(tmp_path, monkeypatch):
 
 
 def test_check_deploy_is_clean_under_production_settings():
-    env = {**os.environ, "CONCORDAT_PRODUCTION": "1", "SECRET_KEY": "x" * 64 + "production-like-secret-key-value",
+    env = {**os.environ, "CONCORDAT_PRODUCTION": "1", "SECRET_KEY": "p7Qz-2vLx9!kR4mN8wT1cY6hJ3bF0sD5gA7eU2iO9pL4zX6qW8rE1tY3uI5oP0aS",
            "ALLOWED_HOSTS": "concordat.example.org", "DEBUG": "0"}
     env.pop("DATABASE_URL", None)
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
