@@ -3,3 +3,7 @@ from django.apps import AppConfig
 
 class SharingConfig(AppConfig):
     name = "sharing"
+    verbose_name = "Requests and deliveries"
+
+    def ready(self):
+        from sharing import signals  # noqa: F401  (connects the calendar_changed receiver)

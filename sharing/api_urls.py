@@ -1,0 +1,16 @@
+"""The sharing API. The project includes it with: path("api/", include("sharing.api_urls"))."""
+
+from django.urls import include, path
+from rest_framework.routers import SimpleRouter
+
+from sharing.api_views import FileDownloadView, RequestViewSet
+
+app_name = "sharing-api"
+
+router = SimpleRouter()
+router.register("requests", RequestViewSet, basename="request")
+
+urlpatterns = [
+    path("", include(router.urls)),
+    path("files/<int:pk>/download/", FileDownloadView.as_view(), name="file-download"),
+]

@@ -1,0 +1,228 @@
+"""The REST API. Thin: parse, call the service, answer with the request as it now is. Visibility comes
+from permissions.visible_requests (a request you may not see is a 404); domain errors become JSON naming
+the field and the clause (concordat.api_errors)."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db.models import Q
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import filters, mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from concordat.errors import NotAllowed, RuleViolation
+from sharing import queries, serializers, services
+from sharing.downloads import attachment_response
+from sharing.models import Request
+from sharing.permissions import visible_requests
+from sharing.states import RequestState, RouteKind, StateOwner
+
+OWNER_CHOICES = [*StateOwner.choices, ("me", "Waiting on me")]
+
+
+class RequestFilter(django_filters.FilterSet):
+    direction = django_filters.CharFilter()
+    route = django_filters.ChoiceFilter(choices=RouteKind.choices)
+    state = django_filters.MultipleChoiceFilter(choices=RequestState.choices)
+    classification = django_filters.CharFilter()
+    overdue = django_filters.BooleanFilter(field_name="is_overdue")
+    owner = django_filters.ChoiceFilter(choices=OWNER_CHOICES, method="filter_owner")
+    organisation = django_filters.CharFilter(method="filter_organisation",
+                                             help_text="Slug of the requesting, holding or assigned organisation.")
+
+    class Meta:
+        model = Request
+        fields = ["direction", "route", "state", "classification", "overdue", "owner", "organisation"]
+
+    def filter_owner(self, queryset, name, value):
+        if value == "me":
+            return queryset.filter(queries.waiting_on_q(self.request.user))
+        return queryset.filter(queries.owner_q(value))
+
+    def filter_organisation(self, queryset, name, value):
+        return queryset.filter(Q(requester_org__slug=value) | Q(holder_org__slug=value) | Q(assigned_org__slug=value))
+
+
+def _version(serializer) -> int:
+    return serializer.validated_data["version"]
+
+
+class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Requests for information under a protocol (§5–9) and outside it (§18, §4 fn 1)."""
+
+    filterset_class = RequestFilter
+    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter,
+                       filters.OrderingFilter]
+    search_fields = ["reference", "title", "information_requested"]
+    ordering_fields = ["created_at", "reference", "acknowledge_by", "provide_by"]
+    parser_classes = [JSONParser, FormParser, MultiPartParser]
+
+    def get_queryset(self):
+        if self.action == "list":
+            return queries.request_list(self.request.user)
+        if self.action == "retrieve":
+            return queries.request_detail_queryset(self.request.user)
+        return visible_requests(self.request.user)  # the service locks and reloads it
+
+    def get_serializer_class(self):
+        return serializers.RequestListSerializer if self.action == "list" else serializers.RequestDetailSerializer
+
+    def _answer(self, pk, code=status.HTTP_200_OK) -> Response:
+        fresh = queries.request_detail(self.request.user, pk)
+        return Response(serializers.RequestDetailSerializer(fresh, context=self.get_serializer_context()).data,
+                        status=code)
+
+    def _parsed(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer
+
+    @extend_schema(request=serializers.DraftCreateSerializer, responses={201: serializers.RequestDetailSerializer})
+    def create(self, request):
+        data = self._parsed(serializers.DraftCreateSerializer)
+        protocol = _protocol(data.validated_data.get("protocol"))
+        created = services.create_draft(
+            by=request.user, direction=data.validated_data["direction"], protocol=protocol,
+            holder_org=data.validated_data.get("holder_org"), fields=data.draft_fields(),
+            named_people=data.validated_data.get("named_people"), http_request=request)
+        return self._answer(created.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.DraftUpdateSerializer, responses=serializers.RequestDetailSerializer)
+    def partial_update(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.DraftUpdateSerializer)
+        services.update_draft(target, by=request.user, expected_version=_version(data), fields=data.draft_fields(),
+                              named_people=data.validated_data.get("named_people"), http_request=request)
+        return self._answer(target.pk)
+
+    def _note_action(self, service, note_field="note"):
+        target = self.get_object()
+        data = self._parsed(serializers.NoteSerializer)
+        service(target, by=self.request.user, expected_version=_version(data),
+                **{note_field: data.validated_data["note"]}, http_request=self.request)
+        return self._answer(target.pk)
+
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._note_action(services.submit)
+
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def acknowledge(self, request, pk=None):
+        return self._note_action(services.acknowledge)
+
+    @extend_schema(request=serializers.ReassignSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def reassign(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.ReassignSerializer)
+        services.reassign(target, by=request.user, expected_version=_version(data),
+                          to_org=data.validated_data["to_org"], to_user=data.validated_data.get("to_user"),
+                          reason=data.validated_data["reason"], http_request=request)
+        return self._answer(target.pk)
+
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def start_assessment(self, request, pk=None):
+        return self._note_action(services.start_assessment)
+
+    @extend_schema(request=serializers.QuestionSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def request_further_information(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.QuestionSerializer)
+        services.request_further_information(target, by=request.user, expected_version=_version(data),
+                                             question=data.validated_data["question"], http_request=request)
+        return self._answer(target.pk)
+
+    @extend_schema(request=serializers.RespondSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def respond(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.RespondSerializer)
+        services.respond(target, by=request.user, expected_version=_version(data),
+                         answer=data.validated_data["answer"], fields=data.validated_data.get("changes"),
+                         http_request=request)
+        return self._answer(target.pk)
+
+    @extend_schema(request=serializers.ChecklistSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def record_checklist(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.ChecklistSerializer)
+        answers = [services.ChecklistEntry(entry["item"], entry["satisfied"], entry["note"])
+                   for entry in data.validated_data["answers"]]
+        services.record_checklist(target, by=request.user, expected_version=_version(data), answers=answers,
+                                  http_request=request)
+        return self._answer(target.pk)
+
+    @extend_schema(request=serializers.ApproveSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.ApproveSerializer)
+        services.approve(target, by=request.user, expected_version=_version(data), kind=data.validated_data["kind"],
+                         note=data.validated_data["note"], http_request=request)
+        return self._answer(target.pk)
+
+    @extend_schema(request=serializers.DecideSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def decide(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.DecideSerializer)
+        fields = {name: data.validated_data[name] for name in ("decision", "reasons", "provided_scope",
+                                                               "withheld_scope")}
+        services.decide(target, by=request.user, expected_version=_version(data), http_request=request, **fields)
+        return self._answer(target.pk)
+
+    @extend_schema(request={"multipart/form-data": serializers.DeliverSerializer},
+                   responses={201: serializers.RequestDetailSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def deliver(self, request, pk=None):
+        target = self.get_object()
+        data = self._parsed(serializers.DeliverSerializer)
+        services.deliver(target, by=request.user, expected_version=_version(data),
+                         description=data.validated_data["description"], marking=data.validated_data["marking"],
+                         uploads=data.validated_data["files"], occasion_id=data.validated_data.get("occasion"),
+                         http_request=request)
+        return self._answer(target.pk, status.HTTP_201_CREATED)
+
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        return self._note_action(services.close)
+
+    @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        return self._note_action(services.withdraw)
+
+
+def _protocol(slug: str | None):
+    if not slug:
+        return None
+    from protocols.services import current_protocol
+
+    protocol = current_protocol(slug)
+    if protocol is None:
+        raise RuleViolation("No protocol with that name is loaded.", field="protocol")
+    return protocol
+
+
+class FileDownloadView(APIView):
+    """A delivered file, always as an attachment, only to people who may see its request."""
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+                   parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)])
+    def get(self, request, pk: int):
+        try:
+            delivery_file = services.file_for_download(pk, by=request.user, http_request=request)
+        except NotAllowed:
+            raise Http404 from None  # the same answer whether the file exists or not
+        return attachment_response(delivery_file)

@@ -1,0 +1,343 @@
+"""Requests for information under a protocol, and everything that happens to them.
+
+State changes go through sharing.services only; each writes a RequestEvent (the timeline people read)
+and an audit event (the tamper-evident record) in the same transaction.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from sharing.states import (
+    AGREEING_DECISIONS,
+    Action,
+    ApprovalKind,
+    Decision,
+    Frequency,
+    Provision,
+    PublicationIntent,
+    RequestState,
+    RouteKind,
+)
+
+USER = settings.AUTH_USER_MODEL
+ORGANISATION = "accounts.Organisation"
+
+
+def _paired(name: str, when: str, who: str) -> models.CheckConstraint:
+    """job-server's rule: a 'when' is never recorded without its 'who', nor the reverse."""
+    return models.CheckConstraint(
+        condition=Q(**{f"{when}__isnull": True, f"{who}__isnull": True})
+        | Q(**{f"{when}__isnull": False, f"{who}__isnull": False}),
+        name=name,
+    )
+
+
+class RequestQuerySet(models.QuerySet):
+    def open(self):
+        return self.exclude(state__in=[RequestState.CLOSED, RequestState.WITHDRAWN])
+
+
+class Request(models.Model):
+    reference = models.CharField(max_length=30, unique=True)
+    title = models.CharField(max_length=200)
+    protocol = models.ForeignKey("protocols.Protocol", on_delete=models.PROTECT, related_name="requests")
+    protocol_version = models.CharField(max_length=40, help_text="The protocol version the request was made under.")
+    direction = models.CharField(max_length=40, db_index=True, help_text="Direction key in the protocol definition.")
+    route = models.CharField(max_length=20, choices=RouteKind.choices, default=RouteKind.PROTOCOL)
+
+    requester_org = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="requests_made")
+    requester = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="requests_made")
+    holder_org = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="requests_held",
+                                   help_text="The party that holds the information.")
+    routed_to = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="requests_routed",
+                                  help_text="Where the request goes first (§11).")
+    routed_role = models.CharField(max_length=40, help_text="The role that receives it there (§11).")
+    assigned_org = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="requests_assigned",
+                                     help_text="The team now dealing with the request.")
+    assigned_to = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="requests_assigned")
+
+    state = models.CharField(max_length=40, choices=RequestState.choices, default=RequestState.DRAFT,
+                             db_index=True)
+    version = models.PositiveIntegerField(default=1, help_text="Raised by every change; guards against lost updates.")
+
+    # The seven required elements (§6 a–g, §8 a–g).
+    necessity = models.TextField(blank=True)
+    information_requested = models.TextField(blank=True)
+    purpose = models.TextField(blank=True)
+    publication_intent = models.CharField(max_length=20, choices=PublicationIntent.choices, blank=True)
+    publication_detail = models.TextField(blank=True)
+    access = models.TextField(blank=True, help_text="Who will have access: named people and roles.")
+    named_people = models.ManyToManyField(USER, blank=True, related_name="named_in_requests",
+                                          help_text="People named in the access list; they may see it.")
+    storage_retention = models.TextField(blank=True)
+    disposal = models.TextField(blank=True)
+
+    classification = models.CharField(max_length=40, default="OFFICIAL")
+    personal_data_category = models.CharField(max_length=40, blank=True)
+    legal_basis = models.TextField(blank=True, help_text="§17: the legal basis for sharing personal data.")
+
+    provision = models.CharField(max_length=20, choices=Provision.choices, default=Provision.ONE_OFF)
+    frequency = models.CharField(max_length=20, choices=Frequency.choices, blank=True)
+    period_start = models.DateField(null=True, blank=True)
+    period_end = models.DateField(null=True, blank=True)
+
+    calendar_name = models.CharField(max_length=60, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    received_on = models.DateField(null=True, blank=True)
+    acknowledge_by = models.DateField(null=True, blank=True)
+    provide_by = models.DateField(null=True, blank=True)
+
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decision_reasons = models.TextField(blank=True)
+    provided_scope = models.TextField(blank=True, help_text="Agreed in part: what will be provided.")
+    withheld_scope = models.TextField(blank=True, help_text="Agreed in part: what will not be provided.")
+    declined_items = models.JSONField(default=list, blank=True, help_text="Checklist items not satisfied.")
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = RequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            _paired("request_acknowledged_paired", "acknowledged_at", "acknowledged_by"),
+            _paired("request_decided_paired", "decided_at", "decided_by"),
+            _paired("request_closed_paired", "closed_at", "closed_by"),
+            _paired("request_withdrawn_paired", "withdrawn_at", "withdrawn_by"),
+            models.CheckConstraint(
+                condition=Q(decided_at__isnull=True, decision="") | Q(decided_at__isnull=False, decision__in=list(Decision.values)),
+                name="request_decision_with_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state__in=[RequestState.DECIDED, RequestState.PROVIDED, RequestState.CLOSED])
+                | Q(decided_at__isnull=False),
+                name="request_decided_before_provided_or_closed",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state=RequestState.PROVIDED) | Q(decision__in=list(AGREEING_DECISIONS)),
+                name="request_provided_only_when_agreed",
+            ),
+            # A draft outside the protocol may carry the requester's target dates (§18) before it is submitted.
+            models.CheckConstraint(
+                condition=Q(submitted_at__isnull=True, received_on__isnull=True)
+                | Q(submitted_at__isnull=False, received_on__isnull=False, acknowledge_by__isnull=False,
+                    provide_by__isnull=False),
+                name="request_due_dates_stored_on_submission",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=[RequestState.DRAFT, RequestState.WITHDRAWN]) | Q(submitted_at__isnull=False),
+                name="request_submitted_unless_draft",
+            ),
+            models.CheckConstraint(
+                condition=Q(provision=Provision.ONE_OFF, frequency="", period_start__isnull=True,
+                            period_end__isnull=True)
+                | Q(provision=Provision.REGULAR),
+                name="request_one_off_has_no_schedule",
+            ),
+            models.CheckConstraint(
+                condition=Q(period_start__isnull=True) | Q(period_end__isnull=True)
+                | Q(period_end__gte=models.F("period_start")),
+                name="request_period_in_order",
+            ),
+            models.CheckConstraint(condition=Q(version__gte=1), name="request_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.reference}: {self.title}"
+
+    @property
+    def is_regular(self) -> bool:
+        return self.provision == Provision.REGULAR
+
+    @property
+    def is_protocol_route(self) -> bool:
+        return self.route == RouteKind.PROTOCOL
+
+
+class RequestEvent(models.Model):
+    """One step on the request's timeline, as people read it."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=40, choices=Action.choices)
+    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                              help_text="Empty when the service itself acted (a calendar change).")
+    occurred_at = models.DateTimeField()
+    from_state = models.CharField(max_length=40, choices=RequestState.choices, blank=True)
+    to_state = models.CharField(max_length=40, choices=RequestState.choices)
+    note = models.TextField(blank=True)
+    details = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["occurred_at", "id"]
+
+    def __str__(self):
+        return f"{self.request_id} {self.action} by {self.actor_id}"
+
+
+class ChecklistAnswer(models.Model):
+    """The holder's answer to one item of the assessment checklist (§7 a–e, §9 a–e)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="checklist_answers")
+    item_key = models.CharField(max_length=40)
+    clause = models.CharField(max_length=20)
+    satisfied = models.BooleanField()
+    note = models.TextField(blank=True)
+    answered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    answered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["request", "item_key"], name="one_answer_per_item")]
+
+    def __str__(self):
+        return f"{self.item_key}: {'satisfied' if self.satisfied else 'not satisfied'}"
+
+
+class Approval(models.Model):
+    """A senior official's recorded approval to share (§10 OFFICIAL-SENSITIVE, §17 personal data)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="approvals")
+    kind = models.CharField(max_length=20, choices=ApprovalKind.choices)
+    approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    approved_at = models.DateTimeField()
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["approved_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="one_approval_per_kind")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} approved by {self.approved_by_id}"
+
+
+class Reassignment(models.Model):
+    """§11: the receiving point of contact passes the request to the team that holds the information."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="reassignments")
+    from_org = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="+")
+    to_org = models.ForeignKey(ORGANISATION, on_delete=models.PROTECT, related_name="+")
+    from_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    to_user = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    reassigned_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    reassigned_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["reassigned_at", "id"]
+
+    def __str__(self):
+        return f"{self.request_id}: {self.from_org_id} -> {self.to_org_id}"
+
+
+class DeliveryOccasion(models.Model):
+    """One scheduled provision of a regular request (§6), with its own due date."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="occasions")
+    sequence = models.PositiveIntegerField()
+    scheduled_on = models.DateField()
+    due_on = models.DateField()
+
+    class Meta:
+        ordering = ["sequence"]
+        constraints = [models.UniqueConstraint(fields=["request", "sequence"], name="one_occasion_per_sequence")]
+
+    def __str__(self):
+        return f"{self.request_id} occasion {self.sequence} due {self.due_on}"
+
+
+class Delivery(models.Model):
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="deliveries")
+    occasion = models.OneToOneField(DeliveryOccasion, null=True, blank=True, on_delete=models.PROTECT,
+                                    related_name="delivery")
+    description = models.TextField(help_text="What was provided.")
+    marking = models.CharField(max_length=40, help_text="§7(e): the security classification it carries.")
+    delivered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
+    delivered_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["delivered_at", "id"]
+        verbose_name_plural = "deliveries"
+
+    def __str__(self):
+        return f"{self.request_id} delivery {self.pk}"
+
+
+class DeliveryFile(models.Model):
+    """A file provided; stored under a server-generated name and never served inline."""
+
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
+    stored_file = models.FileField(max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120, help_text="Sniffed from the content, not the client's word.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="delivery_file_not_empty")]
+
+    def __str__(self):
+        return self.original_name
+
+
+class NotificationKind(models.TextChoices):
+    SUBMITTED = "submitted", "Request submitted"
+    ACKNOWLEDGED = "acknowledged", "Request acknowledged"
+    FURTHER_INFORMATION_REQUESTED = "further_information_requested", "Further information requested"
+    DECIDED = "decided", "Request decided"
+    PROVIDED = "provided", "Information provided"
+    ACKNOWLEDGEMENT_DUE = "acknowledgement_due", "Acknowledgement due soon"
+    PROVISION_DUE = "provision_due", "Provision due soon"
+    OVERDUE_DIGEST = "overdue_digest", "Overdue work"
+
+
+class Notification(models.Model):
+    """The log that makes every email go once: one row per (request, kind, milestone, recipient)."""
+
+    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="notifications")
+    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
+    milestone = models.CharField(max_length=40, help_text="The event, due date or digest day it is about.")
+    recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
+    subject = models.CharField(max_length=250)
+    sent_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "kind", "milestone", "recipient"],
+                                    name="notification_once_per_request"),
+            models.UniqueConstraint(fields=["kind", "milestone", "recipient"], condition=Q(request__isnull=True),
+                                    name="notification_once_without_request"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.milestone} to {self.recipient_id}"
+
+
+class ReferenceCounter(models.Model):
+    """The last number used for each prefix and year, locked while a reference is handed out."""
+
+    prefix = models.CharField(max_length=20)
+    year = models.PositiveIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["prefix", "year"], name="one_counter_per_prefix_year")]
+
+    def __str__(self):
+        return f"{self.prefix}-{self.year}: {self.last}"

@@ -1,0 +1,256 @@
+"""Read-side helpers shared by the pages and the API: lists with what they show annotated, one
+request with everything its page shows prefetched, what waits on whom, and the due-date statuses.
+Each issues a fixed number of queries however many requests or events there are."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db.models import (
+    BooleanField,
+    Case,
+    Exists,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+
+from accounts.roles import Role
+from clock.core import MilestoneStatus, SkippedDay, explain, milestone_status
+from sharing import permissions, policies, rules, schedule
+from sharing.models import (
+    ChecklistAnswer,
+    Delivery,
+    DeliveryOccasion,
+    Reassignment,
+    Request,
+    RequestEvent,
+)
+from sharing.states import (
+    AGREEING_DECISIONS,
+    STATE_OWNERS,
+    TRANSITIONS,
+    Action,
+    Decision,
+    Provision,
+    RequestState,
+    RouteKind,
+    StateOwner,
+)
+
+LIST_RELATIONS = ("requester", "requester_org", "holder_org", "routed_to", "assigned_org", "assigned_to")
+DETAIL_RELATIONS = (*LIST_RELATIONS, "protocol", "acknowledged_by", "decided_by", "closed_by", "withdrawn_by")
+AWAITING_PROVISION = (RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
+                      RequestState.FURTHER_INFORMATION_REQUESTED)
+
+
+# --- overdue --------------------------------------------------------------------------------------
+
+def overdue_q(today: date) -> Q:
+    """Open requests with a milestone past due and not met: acknowledgement, provision, or an occasion."""
+    acknowledgement = Q(state=RequestState.SUBMITTED, acknowledge_by__lt=today)
+    still_to_provide = Q(state__in=AWAITING_PROVISION) | Q(state=RequestState.DECIDED,
+                                                           decision__in=list(AGREEING_DECISIONS))
+    one_off = Q(provision=Provision.ONE_OFF, provide_by__lt=today) & still_to_provide
+    late_occasion = Exists(DeliveryOccasion.objects.filter(request=OuterRef("pk"), due_on__lt=today,
+                                                           delivery__isnull=True))
+    regular = (Q(provision=Provision.REGULAR) & Q(late_occasion)
+               & (still_to_provide | Q(state=RequestState.PROVIDED)))
+    return acknowledgement | one_off | regular
+
+
+def with_list_annotations(queryset: QuerySet, today: date) -> QuerySet:
+    next_occasion = (DeliveryOccasion.objects.filter(request=OuterRef("pk"), delivery__isnull=True)
+                     .order_by("due_on").values("due_on")[:1])
+    return queryset.select_related(*LIST_RELATIONS).annotate(
+        is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
+        next_occasion_due=Subquery(next_occasion),
+    )
+
+
+def request_list(user, today: date | None = None) -> QuerySet:
+    """The requests a person may see, with what a list shows."""
+    return with_list_annotations(permissions.visible_requests(user), today or schedule.today())
+
+
+def next_due(request: Request) -> date | None:
+    """The date the request next falls due: acknowledgement, provision, or the next occasion."""
+    if request.state == RequestState.SUBMITTED:
+        return request.acknowledge_by
+    if request.state in (*AWAITING_PROVISION, RequestState.DECIDED, RequestState.PROVIDED):
+        if request.decision == Decision.DECLINED:
+            return None
+        if request.is_regular:
+            return getattr(request, "next_occasion_due", None)
+        return request.provide_by if request.state != RequestState.PROVIDED else None
+    return None
+
+
+# --- who the request waits on --------------------------------------------------------------------
+
+def owner_of(request: Request) -> StateOwner:
+    """The owner of the request's state; a declined request waits on its requester (to close it)."""
+    if request.state == RequestState.DECIDED and request.decision == Decision.DECLINED:
+        return StateOwner.REQUESTER
+    return STATE_OWNERS[RequestState(request.state)]
+
+
+def owner_q(owner: str) -> Q:
+    """Requests whose current state belongs to this owner."""
+    declined = Q(state=RequestState.DECIDED, decision=Decision.DECLINED)
+    states = [state for state, state_owner in STATE_OWNERS.items() if state_owner == owner]
+    q = Q(state__in=states)
+    if owner == StateOwner.REQUESTER:
+        return q | declined
+    if owner == StateOwner.HOLDER:
+        return q & ~declined
+    return q
+
+
+def waiting_on_q(user) -> Q:
+    """Requests waiting on this person: the 'my work' list."""
+    organisation = user.organisation_id
+    q = Q(pk__in=[])
+    if user.has_role(*permissions.REQUESTER_ROLES):
+        q |= owner_q(StateOwner.REQUESTER) & Q(requester_org=organisation)
+        # Outside the protocol the requester's case officers record the other body's replies.
+        if user.has_role(Role.CASE_OFFICER):
+            q |= ~Q(route=RouteKind.PROTOCOL) & Q(requester_org=organisation) & ~owner_q(StateOwner.REQUESTER) \
+                & ~owner_q(StateOwner.NOBODY)
+    q |= owner_q(StateOwner.RECIPIENT) & Q(routed_to=organisation, routed_role__in=list(user.roles))
+    if user.has_role(Role.ASSESSOR):
+        q |= owner_q(StateOwner.HOLDER) & Q(assigned_org=organisation) & (Q(assigned_to=user)
+                                                                         | Q(assigned_to__isnull=True))
+    if user.has_role(Role.APPROVER):
+        q |= _awaiting_approval_q(user)
+    if user.has_role(Role.COMMISSIONER):
+        q |= Q(state=RequestState.UNDER_ASSESSMENT, direction__in=_final_decision_directions(),
+               holder_org=organisation)
+    return q
+
+
+def _awaiting_approval_q(user) -> Q:
+    department = user.organisation.department
+    return (Q(state__in=TRANSITIONS[Action.APPROVE].sources) & ~Q(classification=permissions.BASE_MARKING)
+            & (Q(holder_org=department) | Q(holder_org__parent=department)))
+
+
+def _final_decision_directions() -> list[str]:
+    from protocols.models import Protocol
+
+    keys = set()
+    for protocol in Protocol.objects.all():
+        keys |= {d.key for d in protocol.spec.directions if not d.escalation.available}
+    return sorted(keys)
+
+
+def my_work(user, today: date | None = None) -> QuerySet:
+    return request_list(user, today).filter(waiting_on_q(user)).order_by("acknowledge_by", "provide_by", "pk")
+
+
+# --- one request, with everything its page shows --------------------------------------------------
+
+def request_detail_queryset(user) -> QuerySet:
+    return with_list_annotations(permissions.visible_requests(user), schedule.today()).select_related(
+        *DETAIL_RELATIONS).prefetch_related(
+        "named_people",
+        Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
+        Prefetch("checklist_answers", queryset=ChecklistAnswer.objects.select_related("answered_by")),
+        Prefetch("approvals"),
+        Prefetch("approvals__approved_by"),
+        Prefetch("reassignments", queryset=Reassignment.objects.select_related(
+            "from_org", "to_org", "to_user", "reassigned_by")),
+        Prefetch("occasions", queryset=DeliveryOccasion.objects.select_related("delivery")),
+        Prefetch("deliveries", queryset=Delivery.objects.select_related("delivered_by", "occasion")
+                 .prefetch_related("files")),
+    )
+
+
+def request_detail(user, pk: int) -> Request | None:
+    return request_detail_queryset(user).filter(pk=pk).first()
+
+
+def available_actions(user, request: Request) -> list[Action]:
+    """What this person can do to the request now: both who they are and what the state allows."""
+    return [action for action in TRANSITIONS
+            if permissions.user_can(user, action, request) and policies.action_allowed(action, request)]
+
+
+@dataclass(frozen=True)
+class Milestone:
+    key: str
+    label: str
+    clause: str
+    due: date
+    met_on: date | None
+    status: MilestoneStatus | None
+    skipped: list[SkippedDay]
+
+
+def milestones(request: Request, today: date | None = None) -> list[Milestone]:
+    """The due dates of a submitted request and where each stands, with the days not counted (§12).
+    A withdrawn or closed request shows only the milestones it met."""
+    if request.submitted_at is None:
+        return []
+    today = today or schedule.today()
+    cal = schedule.calendar_for(request)
+    clause = rules.spec_of(request).timings.clause if request.is_protocol_route else rules.route_clause(request)
+    found = [Milestone("acknowledgement", "Acknowledge", clause, request.acknowledge_by,
+                       _local_date(request.acknowledged_at), None,
+                       _explain(request, request.acknowledge_by, cal))]
+    if request.decision != Decision.DECLINED and request.is_regular:
+        found += [Milestone(f"occasion-{o.sequence}", f"Provide (occasion {o.sequence}, {o.scheduled_on:%d %b %Y})",
+                            clause, o.due_on, _delivered_on(o), None, [])
+                  for o in request.occasions.all()]
+    elif request.decision != Decision.DECLINED:
+        deliveries = list(request.deliveries.all())
+        first = _local_date(deliveries[0].delivered_at) if deliveries else None
+        found.append(Milestone("provision", "Provide", clause, request.provide_by, first, None,
+                               _explain(request, request.provide_by, cal)))
+    finished = request.state in (RequestState.CLOSED, RequestState.WITHDRAWN)
+    return [_with_status(m, today, cal) for m in found if not (finished and m.met_on is None)]
+
+
+def _explain(request: Request, due: date, cal) -> list[SkippedDay]:
+    """Which days were not counted, for dates the clock worked out; a requester's own targets have none."""
+    return explain(request.received_on, due, cal) if request.is_protocol_route else []
+
+
+def _with_status(milestone: Milestone, today: date, cal) -> Milestone:
+    status = milestone_status(milestone.due, today, milestone.met_on, cal)
+    return Milestone(milestone.key, milestone.label, milestone.clause, milestone.due, milestone.met_on, status,
+                     milestone.skipped)
+
+
+def _delivered_on(occasion: DeliveryOccasion) -> date | None:
+    delivery = getattr(occasion, "delivery", None)
+    return _local_date(delivery.delivered_at) if delivery else None
+
+
+def _local_date(moment) -> date | None:
+    from django.utils import timezone
+
+    return timezone.localdate(moment) if moment else None
+
+
+def open_question(request: Request) -> RequestEvent | None:
+    """The request for further information the requester has still to answer (§10)."""
+    if request.state != RequestState.FURTHER_INFORMATION_REQUESTED:
+        return None
+    asked = [e for e in request.events.all() if e.action == Action.REQUEST_FURTHER_INFORMATION]
+    return asked[-1] if asked else None
+
+
+def element_values(request: Request) -> list[tuple[rules.ElementField, object]]:
+    """The seven elements with their clause, label and the request's answer, for display."""
+    return [(element, getattr(request, element.field)) for element in rules.request_element_fields(request)]
+
+
+def checklist_rows(request: Request) -> list[tuple[object, ChecklistAnswer | None]]:
+    answers = {answer.item_key: answer for answer in request.checklist_answers.all()}
+    return [(item, answers.get(item.key)) for item in rules.checklist_of(request)]

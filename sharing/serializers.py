@@ -1,0 +1,314 @@
+"""API shapes. Input serializers only parse types: every rule is applied by sharing.services, so the API
+and the pages refuse the same things with the same words (field and clause)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from accounts.models import Organisation, User
+from sharing import queries, rules
+from sharing.models import (
+    Approval,
+    ChecklistAnswer,
+    Delivery,
+    DeliveryFile,
+    DeliveryOccasion,
+    Reassignment,
+    Request,
+    RequestEvent,
+)
+from sharing.services import DRAFT_FIELDS, RESPONSE_FIELDS
+from sharing.states import ApprovalKind, Decision
+
+# --- references -------------------------------------------------------------------------------------
+
+
+class OrganisationRefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "short_name"]
+
+
+class PersonRefSerializer(serializers.ModelSerializer):
+    name = serializers.CharField(source="__str__")
+    organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+
+    class Meta:
+        model = User
+        fields = ["id", "name", "organisation"]
+
+
+# --- reading -----------------------------------------------------------------------------------------
+
+
+class RequestListSerializer(serializers.ModelSerializer):
+    state_label = serializers.CharField(source="get_state_display")
+    requester = PersonRefSerializer()
+    requester_org = OrganisationRefSerializer()
+    holder_org = OrganisationRefSerializer()
+    assigned_org = OrganisationRefSerializer()
+    assigned_to = PersonRefSerializer(allow_null=True)
+    owner = serializers.SerializerMethodField()
+    next_due = serializers.SerializerMethodField()
+    is_overdue = serializers.BooleanField()
+
+    class Meta:
+        model = Request
+        fields = ["id", "reference", "title", "direction", "route", "state", "state_label", "decision",
+                  "classification", "personal_data_category", "provision", "requester", "requester_org",
+                  "holder_org", "assigned_org", "assigned_to", "owner", "received_on", "acknowledge_by",
+                  "provide_by", "next_due", "is_overdue", "version", "created_at", "updated_at"]
+
+    def get_owner(self, request) -> str:
+        return queries.owner_of(request)
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_next_due(self, request):
+        return queries.next_due(request)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = PersonRefSerializer(allow_null=True)
+    action_label = serializers.CharField(source="get_action_display")
+
+    class Meta:
+        model = RequestEvent
+        fields = ["id", "action", "action_label", "actor", "occurred_at", "from_state", "to_state", "note",
+                  "details"]
+
+
+class ChecklistAnswerSerializer(serializers.ModelSerializer):
+    answered_by = PersonRefSerializer()
+
+    class Meta:
+        model = ChecklistAnswer
+        fields = ["satisfied", "note", "answered_by", "answered_at"]
+
+
+class ChecklistRowSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    clause = serializers.CharField()
+    label = serializers.CharField()
+    answer = ChecklistAnswerSerializer(allow_null=True)
+
+
+class ElementSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    field = serializers.CharField()
+    clause = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    value = serializers.CharField(allow_blank=True)
+
+
+class ApprovalSerializer(serializers.ModelSerializer):
+    approved_by = PersonRefSerializer()
+
+    class Meta:
+        model = Approval
+        fields = ["kind", "approved_by", "approved_at", "note"]
+
+
+class ReassignmentSerializer(serializers.ModelSerializer):
+    from_org = OrganisationRefSerializer()
+    to_org = OrganisationRefSerializer()
+    to_user = PersonRefSerializer(allow_null=True)
+    reassigned_by = PersonRefSerializer()
+
+    class Meta:
+        model = Reassignment
+        fields = ["from_org", "to_org", "to_user", "reason", "reassigned_by", "reassigned_at"]
+
+
+class DeliveryFileSerializer(serializers.ModelSerializer):
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeliveryFile
+        fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "download_url"]
+
+    def get_download_url(self, delivery_file) -> str:
+        from django.urls import reverse
+
+        return reverse("sharing-api:file-download", args=[delivery_file.pk])
+
+
+class DeliverySerializer(serializers.ModelSerializer):
+    delivered_by = PersonRefSerializer()
+    occasion = serializers.IntegerField(source="occasion.sequence", allow_null=True, default=None)
+    files = DeliveryFileSerializer(many=True)
+
+    class Meta:
+        model = Delivery
+        fields = ["id", "description", "marking", "delivered_by", "delivered_at", "occasion", "files"]
+
+
+class OccasionSerializer(serializers.ModelSerializer):
+    delivered = serializers.SerializerMethodField()
+
+    class Meta:
+        model = DeliveryOccasion
+        fields = ["id", "sequence", "scheduled_on", "due_on", "delivered"]
+
+    def get_delivered(self, occasion) -> bool:
+        return hasattr(occasion, "delivery")
+
+
+class MilestoneStatusSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    working_days = serializers.IntegerField()
+    label = serializers.CharField()
+
+
+class SkippedDaySerializer(serializers.Serializer):
+    day = serializers.DateField()
+    reason = serializers.CharField()
+
+
+class MilestoneSerializer(serializers.Serializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
+    clause = serializers.CharField()
+    due = serializers.DateField()
+    met_on = serializers.DateField(allow_null=True)
+    status = MilestoneStatusSerializer()
+    skipped = SkippedDaySerializer(many=True)
+
+
+class RequestDetailSerializer(RequestListSerializer):
+    protocol = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    routed_to = OrganisationRefSerializer()
+    named_people = PersonRefSerializer(many=True)
+    acknowledged_by = PersonRefSerializer(allow_null=True)
+    decided_by = PersonRefSerializer(allow_null=True)
+    elements = serializers.SerializerMethodField()
+    checklist = serializers.SerializerMethodField()
+    approvals_required = serializers.SerializerMethodField()
+    approvals = ApprovalSerializer(many=True)
+    reassignments = ReassignmentSerializer(many=True)
+    occasions = OccasionSerializer(many=True)
+    deliveries = DeliverySerializer(many=True)
+    events = EventSerializer(many=True)
+    milestones = serializers.SerializerMethodField()
+    available_actions = serializers.SerializerMethodField()
+
+    class Meta(RequestListSerializer.Meta):
+        fields = RequestListSerializer.Meta.fields + [
+            "protocol", "protocol_version", "routed_to", "routed_role", "necessity", "information_requested",
+            "purpose", "publication_intent", "publication_detail", "access", "named_people", "storage_retention",
+            "disposal", "legal_basis", "frequency", "period_start", "period_end", "calendar_name", "submitted_at",
+            "acknowledged_at", "acknowledged_by", "decided_at", "decided_by", "decision_reasons",
+            "provided_scope", "withheld_scope", "declined_items", "closed_at", "withdrawn_at", "elements",
+            "checklist", "approvals_required", "approvals", "reassignments", "occasions", "deliveries", "events",
+            "milestones", "available_actions",
+        ]
+
+    @extend_schema_field(ElementSerializer(many=True))
+    def get_elements(self, request):
+        return [{"key": e.key, "field": e.field, "clause": e.clause, "label": e.label, "required": e.required,
+                 "value": str(value)} for e, value in queries.element_values(request)]
+
+    @extend_schema_field(ChecklistRowSerializer(many=True))
+    def get_checklist(self, request):
+        return [{"key": item.key, "clause": item.clause, "label": item.label,
+                 "answer": ChecklistAnswerSerializer(answer).data if answer else None}
+                for item, answer in queries.checklist_rows(request)]
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ApprovalKind.choices)))
+    def get_approvals_required(self, request):
+        return [str(kind) for kind in rules.approvals_required(request)]
+
+    @extend_schema_field(MilestoneSerializer(many=True))
+    def get_milestones(self, request):
+        return MilestoneSerializer(queries.milestones(request), many=True).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_available_actions(self, request):
+        return [str(action) for action in queries.available_actions(self.context["request"].user, request)]
+
+
+# --- writing -----------------------------------------------------------------------------------------
+
+def _draft_field(name: str) -> serializers.Field:
+    if name in ("period_start", "period_end", "acknowledge_by", "provide_by"):
+        return serializers.DateField(required=False, allow_null=True)
+    return serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class _DraftFieldsMixin(serializers.Serializer):
+    named_people = serializers.ListField(child=serializers.IntegerField(), required=False,
+                                         help_text="People named in the access list (§6(e) / §8(e)), by id.")
+
+    def get_fields(self):
+        fields = super().get_fields()
+        for name in DRAFT_FIELDS:
+            fields[name] = _draft_field(name)
+        return fields
+
+    def draft_fields(self) -> dict:
+        return {name: self.validated_data[name] for name in DRAFT_FIELDS if name in self.validated_data}
+
+
+class DraftCreateSerializer(_DraftFieldsMixin):
+    protocol = serializers.CharField(required=False, help_text="Protocol slug; the only one loaded by default.")
+    direction = serializers.CharField(help_text="A direction of the protocol, e.g. iasc_to_ho, or another route.")
+    holder_org = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all(), required=False,
+                                              help_text="The body asked, for requests outside the protocol.")
+
+
+class VersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField(help_text="The version you loaded; a changed request answers 409.")
+
+
+class DraftUpdateSerializer(_DraftFieldsMixin, VersionSerializer):
+    pass
+
+
+class NoteSerializer(VersionSerializer):
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ReassignSerializer(VersionSerializer):
+    to_org = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
+    to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    reason = serializers.CharField(allow_blank=True)
+
+
+class QuestionSerializer(VersionSerializer):
+    question = serializers.CharField(allow_blank=True)
+
+
+class RespondSerializer(VersionSerializer):
+    answer = serializers.CharField(allow_blank=True)
+    changes = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False,
+                                    help_text=f"Amended elements: any of {', '.join(RESPONSE_FIELDS)}.")
+
+
+class ChecklistEntrySerializer(serializers.Serializer):
+    item = serializers.CharField()
+    satisfied = serializers.BooleanField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class ChecklistSerializer(VersionSerializer):
+    answers = ChecklistEntrySerializer(many=True)
+
+
+class ApproveSerializer(VersionSerializer):
+    kind = serializers.CharField()
+    note = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DecideSerializer(VersionSerializer):
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    reasons = serializers.CharField(required=False, allow_blank=True, default="")
+    provided_scope = serializers.CharField(required=False, allow_blank=True, default="")
+    withheld_scope = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class DeliverSerializer(VersionSerializer):
+    description = serializers.CharField(allow_blank=True)
+    marking = serializers.CharField()
+    occasion = serializers.IntegerField(required=False, allow_null=True, help_text="Occasion id, for a regular request.")
+    files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False, default=list)

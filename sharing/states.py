@@ -1,0 +1,166 @@
+"""The request lifecycle as data: states, actions, who owns each state, and the transition table.
+
+Nothing here touches the database; `policies.py` asks these tables what a state allows and
+`permissions.py` asks who may act. Every state has an owner (a test asserts it), so a request
+never waits on nobody.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+
+
+class RequestState(models.TextChoices):
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    UNDER_ASSESSMENT = "under_assessment", "Under assessment"
+    FURTHER_INFORMATION_REQUESTED = "further_information_requested", "Further information requested"
+    DECIDED = "decided", "Decided"
+    PROVIDED = "provided", "Provided"
+    CLOSED = "closed", "Closed"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+class Decision(models.TextChoices):
+    AGREED = "agreed", "Agreed"
+    AGREED_IN_PART = "agreed_in_part", "Agreed in part"
+    DECLINED = "declined", "Declined"
+
+
+AGREEING_DECISIONS = frozenset({Decision.AGREED, Decision.AGREED_IN_PART})
+
+
+class RouteKind(models.TextChoices):
+    PROTOCOL = "protocol", "Under the protocol"
+    OGD = "ogd", "Other government department (§18)"
+    SCHEDULE3 = "schedule3", "Schedule 3 authority, s43 duty (§4 fn 1)"
+
+
+class Provision(models.TextChoices):
+    """§6: requests are one-off or for the regular provision of specified information."""
+
+    ONE_OFF = "one_off", "One-off"
+    REGULAR = "regular", "Regular provision"
+
+
+class Frequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+    QUARTERLY = "quarterly", "Quarterly"
+    ANNUALLY = "annually", "Annually"
+
+
+class PublicationIntent(models.TextChoices):
+    """§6(d) / §8(d): whether the requester intends to publish the information."""
+
+    NO = "no", "No, it will not be published"
+    YES = "yes", "Yes, it will be published"
+    UNDECIDED = "undecided", "Not yet decided"
+
+
+class ApprovalKind(models.TextChoices):
+    CLASSIFICATION = "classification", "OFFICIAL-SENSITIVE information (§10)"
+    PERSONAL_DATA = "personal_data", "Personal data (§17)"
+
+
+class StateOwner(models.TextChoices):
+    """Whose move it is. The recipient is the routed single point of contact (§11)."""
+
+    REQUESTER = "requester", "Requester"
+    RECIPIENT = "recipient", "Receiving point of contact"
+    HOLDER = "holder", "Holder of the information"
+    NOBODY = "nobody", "Nobody (finished)"
+
+
+class Action(models.TextChoices):
+    CREATE = "create", "Create draft"
+    UPDATE = "update", "Update draft"
+    SUBMIT = "submit", "Submit"
+    ACKNOWLEDGE = "acknowledge", "Acknowledge"
+    REASSIGN = "reassign", "Reassign"
+    START_ASSESSMENT = "start_assessment", "Start assessment"
+    REQUEST_FURTHER_INFORMATION = "request_further_information", "Request further information"
+    RESPOND = "respond", "Respond"
+    RECORD_CHECKLIST = "record_checklist", "Record checklist answers"
+    APPROVE = "approve", "Approve"
+    DECIDE = "decide", "Decide"
+    DELIVER = "deliver", "Deliver"
+    CLOSE = "close", "Close"
+    WITHDRAW = "withdraw", "Withdraw"
+    RECOMPUTE_DUE_DATES = "recompute_due_dates", "Recalculate due dates"  # by the system, on a calendar change
+
+
+STATE_OWNERS: dict[RequestState, StateOwner] = {
+    RequestState.DRAFT: StateOwner.REQUESTER,
+    RequestState.SUBMITTED: StateOwner.RECIPIENT,
+    RequestState.ACKNOWLEDGED: StateOwner.HOLDER,
+    RequestState.UNDER_ASSESSMENT: StateOwner.HOLDER,
+    RequestState.FURTHER_INFORMATION_REQUESTED: StateOwner.REQUESTER,
+    # After a decline the holder has nothing left to do: owner_of() hands a declined request to the requester.
+    RequestState.DECIDED: StateOwner.HOLDER,
+    RequestState.PROVIDED: StateOwner.REQUESTER,
+    RequestState.CLOSED: StateOwner.NOBODY,
+    RequestState.WITHDRAWN: StateOwner.NOBODY,
+}
+
+OPEN_STATES = frozenset(s for s in RequestState if s not in {RequestState.CLOSED, RequestState.WITHDRAWN})
+SUBMITTED_OPEN_STATES = OPEN_STATES - {RequestState.DRAFT}
+BEFORE_DECISION = frozenset({
+    RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
+    RequestState.FURTHER_INFORMATION_REQUESTED,
+})
+
+
+@dataclass(frozen=True)
+class Transition:
+    sources: frozenset[RequestState]
+    target: RequestState | None  # None: the action records something and leaves the state as it is
+
+
+def _from(*states: RequestState) -> frozenset[RequestState]:
+    return frozenset(states)
+
+
+TRANSITIONS: dict[Action, Transition] = {
+    Action.UPDATE: Transition(_from(RequestState.DRAFT), None),
+    Action.SUBMIT: Transition(_from(RequestState.DRAFT), RequestState.SUBMITTED),
+    Action.ACKNOWLEDGE: Transition(_from(RequestState.SUBMITTED), RequestState.ACKNOWLEDGED),
+    Action.REASSIGN: Transition(BEFORE_DECISION, None),
+    Action.START_ASSESSMENT: Transition(_from(RequestState.ACKNOWLEDGED), RequestState.UNDER_ASSESSMENT),
+    Action.REQUEST_FURTHER_INFORMATION: Transition(
+        _from(RequestState.UNDER_ASSESSMENT), RequestState.FURTHER_INFORMATION_REQUESTED),
+    Action.RESPOND: Transition(_from(RequestState.FURTHER_INFORMATION_REQUESTED), RequestState.UNDER_ASSESSMENT),
+    Action.RECORD_CHECKLIST: Transition(_from(RequestState.UNDER_ASSESSMENT), None),
+    Action.APPROVE: Transition(
+        _from(RequestState.UNDER_ASSESSMENT, RequestState.FURTHER_INFORMATION_REQUESTED), None),
+    Action.DECIDE: Transition(_from(RequestState.UNDER_ASSESSMENT), RequestState.DECIDED),
+    # A regular request (§6) stays provided while later occasions are delivered.
+    Action.DELIVER: Transition(_from(RequestState.DECIDED, RequestState.PROVIDED), RequestState.PROVIDED),
+    Action.CLOSE: Transition(_from(RequestState.DECIDED, RequestState.PROVIDED), RequestState.CLOSED),
+    Action.WITHDRAW: Transition(_from(RequestState.DRAFT) | BEFORE_DECISION | _from(RequestState.DECIDED),
+                                RequestState.WITHDRAWN),
+}
+
+
+def target_state(action: Action, current: RequestState) -> RequestState:
+    transition = TRANSITIONS[action]
+    return transition.target or current
+
+
+def actions_from(state: RequestState) -> list[Action]:
+    return [action for action, transition in TRANSITIONS.items() if state in transition.sources]
+
+
+def state_diagram() -> str:
+    """The transition table as a Mermaid state diagram, for the docs."""
+    lines = ["stateDiagram-v2", f"    [*] --> {RequestState.DRAFT.value}"]
+    for action, transition in TRANSITIONS.items():
+        for source in sorted(transition.sources, key=list(RequestState).index):
+            target = transition.target or source
+            lines.append(f"    {source.value} --> {target.value}: {action.value}")
+    for final in (RequestState.CLOSED, RequestState.WITHDRAWN):
+        lines.append(f"    {final.value} --> [*]")
+    return "\n".join(lines) + "\n"

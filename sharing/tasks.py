@@ -1,0 +1,25 @@
+"""Background work for sharing, on Celery (inline when there is no broker: concordat/celery.py)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from celery import shared_task
+
+from sharing import notifications, schedule
+
+
+@shared_task
+def notify_event(event_id: int) -> int:
+    """Email the people a step concerns: submitted, acknowledged, further information, decided, provided."""
+    return notifications.send_event_notifications(event_id)
+
+
+@shared_task
+def send_reminders(on: str | None = None) -> dict[str, int]:
+    """The daily run: reminders before due dates, then the digest of overdue work. `on` is an ISO date."""
+    today = date.fromisoformat(on) if on else schedule.today()
+    return {
+        "reminders": notifications.send_due_reminders(today),
+        "digests": notifications.send_overdue_digest(today),
+    }
