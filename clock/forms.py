@@ -23,7 +23,12 @@ class GovukDateInput(forms.MultiWidget):
         ], attrs)
 
     def decompress(self, value):
-        return [value.day, value.month, value.year] if isinstance(value, date) else [None, None, None]
+        if isinstance(value, date):
+            return [value.day, value.month, value.year]
+        if isinstance(value, str) and value.count("-") == 2:  # as typed, to show again beside an error
+            year, month, day = value.split("-")
+            return [day, month, year]
+        return [None, None, None]
 
     def value_from_datadict(self, data, files, name):
         day, month, year = (part.strip() for part in super().value_from_datadict(data, files, name))
@@ -41,13 +46,17 @@ class GovukDateInput(forms.MultiWidget):
 class AdjustmentForm(forms.Form):
     calendar = forms.ChoiceField(
         label="Calendar", choices=list(CALENDAR_LABELS.items()), initial=DEFAULT_CALENDAR,
+        error_messages={"required": "Choose a calendar.", "invalid_choice": "Choose a calendar."},
         widget=forms.Select(attrs={"class": "govuk-select"}))
     day = forms.DateField(
         label="Date", input_formats=["%Y-%m-%d"], widget=GovukDateInput(),
-        help_text="For example, 27 3 2026", error_messages={"invalid": "Enter a real date, for example 27 3 2026."})
+        help_text="For example, 27 3 2026", error_messages={"required": "Enter the date.", "invalid": "Enter a real date, for example 27 3 2026."})
     kind = forms.ChoiceField(
         label="Change", choices=CalendarAdjustment.Kind.choices, initial=CalendarAdjustment.Kind.CLOSURE,
+        error_messages={"required": "Choose closure or opening.", "invalid_choice": "Choose closure or opening."},
         widget=forms.RadioSelect)
     reason = forms.CharField(
         label="Reason", max_length=200, help_text="Shown wherever a due date skips this day.",
+        error_messages={"required": "Enter the reason for the change.",
+                        "max_length": "The reason must be 200 characters or fewer."},
         widget=forms.TextInput(attrs={"class": "govuk-input"}))

@@ -1,7 +1,7 @@
 """§12, as the protocol states it: acknowledge within 3 working days; provide OFFICIAL within 10 and
 OFFICIAL-SENSITIVE within 15 working days of the request. Day 1 is the first working day after receipt."""
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 from clock.core import SECTION_12_DEFAULT_TIMINGS, add_working_days, receipt_day, working_days_between
 from tests.clock.helpers import calendar, deadlines
@@ -57,18 +57,18 @@ def test_a_sunday_request_counts_as_received_on_the_monday_so_day_one_is_the_tue
 
 
 def test_a_request_sent_at_2330_utc_on_a_summer_evening_was_received_the_next_day_in_london():
-    late_evening_utc = datetime(2021, 6, 15, 23, 30, tzinfo=timezone.utc)  # 00:30 on the 16th, BST
+    late_evening_utc = datetime(2021, 6, 15, 23, 30, tzinfo=UTC)  # 00:30 on the 16th, BST
     result = deadlines(late_evening_utc)
     assert result.received_on == date(2021, 6, 16)
     assert result.acknowledge_by == date(2021, 6, 21)
 
 
 def test_a_request_sent_at_2330_utc_in_winter_was_received_the_same_day_in_london():
-    assert receipt_day(datetime(2021, 1, 14, 23, 30, tzinfo=timezone.utc), calendar()) == date(2021, 1, 14)
+    assert receipt_day(datetime(2021, 1, 14, 23, 30, tzinfo=UTC), calendar()) == date(2021, 1, 14)
 
 
 def test_a_friday_2330_utc_summer_request_arrives_on_saturday_and_counts_from_monday():
-    result = deadlines(datetime(2021, 6, 18, 23, 30, tzinfo=timezone.utc))
+    result = deadlines(datetime(2021, 6, 18, 23, 30, tzinfo=UTC))
     assert result.arrived_on == date(2021, 6, 19)
     assert result.received_on == date(2021, 6, 21)
     assert result.acknowledge_by == date(2021, 6, 24)
@@ -76,8 +76,8 @@ def test_a_friday_2330_utc_summer_request_arrives_on_saturday_and_counts_from_mo
 
 def test_london_time_follows_the_clock_changes_not_a_fixed_offset():
     # British Summer Time ran until 01:00 UTC on Sunday 31 October 2021.
-    assert receipt_day(datetime(2021, 10, 28, 23, 30, tzinfo=timezone.utc), calendar()) == date(2021, 10, 29)
-    assert receipt_day(datetime(2021, 11, 1, 23, 30, tzinfo=timezone.utc), calendar()) == date(2021, 11, 1)
+    assert receipt_day(datetime(2021, 10, 28, 23, 30, tzinfo=UTC), calendar()) == date(2021, 10, 29)
+    assert receipt_day(datetime(2021, 11, 1, 23, 30, tzinfo=UTC), calendar()) == date(2021, 11, 1)
 
 
 def test_good_friday_and_easter_monday_are_not_working_days_in_england_and_wales():

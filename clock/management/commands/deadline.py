@@ -17,6 +17,7 @@ from clock.core import (
     ClockError,
     explain,
     long_date,
+    normalise_classification,
     provide_working_days,
     request_deadlines,
 )
@@ -38,6 +39,10 @@ class Command(BaseCommand):
         timings, source = protocol_timings(protocol)
         try:
             cal = get_calendar(calendar or timings.calendar)
+        except DatabaseError as error:
+            raise CommandError(f"The calendar's closures and openings could not be read ({error}): "
+                               "run `manage.py migrate` first.") from error
+        try:
             deadlines = request_deadlines(parse_received(received), classification, timings, cal)
             provide_days = provide_working_days(classification, timings)
             skipped = explain(deadlines.arrived_on, deadlines.provide_by, cal)
@@ -55,7 +60,7 @@ class Command(BaseCommand):
                   "on the next working day)")
         write(f"Acknowledge by: {long_date(deadlines.acknowledge_by)} "
               f"({timings.acknowledge_working_days} working days)")
-        write(f"Provide {classification.upper()} by: {long_date(deadlines.provide_by)} ({provide_days} working days)")
+        write(f"Provide {normalise_classification(classification)} by: {long_date(deadlines.provide_by)} ({provide_days} working days)")
         write("How this was worked out: day 1 is the first working day after the date of receipt. "
               "Days not counted:" if skipped else "How this was worked out: every day counted was a working day.")
         for day in skipped:
