@@ -10,6 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers
 
 from accounts.permissions import Action, user_can
@@ -52,6 +53,7 @@ class ProtocolListAPI(ProtocolReadMixin, generics.ListAPIView):
     filterset_fields = ["slug"]
 
 
+@extend_schema_view(get=extend_schema(operation_id="protocols_version_retrieve"))
 class ProtocolDetailAPI(ProtocolReadMixin, generics.RetrieveAPIView):
     serializer_class = ProtocolSerializer
 
@@ -59,6 +61,7 @@ class ProtocolDetailAPI(ProtocolReadMixin, generics.RetrieveAPIView):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"], version=self.kwargs["version"])
 
 
+@extend_schema_view(get=extend_schema(operation_id="protocols_current_retrieve"))
 class CurrentProtocolAPI(ProtocolReadMixin, generics.RetrieveAPIView):
     serializer_class = ProtocolSerializer
 

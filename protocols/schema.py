@@ -219,8 +219,7 @@ class Escalation(Strict):
         raise KeyError(f"No escalation step '{key}'")
 
     def next_rung(self, key: str) -> EscalationRung | None:
-        keys = [rung.key for rung in self.ladder]
-        position = keys.index(self.rung(key).key)
+        position = self.ladder.index(self.rung(key))
         return self.ladder[position + 1] if position + 1 < len(self.ladder) else None
 
 
@@ -271,7 +270,7 @@ class Direction(Strict):
 
 
 def _element_clause(elements: list[Element], direction_clause: str) -> str:
-    """"§6" from elements numbered "§6(a)"…, otherwise the direction's own clause."""
+    """The clause the elements share ("§6" for §6(a)–(g)), otherwise the direction's own clause."""
     stems = {re.sub(r"\(.*$", "", element.clause) for element in elements}
     return stems.pop() if len(stems) == 1 else direction_clause
 
