@@ -19,7 +19,7 @@ from sharing.models import (
     RequestEvent,
 )
 from sharing.services import DRAFT_FIELDS, RESPONSE_FIELDS
-from sharing.states import ApprovalKind, Decision
+from sharing.states import Decision
 
 # --- references -------------------------------------------------------------------------------------
 
@@ -70,6 +70,8 @@ class RequestListSerializer(serializers.ModelSerializer):
 
 class EventSerializer(serializers.ModelSerializer):
     actor = PersonRefSerializer(allow_null=True)
+    from_state = serializers.CharField(help_text="A request state; empty for the creation of the draft.")
+    to_state = serializers.CharField(help_text="A request state.")
     action_label = serializers.CharField(source="get_action_display")
 
     class Meta:
@@ -215,7 +217,7 @@ class RequestDetailSerializer(RequestListSerializer):
                  "answer": ChecklistAnswerSerializer(answer).data if answer else None}
                 for item, answer in queries.checklist_rows(request)]
 
-    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=ApprovalKind.choices)))
+    @extend_schema_field(serializers.ListField(child=serializers.CharField(help_text="An approval kind.")))
     def get_approvals_required(self, request):
         return [str(kind) for kind in rules.approvals_required(request)]
 
