@@ -36,6 +36,7 @@ def test_check_deploy_is_clean_under_production_settings():
     env = {**os.environ, "CONCORDAT_PRODUCTION": "1", "SECRET_KEY": "p7Qz-2vLx9!kR4mN8wT1cY6hJ3bF0sD5gA7eU2iO9pL4zX6qW8rE1tY3uI5oP0aS",
            "ALLOWED_HOSTS": "concordat.example.org", "DEBUG": "0"}
     env.pop("DATABASE_URL", None)
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set by the browser tests in this process; never in production
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
                             cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
