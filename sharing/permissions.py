@@ -1,21 +1,26 @@
 """Who may see a request and who may act on it. One place, tested as a matrix.
 
-Need-to-know, decided precisely:
+Need-to-know, decided precisely. A person sees a request only if they are an active member of an
+organisation and:
 
-A person sees a request only if they are an active member of an organisation and one of these holds:
+Once submitted, OFFICIAL:
   1. their organisation, or its parent department, is the requesting organisation, the holder
-     organisation, the organisation it was routed to (§11) or the team it is assigned to;
+     organisation, the organisation it was routed to (§11) or the team it is assigned to; or
   2. they are an auditor whose department is either party's department.
 
-A request marked above plain OFFICIAL (OFFICIAL-SENSITIVE, §10) is further limited: rule 1 is
-replaced by this list, rule 2 stands:
+Once submitted, marked above plain OFFICIAL (OFFICIAL-SENSITIVE, §10): rule 1 gives way to this list,
+rule 2 stands:
   - the requester, and the person it is assigned to;
   - the people named in its access list (§6(e) / §8(e));
   - the routed recipients: people holding the routed role in the routed organisation (§11), who
     must acknowledge and route it;
   - assessors of the team it is assigned to;
   - approvers and the Commissioner in the holder's department (§10, §14).
-Case officers of either side who are not on that list do not see it.
+  Case officers of either side who are not on that list do not see it.
+
+Never submitted (a draft, or a draft withdrawn): only the requesting side sees it, by the same rules
+applied to the requesting organisation alone (for OFFICIAL-SENSITIVE: the requester and the people
+named), and auditors of the requesting party. The holder sees nothing until it is sent.
 
 `visible_requests(user)` is the one queryset filter used by the API and the pages; `user_can_view`
 is the same rule for one loaded request, and a test holds the two in agreement.
@@ -37,6 +42,8 @@ from sharing.states import Action, RouteKind
 BASE_MARKING = "OFFICIAL"  # OFFICIAL-SENSITIVE is a handling caveat on OFFICIAL: anything beyond it is need-to-know
 REQUESTER_ROLES = (Role.REQUESTER, Role.CASE_OFFICER)
 HOLDER_APPROVER_ROLES = (Role.APPROVER, Role.COMMISSIONER)
+PARTY_FIELDS = ("requester_org", "holder_org")
+SUBMITTED_FIELDS = ("requester_org", "holder_org", "routed_to", "assigned_org")
 
 
 # --- visibility -------------------------------------------------------------------------------
@@ -47,33 +54,37 @@ def _user_orgs(user) -> tuple[int, int | None, int]:
     return organisation.pk, organisation.parent_id, organisation.parent_id or organisation.pk
 
 
-def _party_q(field: str, org_ids: list[int]) -> Q:
-    return Q(**{f"{field}__in": org_ids})
+def _nothing() -> Q:
+    return Q(pk__in=[])
 
 
-def _auditor_q(user) -> Q:
+def _organisation_q(user, fields: tuple[str, ...]) -> Q:
+    organisation, parent, _ = _user_orgs(user)
+    ids = [organisation] + ([parent] if parent else [])
+    q = _nothing()
+    for field in fields:
+        q |= Q(**{f"{field}__in": ids})
+    return q
+
+
+def _auditor_q(user, fields: tuple[str, ...]) -> Q:
     if not user.has_role(Role.AUDITOR):
-        return Q(pk__in=[])
+        return _nothing()
     department = _user_orgs(user)[2]
-    q = Q()
-    for field in ("requester_org", "holder_org"):
+    q = _nothing()
+    for field in fields:
         q |= Q(**{field: department}) | Q(**{f"{field}__parent": department})
     return q
 
 
-def _organisation_q(user) -> Q:
-    organisation, parent, _ = _user_orgs(user)
-    ids = [organisation] + ([parent] if parent else [])
-    q = Q()
-    for field in ("requester_org", "holder_org", "routed_to", "assigned_org"):
-        q |= _party_q(field, ids)
-    return q
+def _named_or_requester_q(user) -> Q:
+    named = Request.named_people.through.objects.filter(request_id=OuterRef("pk"), user_id=user.pk)
+    return Q(requester=user) | Q(Exists(named))
 
 
 def _need_to_know_q(user) -> Q:
     organisation, _, department = _user_orgs(user)
-    named = Request.named_people.through.objects.filter(request_id=OuterRef("pk"), user_id=user.pk)
-    q = Q(requester=user) | Q(assigned_to=user) | Q(Exists(named))
+    q = _named_or_requester_q(user) | Q(assigned_to=user)
     q |= Q(routed_to=organisation, routed_role__in=list(user.roles))
     if user.has_role(Role.ASSESSOR):
         q |= Q(assigned_org=organisation)
@@ -86,9 +97,14 @@ def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet:
     queryset = Request.objects.all() if queryset is None else queryset
     if not is_active_member(user):
         return queryset.none()
-    plain = Q(classification=BASE_MARKING) & _organisation_q(user)
-    sensitive = ~Q(classification=BASE_MARKING) & _need_to_know_q(user)
-    return queryset.filter(plain | sensitive | _auditor_q(user))
+    plain, sensitive = Q(classification=BASE_MARKING), ~Q(classification=BASE_MARKING)
+    submitted = Q(submitted_at__isnull=False) & (
+        (plain & _organisation_q(user, SUBMITTED_FIELDS)) | (sensitive & _need_to_know_q(user))
+        | _auditor_q(user, PARTY_FIELDS))
+    unsent = Q(submitted_at__isnull=True) & (
+        (plain & _organisation_q(user, ("requester_org",))) | (sensitive & _named_or_requester_q(user))
+        | _auditor_q(user, ("requester_org",)))
+    return queryset.filter(submitted | unsent)
 
 
 def _in_party_department(user_department: int, org) -> bool:
@@ -100,16 +116,21 @@ def user_can_view(user, request: Request) -> bool:
     if not is_active_member(user):
         return False
     organisation, parent, department = _user_orgs(user)
-    if user.has_role(Role.AUDITOR) and any(
-            _in_party_department(department, org) for org in (request.requester_org, request.holder_org)):
+    sent = request.submitted_at is not None
+    parties = (request.requester_org, request.holder_org) if sent else (request.requester_org,)
+    if user.has_role(Role.AUDITOR) and any(_in_party_department(department, org) for org in parties):
         return True
+    named_or_requester = (user.pk == request.requester_id
+                          or any(person.pk == user.pk for person in request.named_people.all()))
     if request.classification == BASE_MARKING:
-        ids = {organisation, parent} - {None}
-        return bool(ids & {request.requester_org_id, request.holder_org_id, request.routed_to_id,
-                           request.assigned_org_id})
+        orgs = ({request.requester_org_id, request.holder_org_id, request.routed_to_id, request.assigned_org_id}
+                if sent else {request.requester_org_id})
+        return bool(({organisation, parent} - {None}) & orgs)
+    if not sent:
+        return named_or_requester
     return (
-        user.pk in (request.requester_id, request.assigned_to_id)
-        or any(person.pk == user.pk for person in request.named_people.all())
+        named_or_requester
+        or user.pk == request.assigned_to_id
         or (request.routed_to_id == organisation and request.routed_role in user.roles)
         or (user.has_role(Role.ASSESSOR) and request.assigned_org_id == organisation)
         or (user.has_role(*HOLDER_APPROVER_ROLES) and _in_party_department(department, request.holder_org))

@@ -173,10 +173,12 @@ def test_the_api_lists_only_what_the_person_may_see_and_filters_it(cast, api):
                                          format="json").json()
     theirs = api(cast.ho_requester).post(REQUESTS, {"direction": "ho_to_iasc", **COMPLETE_ELEMENTS},
                                          format="json").json()
+    assert api(cast.iasc_requester).get(REQUESTS).json()["count"] == 1  # the HO's draft stays with the HO
+    post(api(cast.ho_requester), theirs["id"], "submit", theirs["version"])
 
     listed = api(cast.iasc_requester).get(REQUESTS).json()
     assert {row["direction"] for row in listed["results"]} == {"iasc_to_ho", "ho_to_iasc"}
-    only_mine = api(cast.iasc_requester).get(REQUESTS, {"direction": "iasc_to_ho", "state": "draft"}).json()
+    only_mine = api(cast.iasc_requester).get(REQUESTS, {"direction": "iasc_to_ho", "state": ["draft", "closed"]}).json()
     assert [row["id"] for row in only_mine["results"]] == [mine["id"]]
     searched = api(cast.iasc_requester).get(REQUESTS, {"search": mine["reference"]}).json()
     assert [row["id"] for row in searched["results"]] == [mine["id"]]
