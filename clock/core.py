@@ -178,6 +178,7 @@ def bank_holidays(name: str) -> Mapping[date, str]:
     return MappingProxyType({day: _describe_holiday(day, per_region) for day in every_day})
 
 
+@cache
 def _holiday_names(subdivisions: tuple[str, ...]) -> dict[date, list[str]]:
     years = range(FIRST_SUPPORTED_DAY.year, LAST_SUPPORTED_DAY.year + 1)
     names: dict[date, list[str]] = {}
