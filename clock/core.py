@@ -273,7 +273,12 @@ def london_date(received_at: datetime | date) -> date:
             f"{received_at.isoformat()} has no time zone, so the date of receipt is unknown: "
             "give the offset, for example 2021-06-15T23:30:00+00:00."
         )
-    return check_day(received_at.astimezone(LONDON).date())
+    try:
+        in_london = received_at.astimezone(LONDON)
+    except OverflowError as error:
+        raise DateOutOfRange(f"{received_at.isoformat()} is outside the years the working-day calendars cover "
+                             f"({FIRST_SUPPORTED_DAY.year} to {LAST_SUPPORTED_DAY.year}).") from error
+    return check_day(in_london.date())
 
 
 def next_working_day_from(day: date, cal: WorkingCalendar) -> date:

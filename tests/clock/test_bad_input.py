@@ -1,6 +1,6 @@
 """Bad input is refused with a ClockError (a ValueError) that names the problem: never a wrong date."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import numpy as np
 import pytest
@@ -43,6 +43,11 @@ def test_a_date_before_2000_is_refused():
 def test_a_date_after_2050_is_refused():
     with pytest.raises(DateOutOfRange, match="2051-01-03 is outside"):
         add_working_days(date(2051, 1, 3), 3, calendar())
+
+
+def test_an_instant_at_the_end_of_time_is_refused_as_out_of_range_not_an_overflow():
+    with pytest.raises(DateOutOfRange, match="9999-12-31T23:59:00-05:00 is outside"):
+        receipt_day(datetime(9999, 12, 31, 23, 59, tzinfo=timezone(timedelta(hours=-5))), calendar())
 
 
 def test_a_deadline_that_would_fall_after_2050_is_refused():
