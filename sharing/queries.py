@@ -20,10 +20,12 @@ from django.db.models import (
     When,
 )
 
+from accounts.models import User
 from accounts.roles import Role
 from clock.core import MilestoneStatus, SkippedDay, explain, milestone_status
 from sharing import permissions, policies, rules, schedule
 from sharing.models import (
+    Approval,
     ChecklistAnswer,
     Delivery,
     DeliveryOccasion,
@@ -43,8 +45,11 @@ from sharing.states import (
     StateOwner,
 )
 
-LIST_RELATIONS = ("requester", "requester_org", "holder_org", "routed_to", "assigned_org", "assigned_to")
-DETAIL_RELATIONS = (*LIST_RELATIONS, "protocol", "acknowledged_by", "decided_by", "closed_by", "withdrawn_by")
+LIST_RELATIONS = ("requester__organisation", "requester_org", "holder_org", "routed_to", "assigned_org",
+                  "assigned_to__organisation")
+DETAIL_RELATIONS = (*LIST_RELATIONS, "protocol", "acknowledged_by__organisation", "decided_by__organisation",
+                    "closed_by", "withdrawn_by")
+PERSON = ("organisation",)
 AWAITING_PROVISION = (RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
                       RequestState.FURTHER_INFORMATION_REQUESTED)
 
@@ -158,15 +163,14 @@ def my_work(user, today: date | None = None) -> QuerySet:
 def request_detail_queryset(user) -> QuerySet:
     return with_list_annotations(permissions.visible_requests(user), schedule.today()).select_related(
         *DETAIL_RELATIONS).prefetch_related(
-        "named_people",
-        Prefetch("events", queryset=RequestEvent.objects.select_related("actor")),
-        Prefetch("checklist_answers", queryset=ChecklistAnswer.objects.select_related("answered_by")),
-        Prefetch("approvals"),
-        Prefetch("approvals__approved_by"),
+        Prefetch("named_people", queryset=User.objects.select_related(*PERSON)),
+        Prefetch("events", queryset=RequestEvent.objects.select_related("actor__organisation")),
+        Prefetch("checklist_answers", queryset=ChecklistAnswer.objects.select_related("answered_by__organisation")),
+        Prefetch("approvals", queryset=Approval.objects.select_related("approved_by__organisation")),
         Prefetch("reassignments", queryset=Reassignment.objects.select_related(
-            "from_org", "to_org", "to_user", "reassigned_by")),
+            "from_org", "to_org", "to_user__organisation", "reassigned_by__organisation")),
         Prefetch("occasions", queryset=DeliveryOccasion.objects.select_related("delivery")),
-        Prefetch("deliveries", queryset=Delivery.objects.select_related("delivered_by", "occasion")
+        Prefetch("deliveries", queryset=Delivery.objects.select_related("delivered_by__organisation", "occasion")
                  .prefetch_related("files")),
     )
 
