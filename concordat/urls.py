@@ -19,7 +19,9 @@ urlpatterns = [
     path("protocols/", include("protocols.urls")),
     path("audit/", include("audit.urls")),
     path("calendar/", include("clock.urls")),
+    path("", include("sharing.urls")),
     path("api/", include(protocols_api.urls)),
+    path("api/", include("sharing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
 ]

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 @login_required
 def home(request):
-    return redirect("protocols:list")
+    return redirect("sharing:my_work")
 
 
 def healthz(request):

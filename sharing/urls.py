@@ -1,0 +1,15 @@
+from django.urls import path
+
+from sharing import views
+
+app_name = "sharing"
+
+urlpatterns = [
+    path("requests/", views.request_list, name="request_list"),
+    path("requests/new/", views.request_new, name="request_new"),
+    path("requests/<str:reference>/", views.request_detail, name="request_detail"),
+    path("requests/<str:reference>/edit/", views.request_edit, name="request_edit"),
+    path("requests/<str:reference>/<str:action>/", views.request_action, name="request_action"),
+    path("files/<int:file_id>/", views.download, name="download"),
+    path("my-work/", views.my_work, name="my_work"),
+]
