@@ -4,9 +4,8 @@ the field and the clause (concordat.api_errors)."""
 
 from __future__ import annotations
 
-import django_filters
-from django.db.models import Q
 from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import filters, mixins, status, viewsets
@@ -18,34 +17,8 @@ from rest_framework.views import APIView
 from concordat.errors import NotAllowed, RuleViolation
 from sharing import queries, serializers, services
 from sharing.downloads import attachment_response
-from sharing.models import Request
+from sharing.filters import RequestFilter
 from sharing.permissions import visible_requests
-from sharing.states import RequestState, RouteKind, StateOwner
-
-OWNER_CHOICES = [*StateOwner.choices, ("me", "Waiting on me")]
-
-
-class RequestFilter(django_filters.FilterSet):
-    direction = django_filters.CharFilter()
-    route = django_filters.ChoiceFilter(choices=RouteKind.choices)
-    state = django_filters.MultipleChoiceFilter(choices=RequestState.choices)
-    classification = django_filters.CharFilter()
-    overdue = django_filters.BooleanFilter(field_name="is_overdue")
-    owner = django_filters.ChoiceFilter(choices=OWNER_CHOICES, method="filter_owner")
-    organisation = django_filters.CharFilter(method="filter_organisation",
-                                             help_text="Slug of the requesting, holding or assigned organisation.")
-
-    class Meta:
-        model = Request
-        fields = ["direction", "route", "state", "classification", "overdue", "owner", "organisation"]
-
-    def filter_owner(self, queryset, name, value):
-        if value == "me":
-            return queryset.filter(queries.waiting_on_q(self.request.user))
-        return queryset.filter(queries.owner_q(value))
-
-    def filter_organisation(self, queryset, name, value):
-        return queryset.filter(Q(requester_org__slug=value) | Q(holder_org__slug=value) | Q(assigned_org__slug=value))
 
 
 def _version(serializer) -> int:
@@ -56,9 +29,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     """Requests for information under a protocol (§5–9) and outside it (§18, §4 fn 1)."""
 
     filterset_class = RequestFilter
-    filter_backends = [django_filters.rest_framework.DjangoFilterBackend, filters.SearchFilter,
-                       filters.OrderingFilter]
-    search_fields = ["reference", "title", "information_requested"]
+    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
     ordering_fields = ["created_at", "reference", "acknowledge_by", "provide_by"]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 

@@ -112,6 +112,7 @@ class Request(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["-created_at", "-id"], name="request_newest_first")]
         constraints = [
             _paired("request_acknowledged_paired", "acknowledged_at", "acknowledged_by"),
             _paired("request_decided_paired", "decided_at", "decided_by"),
@@ -127,7 +128,7 @@ class Request(models.Model):
                 name="request_decided_before_provided_or_closed",
             ),
             models.CheckConstraint(
-                condition=~Q(state=RequestState.PROVIDED) | Q(decision__in=list(AGREEING_DECISIONS)),
+                condition=~Q(state=RequestState.PROVIDED) | Q(decision__in=sorted(AGREEING_DECISIONS)),
                 name="request_provided_only_when_agreed",
             ),
             # A draft outside the protocol may carry the requester's target dates (§18) before it is submitted.

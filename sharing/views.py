@@ -139,7 +139,8 @@ def _route_choices(user) -> list[tuple[str, str]]:
         party = rules.party_of_organisation(spec, user.organisation) if user.organisation_id else None
         if party is None or not user.has_role(*services.permissions.REQUESTER_ROLES):
             continue
-        choices += [(d.key, f"{d.title} ({d.clause})") for d in spec.directions if d.requester_party == party.key]
+        choices += [(d.key, f"Ask the {spec.party(d.holder_party).name} ({d.title}, {d.clause})")
+                    for d in spec.directions if d.requester_party == party.key]
         if user.organisation.department.kind == "commissioner_office":
             choices += [(r.key, f"{r.title} ({r.clause})") for r in spec.other_routes]
     return list(dict.fromkeys(choices))
