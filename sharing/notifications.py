@@ -186,6 +186,7 @@ def _provisions_due(candidates, today: date, horizon: date):
 
 
 def _working_days_to(request: Request, today: date, due: date) -> int | None:
+    """Working days from today to the due date, or None on a day that is not a working day (no reminders)."""
     cal = get_calendar(request.calendar_name or rules.spec_of(request).timings.calendar)
     if not cal.is_working_day(today):
         return None

@@ -37,7 +37,7 @@ from accounts.roles import Role
 from concordat.errors import NotAllowed
 from sharing import rules
 from sharing.models import Request
-from sharing.states import Action, RouteKind
+from sharing.states import ACTION_PHRASES, Action, RouteKind
 
 BASE_MARKING = "OFFICIAL"  # OFFICIAL-SENSITIVE is a handling caveat on OFFICIAL: anything beyond it is need-to-know
 REQUESTER_ROLES = (Role.REQUESTER, Role.CASE_OFFICER)
@@ -222,7 +222,7 @@ def check(user, action: Action, request: Request) -> None:
     check_can_view(user, request)
     allowed, who = ACTORS[action]
     if not allowed(user, request):
-        raise NotAllowed(f"Only {who} can {Action(action).label.lower()} this request.")
+        raise NotAllowed(f"Only {who} can {ACTION_PHRASES[action]}.")
 
 
 def user_can_create(user, requester_org) -> bool:

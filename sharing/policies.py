@@ -6,14 +6,14 @@ from __future__ import annotations
 from concordat.errors import Problem, RuleViolation
 from sharing import rules
 from sharing.models import Request
-from sharing.states import AGREEING_DECISIONS, TRANSITIONS, Action, Decision, RequestState
+from sharing.states import ACTION_PHRASES, AGREEING_DECISIONS, TRANSITIONS, Action, Decision, RequestState
 
 
 def _state_problem(action: Action, request: Request) -> Problem | None:
     if RequestState(request.state) in TRANSITIONS[action].sources:
         return None
     label = RequestState(request.state).label.lower()
-    return Problem(f"You cannot {Action(action).label.lower()} a request that is {label}.", field="state")
+    return Problem(f"You cannot {ACTION_PHRASES[action]} while it is {label}.", field="state")
 
 
 def _delivery_problem(request: Request) -> Problem | None:

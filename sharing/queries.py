@@ -176,7 +176,12 @@ def request_detail_queryset(user) -> QuerySet:
 
 
 def request_detail(user, pk: int) -> Request | None:
+    """One request with everything its page shows, or None if the person may not see it."""
     return request_detail_queryset(user).filter(pk=pk).first()
+
+
+def request_detail_by_reference(user, reference: str) -> Request | None:
+    return request_detail_queryset(user).filter(reference=reference).first()
 
 
 def available_actions(user, request: Request) -> list[Action]:

@@ -73,9 +73,12 @@ class ChecklistEntry:
 # --- creating and editing drafts ---------------------------------------------------------------
 
 def default_protocol() -> Protocol:
-    slugs = list(Protocol.objects.values_list("slug", flat=True).distinct())
-    if len(slugs) != 1:
-        raise RuleViolation("Say which protocol the request is made under.", field="protocol")
+    """The protocol when only one is loaded; with several, the request must name one."""
+    slugs = sorted(set(Protocol.objects.values_list("slug", flat=True)))
+    if not slugs:
+        raise RuleViolation("No protocol is loaded yet: an administrator loads one first.", field="protocol")
+    if len(slugs) > 1:
+        raise RuleViolation(f"Say which protocol the request is made under: {', '.join(slugs)}.", field="protocol")
     return current_protocol(slugs[0])
 
 

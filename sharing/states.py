@@ -93,6 +93,25 @@ class Action(models.TextChoices):
     RECOMPUTE_DUE_DATES = "recompute_due_dates", "Recalculate due dates"  # by the system, on a calendar change
 
 
+# How each action reads in a sentence: "Only ... can <phrase>", "You cannot <phrase> while it is ...".
+ACTION_PHRASES: dict[Action, str] = {
+    Action.CREATE: "make this request",
+    Action.UPDATE: "change this draft",
+    Action.SUBMIT: "submit this request",
+    Action.ACKNOWLEDGE: "acknowledge this request",
+    Action.REASSIGN: "reassign this request",
+    Action.START_ASSESSMENT: "start the assessment of this request",
+    Action.REQUEST_FURTHER_INFORMATION: "ask for further information on this request",
+    Action.RESPOND: "answer the questions on this request",
+    Action.RECORD_CHECKLIST: "record the assessment checklist of this request",
+    Action.APPROVE: "approve sharing this information",
+    Action.DECIDE: "decide this request",
+    Action.DELIVER: "provide information on this request",
+    Action.CLOSE: "close this request",
+    Action.WITHDRAW: "withdraw this request",
+    Action.RECOMPUTE_DUE_DATES: "recalculate the due dates of this request",
+}
+
 STATE_OWNERS: dict[RequestState, StateOwner] = {
     RequestState.DRAFT: StateOwner.REQUESTER,
     RequestState.SUBMITTED: StateOwner.RECIPIENT,

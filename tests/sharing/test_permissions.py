@@ -138,7 +138,7 @@ def test_the_right_person_in_the_wrong_state_is_told_what_the_state_allows(cast,
     assert not policies.action_allowed(action, request)
     with pytest.raises(RuleViolation) as refused:
         policies.check_action(action, request)
-    assert refused.value.problems[0].message.endswith("a request that is closed.")
+    assert refused.value.problems[0].message.endswith("while it is closed.")
 
 
 def test_withdrawal_is_open_in_every_state_before_provision_and_never_after():

@@ -290,7 +290,7 @@ def test_an_agreed_request_is_not_closed_before_it_is_provided_and_nothing_is_wi
     request = walk(request, cast, RequestState.PROVIDED)
     with pytest.raises(RuleViolation) as refused:
         services.withdraw(request, by=cast.iasc_requester, expected_version=request.version)
-    assert refused.value.problems[0].message == "You cannot withdraw a request that is provided."
+    assert refused.value.problems[0].message == "You cannot withdraw this request while it is provided."
 
 
 def test_a_declined_request_is_closed_by_its_requester(cast):
