@@ -249,7 +249,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Request bodies never reach the logs; axes logs usernames only at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"}},
+    "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"}},
 }
 
 CONCORDAT_SERVICE_NAME = "Concordat"
