@@ -8,7 +8,7 @@ PORT ?= 8000
 .PHONY: run test install assets browser migrate demo serve lint bench clean
 
 run: install assets migrate demo
-	@$(PY) manage.py demo_instructions
+	@$(PY) manage.py demo_instructions --url http://$(HOST):$(PORT)/
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
 install: $(VENV)/.installed

@@ -8,12 +8,15 @@ from accounts.directory import DEMO_PEOPLE
 class Command(BaseCommand):
     help = "Print how to sign in to the demo."
 
+    def add_arguments(self, parser):
+        parser.add_argument("--url", default="http://127.0.0.1:8000/")
+
     def handle(self, *args, **options):
         if not settings.DEMO_MODE:
             return
         lines = [
             "",
-            "Concordat demo: http://127.0.0.1:8000/",
+            f"Concordat demo: {options['url']}",
             f"  Password for every demo person: {demo_password()}",
             "  One-time code (second factor): .venv/bin/python manage.py demo_code USERNAME",
             "  People:",
