@@ -154,7 +154,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     @extend_schema(request={"multipart/form-data": serializers.DeliverSerializer},
                    responses={201: serializers.RequestDetailSerializer})
-    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def deliver(self, request, pk=None):
         target = self.get_object()
         data = self._parsed(serializers.DeliverSerializer)

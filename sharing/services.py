@@ -252,9 +252,15 @@ def submit(request: Request | int, *, by: User, expected_version: int, note: str
 
 
 def _pin_newest_protocol(request: Request) -> None:
+    """A request is made under the protocol version in force when it is sent."""
     newest = current_protocol(request.protocol.slug)
-    if newest.pk != request.protocol_id:
-        request.protocol, request.protocol_version = newest, newest.version
+    if newest.pk == request.protocol_id:
+        return
+    keys = {d.key for d in newest.spec.directions} | {r.key for r in newest.spec.other_routes}
+    if request.direction not in keys:
+        raise RuleViolation("The protocol now in force no longer provides for this kind of request.",
+                            field="direction")
+    request.protocol, request.protocol_version = newest, newest.version
 
 
 def submission_problems(request: Request) -> list[Problem]:

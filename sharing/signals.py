@@ -7,6 +7,7 @@ from clock.signals import calendar_changed
 
 @receiver(calendar_changed, dispatch_uid="sharing.recompute_due_dates")
 def recompute_due_dates_on_calendar_change(sender, calendar_name: str, **kwargs):
-    from sharing.services import recompute_due_dates
+    """The clock sends this after its change commits; the work goes to Celery (inline without a broker)."""
+    from sharing.tasks import recompute_due_dates
 
-    recompute_due_dates(calendar_name)
+    recompute_due_dates.delay(calendar_name)

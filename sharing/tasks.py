@@ -16,6 +16,14 @@ def notify_event(event_id: int) -> int:
 
 
 @shared_task
+def recompute_due_dates(calendar_name: str) -> int:
+    """After a closure or opening, move the stored due dates of open requests on that calendar (§12)."""
+    from sharing.services import recompute_due_dates as recompute
+
+    return recompute(calendar_name)
+
+
+@shared_task
 def send_reminders(on: str | None = None) -> dict[str, int]:
     """The daily run: reminders before due dates, then the digest of overdue work. `on` is an ISO date."""
     today = date.fromisoformat(on) if on else schedule.today()

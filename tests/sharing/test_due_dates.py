@@ -143,3 +143,23 @@ def test_stored_dates_do_not_move_without_a_calendar_change(cast):
     request = submitted_at(datetime(2021, 6, 15, 10, 0, tzinfo=LONDON), cast.iasc_requester)
     request = walk(request, cast, RequestState.UNDER_ASSESSMENT)
     assert (request.acknowledge_by, request.provide_by) == (date(2021, 6, 18), date(2021, 6, 29))
+
+
+def test_a_request_is_made_under_the_protocol_version_in_force_when_it_is_sent(cast, tmp_path):
+    import yaml
+
+    from protocols.services import load_protocol
+    from tests.sharing.conftest import SHIPPED
+
+    request = draft(cast.iasc_requester)
+    later = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
+    later.update(version="2021-06-01", last_updated="2021-06-01")
+    later["timings"]["provide_working_days"]["OFFICIAL"] = 8
+    path = tmp_path / "ho-iasc-2021-06-01.yaml"
+    path.write_text(yaml.safe_dump(later, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    load_protocol(path)
+
+    with at(datetime(2021, 6, 15, 10, 0, tzinfo=LONDON)):
+        services.submit(request, by=cast.iasc_requester, expected_version=request.version)
+    request = fresh(request)
+    assert request.protocol_version == "2021-06-01" and request.provide_by == date(2021, 6, 25)
