@@ -19,10 +19,12 @@ from django.db.models import (
     Value,
     When,
 )
+from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
 from clock.core import MilestoneStatus, SkippedDay, explain, milestone_status
+from protocols.models import Protocol
 from sharing import permissions, policies, rules, schedule
 from sharing.models import (
     Approval,
@@ -146,8 +148,6 @@ def _awaiting_approval_q(user) -> Q:
 
 
 def _final_decision_directions() -> list[str]:
-    from protocols.models import Protocol
-
     keys = set()
     for protocol in Protocol.objects.all():
         keys |= {d.key for d in protocol.spec.directions if not d.escalation.available}
@@ -242,8 +242,6 @@ def _delivered_on(occasion: DeliveryOccasion) -> date | None:
 
 
 def _local_date(moment) -> date | None:
-    from django.utils import timezone
-
     return timezone.localdate(moment) if moment else None
 
 

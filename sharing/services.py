@@ -10,6 +10,8 @@ functions and nothing else.
 from __future__ import annotations
 
 import contextlib
+import json
+import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -470,8 +472,6 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
 
 
 def _random_name() -> str:
-    import secrets
-
     return secrets.token_hex(20)
 
 
@@ -630,8 +630,6 @@ def _record(request: Request, by: User, action: Action, from_state: str, note: s
 
 
 def _plain(details: dict) -> dict:
-    import json
-
     return json.loads(json.dumps(details, default=str))
 
 
