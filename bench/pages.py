@@ -216,7 +216,7 @@ def measure(samples: int) -> None:
         print(f"\nSigned in as {username}")
         report("list: first page", timed(client, ["/requests/"] * samples))
         report("list: filtered (state, overdue)",
-               timed(client, ["/requests/?state=submitted&overdue=yes"] * samples))
+               timed(client, ["/requests/?state=submitted&overdue=true"] * samples))
         report("list: search", timed(client, [f"/requests/?q=B{rng.randint(1, 99999):05d}" for _ in range(samples)]))
         report("list: page 50", timed(client, ["/requests/?page=50"] * samples))
         report("request page", timed(client, [f"/requests/{rng.choice(references)}/" for _ in range(samples)]))

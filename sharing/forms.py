@@ -21,6 +21,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from clock.forms import GovukDateInput
 from concordat.errors import RuleViolation
+from concordat.forms import GovukCheckboxes, GovukRadioSelect, form_rows
 from sharing import policies, rules, services
 from sharing.models import Request
 from sharing.states import Action, ApprovalKind, Decision, Frequency, Provision, PublicationIntent
@@ -76,6 +77,9 @@ class ProblemsForm(forms.Form):
     def expected_version(self) -> int | None:
         return self.cleaned_data.get("version")
 
+    def rows(self) -> list[dict]:
+        return form_rows(self, self.clauses)
+
 
 # --- drafting a request -------------------------------------------------------------------------------
 
@@ -119,7 +123,7 @@ class RequestDraftForm(ProblemsForm):
             self.clauses[element.field] = element.clause
             if element.key == "publication":
                 self.fields[element.field] = forms.ChoiceField(
-                    label=element.label, required=False, choices=PublicationIntent.choices, widget=forms.RadioSelect)
+                    label=element.label, required=False, choices=PublicationIntent.choices, widget=GovukRadioSelect)
                 self.fields["publication_detail"] = _textarea("What will be published, and how", help_text=element.hint)
                 self.clauses["publication_detail"] = element.clause
             else:
@@ -128,7 +132,7 @@ class RequestDraftForm(ProblemsForm):
                 self.fields["named_people"] = forms.ModelMultipleChoiceField(
                     label="People named in the access list", required=False, queryset=self._people_of_parties(spec),
                     help_text="They may see the request even when it is OFFICIAL-SENSITIVE.",
-                    widget=forms.SelectMultiple(attrs=SELECT))
+                    widget=GovukCheckboxes)
                 self.clauses["named_people"] = element.clause
 
     def _people_of_parties(self, spec):
@@ -156,7 +160,7 @@ class RequestDraftForm(ProblemsForm):
                  else [kind.value for kind in Provision])
         self.fields["provision"] = forms.ChoiceField(
             label="One-off or regular", choices=[(k, Provision(k).label) for k in kinds], initial=Provision.ONE_OFF,
-            widget=forms.RadioSelect)
+            widget=GovukRadioSelect)
         self.fields["frequency"] = forms.ChoiceField(label="How often", required=False,
                                                      choices=[("", "Choose"), *Frequency.choices],
                                                      widget=forms.Select(attrs=SELECT))
@@ -277,7 +281,7 @@ class RespondForm(ProblemsForm):
             if element.key == "publication":
                 self.fields[element.field] = forms.ChoiceField(label=element.label, required=False,
                                                                choices=PublicationIntent.choices,
-                                                               widget=forms.RadioSelect)
+                                                               widget=GovukRadioSelect)
             else:
                 self.fields[element.field] = _textarea(element.label)
             self.clauses[element.field] = element.clause
@@ -307,7 +311,7 @@ class ChecklistForm(ProblemsForm):
         self.items = rules.checklist_of(sharing_request)
         self.field_aliases = {f"checklist.{item.key}": item.key for item in self.items}
         for item in self.items:
-            self.fields[item.key] = forms.ChoiceField(label=item.label, required=False, widget=forms.RadioSelect,
+            self.fields[item.key] = forms.ChoiceField(label=item.label, required=False, widget=GovukRadioSelect,
                                                       choices=SATISFIED_CHOICES)
             self.fields[f"{item.key}_note"] = _textarea("Note (say why, if not satisfied)")
             self.clauses[item.key] = self.clauses[f"{item.key}_note"] = item.clause
@@ -325,7 +329,7 @@ class ChecklistForm(ProblemsForm):
 class ApproveForm(ProblemsForm):
     """§10 / §17: a senior official's approval to share."""
 
-    kind = forms.ChoiceField(label="Approval", widget=forms.RadioSelect, choices=ApprovalKind.choices)
+    kind = forms.ChoiceField(label="Approval", widget=GovukRadioSelect, choices=ApprovalKind.choices)
     note = _textarea("Note (optional)")
 
     def __init__(self, *args, sharing_request: Request, **kwargs):
@@ -342,7 +346,7 @@ class ApproveForm(ProblemsForm):
 
 
 class DecideForm(ProblemsForm):
-    decision = forms.ChoiceField(label="Decision", choices=Decision.choices, widget=forms.RadioSelect)
+    decision = forms.ChoiceField(label="Decision", choices=Decision.choices, widget=GovukRadioSelect)
     reasons = _textarea("Reasons", help_text="Required when declining.")
     provided_scope = _textarea("What will be provided", help_text="When agreeing in part.")
     withheld_scope = _textarea("What will not be provided", help_text="When agreeing in part.")
@@ -417,3 +421,16 @@ ACTION_FORMS: dict[Action, type[ProblemsForm]] = {
     Action.CLOSE: CloseForm,
     Action.WITHDRAW: WithdrawForm,
 }
+
+
+class RouteChoiceForm(forms.Form):
+    """Step one of a new request: a direction of the protocol, or one of its other routes (§18, §4 fn 1)."""
+
+    direction = forms.ChoiceField(label="Who are you asking?", widget=GovukRadioSelect)
+
+    def __init__(self, *args, choices: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["direction"].choices = choices
+
+    def rows(self) -> list[dict]:
+        return form_rows(self)

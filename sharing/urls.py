@@ -7,6 +7,7 @@ app_name = "sharing"
 urlpatterns = [
     path("requests/", views.request_list, name="request_list"),
     path("requests/new/", views.request_new, name="request_new"),
+    path("requests/new/<str:direction>/", views.request_new_direction, name="request_new_direction"),
     path("requests/<str:reference>/", views.request_detail, name="request_detail"),
     path("requests/<str:reference>/edit/", views.request_edit, name="request_edit"),
     path("requests/<str:reference>/<str:action>/", views.request_action, name="request_action"),

@@ -8,8 +8,8 @@ from django.test import Client
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import Organisation, RoleGrant, User
 from accounts.directory import ensure_standard_organisations
+from accounts.models import Organisation, RoleGrant, User
 
 _counter = itertools.count(1)
 

@@ -71,7 +71,7 @@ def test_a_request_goes_from_draft_to_provided(page, cast, sign_in, accessibilit
     choose_action(page, "Reassign")
     page.locator("#id_to_org").select_option(value=str(cast.ho_assessor.organisation_id))
     page.get_by_label("Assessor (optional)").select_option(value=str(cast.ho_assessor.pk))
-    page.get_by_label("Why this team holds the information").fill("Analysis and Insight hold the NRM data.")
+    page.locator("#id_reason").fill("Analysis and Insight hold the NRM data.")
     submit_action(page, "Reassign")
 
     page.context.clear_cookies()
@@ -81,7 +81,7 @@ def test_a_request_goes_from_draft_to_provided(page, cast, sign_in, accessibilit
     submit_action(page, "Start assessment")
     choose_action(page, "Record checklist answers")
     for radio in page.get_by_label("Satisfied", exact=True).all():
-        radio.check()
+        radio.check()  # one per point of the §7 checklist
     assert accessibility() == []
     screenshot("04-checklist")
     submit_action(page, "Record checklist answers")

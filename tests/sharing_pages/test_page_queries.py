@@ -40,7 +40,7 @@ def submitted(cast):
 def test_the_list_and_my_work_cost_the_same_for_ten_or_a_thousand_requests(cast, submitted, signed_in):
     client = signed_in(cast.spoc)
     copies_of(submitted, 9, "A")
-    small = {path: queries_for(client, path) for path in ("/requests/", "/requests/?overdue=yes&q=IASC",
+    small = {path: queries_for(client, path) for path in ("/requests/", "/requests/?overdue=true&q=IASC",
                                                           "/my-work/")}
     copies_of(submitted, 990, "B")
     large = {path: queries_for(client, path) for path in small}

@@ -14,11 +14,16 @@ pytestmark = pytest.mark.django_db
 
 def start_draft(client, direction: str) -> Request:
     response = client.post("/requests/new/", {"direction": direction})
-    assert response.status_code == 302, response.content.decode()[:2000]
+    assert response["Location"] == f"/requests/new/{direction}/"
+    response = client.post(response["Location"], {"title": "Untitled", "classification": "OFFICIAL",
+                                                  "personal_data_category": "anonymised", "provision": "one_off",
+                                                  "save": "1"})
+    assert response.status_code == 302, response.content.decode()[:3000]
     return Request.objects.order_by("-pk").first()
 
 
 def draft_form_data(req, **overrides):
+    req.refresh_from_db()
     data = {**COMPLETE_ELEMENTS, "classification": "OFFICIAL", "personal_data_category": "anonymised",
             "provision": "one_off", "version": req.version, "frequency": "", "legal_basis": ""}
     data.update(overrides)
@@ -34,8 +39,8 @@ def checklist_data(req, satisfied=True):
     items = req.protocol.spec.direction(req.direction).assessment_checklist
     data = {}
     for item in items:
-        data[f"item_{item.key}"] = "yes" if satisfied else "no"
-        data[f"note_{item.key}"] = "" if satisfied else "Not shown."
+        data[item.key] = "yes" if satisfied else "no"
+        data[f"{item.key}_note"] = "" if satisfied else "Not shown."
     return data
 
 
@@ -111,7 +116,7 @@ def test_a_classification_above_the_ceiling_is_refused_with_the_section_10_words
     requester = signed_in(cast.iasc_requester)
     req = start_draft(requester, "iasc_to_ho")
     response = requester.post(f"/requests/{req.reference}/edit/", draft_form_data(req, classification="SECRET"))
-    assert response.status_code == 400
+    assert response.status_code == 400, response.content.decode()[:3000]
     page = response.content.decode()
     assert "§10" in page and "separate arrangements" in page.lower()
     req.refresh_from_db()
@@ -180,3 +185,31 @@ def test_downloads_are_attachments_only_for_people_who_may_see_the_request(cast,
 def test_pages_need_the_second_factor(cast, client):
     client.force_login(cast.iasc_requester)
     assert client.get("/requests/").status_code == 302
+
+
+def test_a_complete_new_request_is_saved_and_submitted_in_one_go(cast, signed_in):
+    client = signed_in(cast.iasc_requester)
+    response = client.post("/requests/new/iasc_to_ho/", {**draft_form_data_new(), "submit": "1"})
+    assert response.status_code == 302
+    req = Request.objects.get(title=COMPLETE_ELEMENTS["title"])
+    assert req.state == RequestState.SUBMITTED
+
+
+def test_a_new_request_refused_at_submission_stays_a_draft_and_shows_its_problems(cast, signed_in):
+    client = signed_in(cast.iasc_requester)
+    response = client.post("/requests/new/iasc_to_ho/", {**draft_form_data_new(), "purpose": "", "submit": "1"})
+    assert response.status_code == 400
+    req = Request.objects.get(title=COMPLETE_ELEMENTS["title"])
+    page = response.content.decode()
+    assert req.state == RequestState.DRAFT and "§6(c)" in page
+    assert f'action="/requests/{req.reference}/edit/"' in page  # fixing it edits this draft, not a new one
+
+
+def test_a_route_not_open_to_the_person_is_not_found(cast, signed_in):
+    assert signed_in(cast.iasc_requester).get("/requests/new/ho_to_iasc/").status_code == 404
+    assert signed_in(cast.spoc).get("/requests/new/").status_code == 403
+
+
+def draft_form_data_new():
+    return {**COMPLETE_ELEMENTS, "classification": "OFFICIAL", "personal_data_category": "anonymised",
+            "provision": "one_off"}
