@@ -49,7 +49,18 @@ class Protocol(models.Model):
 
     @property
     def spec(self) -> ProtocolDefinition:
-        """The parsed definition, read once per instance."""
+        """The parsed definition. A loaded version never changes, so it is parsed once per process and
+        content hash, not on every page that reads it."""
         if getattr(self, "_spec", None) is None:
-            self._spec = ProtocolDefinition.model_validate(self.definition)
+            self._spec = _parsed(self.sha256, self.definition)
         return self._spec
+
+
+_PARSED: dict[str, ProtocolDefinition] = {}
+
+
+def _parsed(sha256: str, definition: dict) -> ProtocolDefinition:
+    """The parsed (frozen) definition, cached by the file's SHA-256 (the definition cannot change under it)."""
+    if sha256 not in _PARSED:
+        _PARSED[sha256] = ProtocolDefinition.model_validate(definition)
+    return _PARSED[sha256]

@@ -16,7 +16,8 @@ SEARCH_FIELDS = ("reference", "title", "information_requested")
 class RequestFilter(django_filters.FilterSet):
     direction = django_filters.CharFilter(help_text="A direction or other-route key, e.g. iasc_to_ho.")
     route = django_filters.ChoiceFilter(choices=RouteKind.choices)
-    state = django_filters.MultipleChoiceFilter(choices=RequestState.choices)
+    # A column of the request itself: no join can repeat rows, so no DISTINCT (a sort of every match).
+    state = django_filters.MultipleChoiceFilter(choices=RequestState.choices, distinct=False)
     classification = django_filters.CharFilter()
     overdue = django_filters.BooleanFilter(field_name="is_overdue",
                                            help_text="Needs the list annotations (queries.request_list).")

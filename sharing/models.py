@@ -112,7 +112,11 @@ class Request(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["-created_at", "-id"], name="request_newest_first")]
+        indexes = [
+            models.Index(fields=["-created_at", "-id"], name="request_newest_first"),
+            # "My work" lists the soonest due first (queries.my_work); walking this index finds them in order.
+            models.Index(fields=["acknowledge_by", "provide_by", "id"], name="request_soonest_due"),
+        ]
         constraints = [
             _paired("request_acknowledged_paired", "acknowledged_at", "acknowledged_by"),
             _paired("request_decided_paired", "decided_at", "decided_by"),

@@ -47,11 +47,17 @@ from sharing.states import (
     StateOwner,
 )
 
-LIST_RELATIONS = ("requester__organisation", "requester_org", "holder_org", "routed_to", "assigned_org",
-                  "assigned_to__organisation")
-DETAIL_RELATIONS = (*LIST_RELATIONS, "protocol", "acknowledged_by__organisation", "decided_by__organisation",
-                    "closed_by", "withdrawn_by")
+# Organisations are joined; people are fetched in one small query each. Joining people too (sixteen joins on
+# the request page) made PostgreSQL spend 35–45 ms planning every page, on a query that runs in 1 ms.
+LIST_RELATIONS = ("requester_org", "holder_org", "routed_to", "assigned_org")
+LIST_PEOPLE = ("requester", "assigned_to")
+DETAIL_RELATIONS = (*LIST_RELATIONS, "protocol")
+DETAIL_PEOPLE = (*LIST_PEOPLE, "acknowledged_by", "decided_by", "closed_by", "withdrawn_by")
 PERSON = ("organisation",)
+
+
+def _people(*fields: str) -> list[Prefetch]:
+    return [Prefetch(field, queryset=User.objects.select_related(*PERSON)) for field in fields]
 AWAITING_PROVISION = (RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
                       RequestState.FURTHER_INFORMATION_REQUESTED)
 
@@ -74,7 +80,7 @@ def overdue_q(today: date) -> Q:
 def with_list_annotations(queryset: QuerySet, today: date) -> QuerySet:
     next_occasion = (DeliveryOccasion.objects.filter(request=OuterRef("pk"), delivery__isnull=True)
                      .order_by("due_on").values("due_on")[:1])
-    return queryset.select_related(*LIST_RELATIONS).annotate(
+    return queryset.select_related(*LIST_RELATIONS).prefetch_related(*_people(*LIST_PEOPLE)).annotate(
         is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
         next_occasion_due=Subquery(next_occasion),
     )
@@ -163,6 +169,7 @@ def my_work(user, today: date | None = None) -> QuerySet:
 def request_detail_queryset(user) -> QuerySet:
     return with_list_annotations(permissions.visible_requests(user), schedule.today()).select_related(
         *DETAIL_RELATIONS).prefetch_related(
+        *_people(*DETAIL_PEOPLE[len(LIST_PEOPLE):]),
         Prefetch("named_people", queryset=User.objects.select_related(*PERSON)),
         Prefetch("events", queryset=RequestEvent.objects.select_related("actor__organisation")),
         Prefetch("checklist_answers", queryset=ChecklistAnswer.objects.select_related("answered_by__organisation")),

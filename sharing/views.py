@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
@@ -14,6 +13,7 @@ from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from concordat.context_processors import highest_marking
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from concordat.pagination import page_of
 from protocols.models import Protocol
 from sharing import forms, permissions, policies, queries, rules, services
 from sharing.downloads import attachment_response
@@ -45,7 +45,7 @@ def _filter_choices():
 
 
 def _page_of(request, queryset):
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = page_of(queryset, request.GET.get("page"), PAGE_SIZE)
     marking = highest_marking(*(row.classification for row in page.object_list))
     return page, marking
 
