@@ -52,6 +52,11 @@ def _date(label: str, help_text: str = "For example, 27 3 2026") -> forms.DateFi
                            help_text=help_text, error_messages={"invalid": "Enter a real date, for example 27 3 2026."})
 
 
+class NamedPeopleField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, person):
+        return f"{person}, {person.job_title or 'no job title'} ({person.organisation})"
+
+
 class ProblemsForm(forms.Form):
     """A form that shows a service's problems beside the fields they name, with their clause."""
 
@@ -129,7 +134,7 @@ class RequestDraftForm(ProblemsForm):
             else:
                 self.fields[element.field] = _textarea(element.label, help_text=element.hint)
             if element.key == "access":
-                self.fields["named_people"] = forms.ModelMultipleChoiceField(
+                self.fields["named_people"] = NamedPeopleField(
                     label="People named in the access list", required=False, queryset=self._people_of_parties(spec),
                     help_text="They may see the request even when it is OFFICIAL-SENSITIVE.",
                     widget=GovukCheckboxes)

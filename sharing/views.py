@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET
 
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
+from clock.core import CALENDAR_LABELS
 from concordat.context_processors import highest_marking
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
 from concordat.pagination import page_of
@@ -99,6 +100,7 @@ def request_detail(request, reference: str):
         "approvals_required": rules.approvals_required(req),
         "outstanding_approvals": policies.outstanding_approvals(req),
         "decision_is_final": rules.decision_is_final(req), "direction": rules.direction_of(req),
+        "calendar_label": CALENDAR_LABELS.get(req.calendar_name, req.calendar_name),
     })
 
 
