@@ -34,11 +34,20 @@ def worker(settings):
                "task_ignore_result": True}
     previous = {key: app.conf.get(key) for key in changed}
     app.conf.update(**changed)
+    forget_connections()
     try:
         with start_worker(app, perform_ping_check=False, pool="solo", loglevel="WARNING"):
             yield
     finally:
         app.conf.update(**previous)
+        forget_connections()
+
+
+def forget_connections():
+    """Celery keeps its connection and producer pools once made, bound to the broker of that moment (as after
+    a fork, which is when Celery itself drops them): make the next message use the broker configured now."""
+    app._pool = None
+    app.amqp._producer_pool = None
 
 
 def wait_for(condition, seconds=20.0):
