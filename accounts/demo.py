@@ -10,6 +10,7 @@ from django.db import transaction
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.directory import DEMO_PEOPLE, ensure_standard_organisations
+from accounts.mfa import token_at
 from accounts.models import RoleGrant, User
 from audit.services import record_event
 
@@ -60,8 +61,4 @@ def current_code(username: str) -> str:
     """The one-time code a demo person's authenticator would show now."""
     if not settings.DEMO_MODE:
         raise DemoRefused("One-time codes are only printed in demo mode.")
-    from django_otp.oath import TOTP
-
-    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    return token_at(TOTPDevice.objects.get(user__username=username, confirmed=True))

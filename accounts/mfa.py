@@ -7,6 +7,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
@@ -29,6 +30,14 @@ def qr_data_uri(device: TOTPDevice) -> str:
 
 def base32_secret(device: TOTPDevice) -> str:
     return base64.b32encode(device.bin_key).decode().rstrip("=")
+
+
+def token_at(device: TOTPDevice, moment: float | None = None) -> str:
+    """The code the device's authenticator shows at `moment` (now by default): for the demo and the tests."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    if moment is not None:
+        totp.time = moment
+    return f"{totp.token():0{device.digits}d}"
 
 
 def verify(device: TOTPDevice, token: str) -> bool:

@@ -4,9 +4,9 @@ import time
 
 import pytest
 from django.test import Client, override_settings
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.mfa import token_at
 from accounts.roles import Role
 from audit.models import AuditEvent
 
@@ -15,9 +15,7 @@ PASSWORD = "correct horse battery staple"
 
 
 def code_for(device: TOTPDevice, offset_steps: int = 0) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + offset_steps * device.step
-    return f"{totp.token():06d}"
+    return token_at(device, time.time() + offset_steps * device.step)
 
 
 @pytest.fixture
