@@ -6,20 +6,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from sharing.models import Request, RequestEvent
+from sharing.models import RequestEvent
 from sharing.states import Action, RequestState
 from tests.sharing.helpers import draft, walk
-
-
-def copies_of(template, count: int, batch: str) -> None:
-    """`count` more requests like `template`, written in one go."""
-    rows = []
-    for number in range(count):
-        row = Request.objects.get(pk=template.pk)
-        row.pk = row.id = None
-        row.reference = f"IASC-{batch}-{number:05d}"
-        rows.append(row)
-    Request.objects.bulk_create(rows)
+from tests.sharing.test_query_counts import copies_of
 
 pytestmark = pytest.mark.django_db
 
