@@ -6,7 +6,7 @@ from concordat.pagination import page_of
 from sharing.models import Request
 from sharing.states import RequestState
 from tests.sharing.helpers import draft, walk
-from tests.sharing_pages.test_page_queries import copies_of
+from tests.sharing.test_query_counts import copies_of
 
 pytestmark = pytest.mark.django_db
 
