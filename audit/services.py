@@ -8,6 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, EventContent, event_hash
+from audit.context import client_address
 from audit.models import AuditEvent, AuditHead
 
 
@@ -16,8 +17,9 @@ class AuditOutsideTransaction(RuntimeError):
 
 
 def client_ip(request) -> str | None:
+    """The address of the web request being served (audit.context), or of `request` when given."""
     if request is None:
-        return None
+        return client_address.get()
     return request.META.get("REMOTE_ADDR") or None
 
 

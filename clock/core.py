@@ -24,6 +24,8 @@ from zoneinfo import ZoneInfo
 
 import holidays
 
+from protocols import markings
+
 LONDON = ZoneInfo("Europe/London")
 
 DEFAULT_CALENDAR = "england-and-wales"
@@ -382,7 +384,7 @@ def normalise_classification(classification: str) -> str:
     """'official-sensitive', 'Official Sensitive' and 'OFFICIAL_SENSITIVE' all mean OFFICIAL-SENSITIVE."""
     if not isinstance(classification, str):
         raise UnknownClassification(f"A classification must be text, not {classification!r}.")
-    return "-".join(classification.replace("_", " ").replace("-", " ").upper().split())
+    return markings.normalise(classification)
 
 
 def request_deadlines(received_at: datetime | date, classification: str, timings,

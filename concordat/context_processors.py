@@ -1,13 +1,5 @@
 from django.conf import settings
 
-MARKING_ORDER = ["OFFICIAL", "OFFICIAL-SENSITIVE"]
-
-
-def highest_marking(*markings: str) -> str:
-    """A page or bundle carries the highest marking of what it contains."""
-    known = [m for m in markings if m in MARKING_ORDER]
-    return max(known, key=MARKING_ORDER.index) if known else "OFFICIAL"
-
 
 def service(request):
     return {"service_name": settings.CONCORDAT_SERVICE_NAME, "demo_mode": settings.DEMO_MODE}

@@ -10,6 +10,9 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from concordat.links import BadBaseURL, normalise_base_url
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -26,7 +29,9 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 PRODUCTION = env_bool("CONCORDAT_PRODUCTION")
-DEBUG = env_bool("DEBUG", default=not PRODUCTION)
+# Fail closed: debug pages (settings, URL patterns, tracebacks) only when DEBUG=1 is set explicitly,
+# never because of demo mode or a missing variable.
+DEBUG = env_bool("DEBUG")
 # The demo key is refused in production by concordat.checks.
 DEMO_SECRET_KEY = "concordat-demo-only-not-secret-0c3f1e5a9b7d4e2f8a6c1d3b5e7f9a2c4d6e8f0a"
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
@@ -35,6 +40,13 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 # The demo prints a way to obtain a one-time code; never in production.
 DEMO_MODE = env_bool("CONCORDAT_DEMO", default=not PRODUCTION)
+
+# Where people reach the service (scheme, host and port only), for links with no request at hand, such as
+# those in emails: concordat.links.absolute_url. `make run` passes the address it serves on.
+try:
+    CONCORDAT_BASE_URL = normalise_base_url(os.environ.get("CONCORDAT_BASE_URL", "http://127.0.0.1:8000"))
+except BadBaseURL as error:
+    raise ImproperlyConfigured(str(error)) from error
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -63,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "audit.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",

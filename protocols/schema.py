@@ -27,14 +27,13 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+# Nothing above OFFICIAL-SENSITIVE is handled here: higher material needs separate arrangements (§10).
+from protocols.markings import CLASSIFICATION_ORDER, SERVICE_CEILING, rank
+
 # The seven elements every first request must set out (§6 a–g, §8 a–g), in the protocol's order.
 ELEMENT_KEYS = ("necessity", "information", "purpose", "publication", "access", "storage_retention", "disposal")
 ElementKey = Literal["necessity", "information", "purpose", "publication", "access", "storage_retention", "disposal"]
 
-# Government Security Classifications, lowest first. Nothing above OFFICIAL-SENSITIVE is handled here:
-# higher material needs separate arrangements (§10).
-CLASSIFICATION_ORDER = ("OFFICIAL", "OFFICIAL-SENSITIVE", "SECRET", "TOP SECRET")
-SERVICE_CEILING = "OFFICIAL-SENSITIVE"
 
 # The working-day calendars the clock can count in (§12); "any-part-of-uk" counts as the FOI Act does.
 CALENDARS = {
@@ -158,8 +157,12 @@ class Element(Strict):
 
     key: ElementKey
     clause: Clause
-    label: Text
+    label: Text  # the protocol's own words, in the third person
     hint: str = ""
+    # What the request form asks the requester, in the second person ("Who will have access to the
+    # information?"). Optional, so definitions without it still load; the form then asks the wording file
+    # of that version (protocols.wording), and failing that shows the label.
+    question: Text | None = None
 
 
 class ChecklistItem(Strict):
@@ -343,10 +346,6 @@ class Classifications(Strict):
         """Whether sharing at this level may need senior or ministerial approval (§10)."""
         holder_ok = not self.approval_when_holder_is or holder_party in self.approval_when_holder_is
         return holder_ok and level in self.approval_required
-
-
-def rank(level: str) -> int:
-    return CLASSIFICATION_ORDER.index(level)
 
 
 class Timings(Strict):

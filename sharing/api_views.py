@@ -60,7 +60,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         created = services.create_draft(
             by=request.user, direction=data.validated_data["direction"], protocol=protocol,
             holder_org=data.validated_data.get("holder_org"), fields=data.draft_fields(),
-            named_people=data.validated_data.get("named_people"), http_request=request)
+            named_people=data.validated_data.get("named_people"))
         return self._answer(created.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.DraftUpdateSerializer, responses=serializers.RequestDetailSerializer)
@@ -68,14 +68,14 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         target = self.get_object()
         data = self._parsed(serializers.DraftUpdateSerializer)
         services.update_draft(target, by=request.user, expected_version=_version(data), fields=data.draft_fields(),
-                              named_people=data.validated_data.get("named_people"), http_request=request)
+                              named_people=data.validated_data.get("named_people"))
         return self._answer(target.pk)
 
     def _note_action(self, service, note_field="note"):
         target = self.get_object()
         data = self._parsed(serializers.NoteSerializer)
         service(target, by=self.request.user, expected_version=_version(data),
-                **{note_field: data.validated_data["note"]}, http_request=self.request)
+                **{note_field: data.validated_data["note"]})
         return self._answer(target.pk)
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
@@ -95,7 +95,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = self._parsed(serializers.ReassignSerializer)
         services.reassign(target, by=request.user, expected_version=_version(data),
                           to_org=data.validated_data["to_org"], to_user=data.validated_data.get("to_user"),
-                          reason=data.validated_data["reason"], http_request=request)
+                          reason=data.validated_data["reason"])
         return self._answer(target.pk)
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
@@ -109,7 +109,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         target = self.get_object()
         data = self._parsed(serializers.QuestionSerializer)
         services.request_further_information(target, by=request.user, expected_version=_version(data),
-                                             question=data.validated_data["question"], http_request=request)
+                                             question=data.validated_data["question"])
         return self._answer(target.pk)
 
     @extend_schema(request=serializers.RespondSerializer, responses=serializers.RequestDetailSerializer)
@@ -118,8 +118,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         target = self.get_object()
         data = self._parsed(serializers.RespondSerializer)
         services.respond(target, by=request.user, expected_version=_version(data),
-                         answer=data.validated_data["answer"], fields=data.validated_data.get("changes"),
-                         http_request=request)
+                         answer=data.validated_data["answer"], fields=data.validated_data.get("changes"))
         return self._answer(target.pk)
 
     @extend_schema(request=serializers.ChecklistSerializer, responses=serializers.RequestDetailSerializer)
@@ -129,8 +128,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = self._parsed(serializers.ChecklistSerializer)
         answers = [services.ChecklistEntry(entry["item"], entry["satisfied"], entry["note"])
                    for entry in data.validated_data["answers"]]
-        services.record_checklist(target, by=request.user, expected_version=_version(data), answers=answers,
-                                  http_request=request)
+        services.record_checklist(target, by=request.user, expected_version=_version(data), answers=answers)
         return self._answer(target.pk)
 
     @extend_schema(request=serializers.ApproveSerializer, responses=serializers.RequestDetailSerializer)
@@ -139,7 +137,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         target = self.get_object()
         data = self._parsed(serializers.ApproveSerializer)
         services.approve(target, by=request.user, expected_version=_version(data), kind=data.validated_data["kind"],
-                         note=data.validated_data["note"], http_request=request)
+                         note=data.validated_data["note"])
         return self._answer(target.pk)
 
     @extend_schema(request=serializers.DecideSerializer, responses=serializers.RequestDetailSerializer)
@@ -149,7 +147,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = self._parsed(serializers.DecideSerializer)
         fields = {name: data.validated_data[name] for name in ("decision", "reasons", "provided_scope",
                                                                "withheld_scope")}
-        services.decide(target, by=request.user, expected_version=_version(data), http_request=request, **fields)
+        services.decide(target, by=request.user, expected_version=_version(data), **fields)
         return self._answer(target.pk)
 
     @extend_schema(request={"multipart/form-data": serializers.DeliverSerializer},
@@ -160,8 +158,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = self._parsed(serializers.DeliverSerializer)
         services.deliver(target, by=request.user, expected_version=_version(data),
                          description=data.validated_data["description"], marking=data.validated_data["marking"],
-                         uploads=data.validated_data["files"], occasion_id=data.validated_data.get("occasion"),
-                         http_request=request)
+                         uploads=data.validated_data["files"], occasion_id=data.validated_data.get("occasion"))
         return self._answer(target.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
@@ -193,7 +190,7 @@ class FileDownloadView(APIView):
                    parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)])
     def get(self, request, pk: int):
         try:
-            delivery_file = services.file_for_download(pk, by=request.user, http_request=request)
+            delivery_file = services.file_for_download(pk, by=request.user)
         except NotAllowed:
             raise Http404 from None  # the same answer whether the file exists or not
         return attachment_response(delivery_file)

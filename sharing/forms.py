@@ -4,7 +4,7 @@ calls its service in `perform()` and shows the service's problems beside the fie
     form = ACTION_FORMS[action](request.POST or None, request.FILES or None, sharing_request=obj)
     if request.method == "POST" and form.is_valid():
         try:
-            form.perform(obj, by=request.user, http_request=request)
+            form.perform(obj, by=request.user)
         except RuleViolation as problems:   # StaleObject included: it lands on the version field
             form.add_problems(problems)
 
@@ -186,14 +186,14 @@ class RequestDraftForm(ProblemsForm):
     def service_fields(self) -> dict:
         return {name: self.cleaned_data[name] for name in services.DRAFT_FIELDS if name in self.fields}
 
-    def perform(self, sharing_request: Request | None = None, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request | None = None, *, by: User) -> Request:
         people = self.cleaned_data.get("named_people")
         if sharing_request is None:
             return services.create_draft(by=by, direction=self.direction, protocol=self.protocol,
                                          holder_org=self.cleaned_data.get("holder_org"), fields=self.service_fields(),
-                                         named_people=people, http_request=http_request)
+                                         named_people=people)
         return services.update_draft(sharing_request, by=by, expected_version=self.expected_version,
-                                     fields=self.service_fields(), named_people=people, http_request=http_request)
+                                     fields=self.service_fields(), named_people=people)
 
 
 def _draft_initial(request: Request) -> dict:
@@ -210,9 +210,9 @@ class NoteForm(ProblemsForm):
     note = _textarea("Note (optional)")
     service = None
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request, *, by: User) -> Request:
         return type(self).service(sharing_request, by=by, expected_version=self.expected_version,
-                                  note=self.cleaned_data["note"], http_request=http_request)
+                                  note=self.cleaned_data["note"])
 
 
 class SubmitForm(NoteForm):
@@ -257,10 +257,10 @@ class ReassignForm(ProblemsForm):
         self.clauses = dict.fromkeys(("to_org", "to_user", "reason"), rules.route_clause(sharing_request)
                                      if not direction or not direction.routing else direction.routing.clause)
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request, *, by: User) -> Request:
         return services.reassign(sharing_request, by=by, expected_version=self.expected_version,
                                  to_org=self.cleaned_data["to_org"], to_user=self.cleaned_data["to_user"],
-                                 reason=self.cleaned_data["reason"], http_request=http_request)
+                                 reason=self.cleaned_data["reason"])
 
 
 class FurtherInformationForm(ProblemsForm):
@@ -268,9 +268,9 @@ class FurtherInformationForm(ProblemsForm):
 
     question = _textarea("What further information do you need?")
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request, *, by: User) -> Request:
         return services.request_further_information(sharing_request, by=by, expected_version=self.expected_version,
-                                                    question=self.cleaned_data["question"], http_request=http_request)
+                                                    question=self.cleaned_data["question"])
 
 
 class RespondForm(ProblemsForm):
@@ -293,11 +293,11 @@ class RespondForm(ProblemsForm):
         self.fields["publication_detail"] = _textarea("What will be published, and how")
         self.fields["legal_basis"] = _textarea("Legal basis for sharing personal data")
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request, *, by: User) -> Request:
         changes = {name: self.cleaned_data[name] for name in services.RESPONSE_FIELDS
                    if self.cleaned_data[name] != getattr(sharing_request, name)}
         return services.respond(sharing_request, by=by, expected_version=self.expected_version,
-                                answer=self.cleaned_data["answer"], fields=changes, http_request=http_request)
+                                answer=self.cleaned_data["answer"], fields=changes)
 
 
 SATISFIED_CHOICES = [("yes", "Satisfied"), ("no", "Not satisfied")]
@@ -326,9 +326,9 @@ class ChecklistForm(ProblemsForm):
                                         self.cleaned_data[f"{item.key}_note"])
                 for item in self.items if self.cleaned_data.get(item.key)]
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request, *, by: User) -> Request:
         return services.record_checklist(sharing_request, by=by, expected_version=self.expected_version,
-                                         answers=self.entries(), http_request=http_request)
+                                         answers=self.entries())
 
 
 class ApproveForm(ProblemsForm):
@@ -344,10 +344,10 @@ class ApproveForm(ProblemsForm):
         spec = rules.spec_of(sharing_request)
         self.clauses["kind"] = ", ".join(rules.approval_clause(spec, kind) for kind in outstanding)
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request, *, by: User) -> Request:
         return services.approve(sharing_request, by=by, expected_version=self.expected_version,
                                 kind=self.cleaned_data["kind"], note=self.cleaned_data["note"],
-                                http_request=http_request)
+                               )
 
 
 class DecideForm(ProblemsForm):
@@ -357,9 +357,9 @@ class DecideForm(ProblemsForm):
     withheld_scope = _textarea("What will not be provided", help_text="When agreeing in part.")
     field_aliases = {"approvals": None, "legal_basis": None, "checklist": None}
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None) -> Request:
+    def perform(self, sharing_request: Request, *, by: User) -> Request:
         return services.decide(sharing_request, by=by, expected_version=self.expected_version,
-                               http_request=http_request, **{name: self.cleaned_data[name] for name in (
+                               **{name: self.cleaned_data[name] for name in (
                                    "decision", "reasons", "provided_scope", "withheld_scope")})
 
 
@@ -404,11 +404,11 @@ class DeliverForm(ProblemsForm):
         else:
             del self.fields["occasion"]
 
-    def perform(self, sharing_request: Request, *, by: User, http_request=None):
+    def perform(self, sharing_request: Request, *, by: User):
         return services.deliver(sharing_request, by=by, expected_version=self.expected_version,
                                 description=self.cleaned_data["description"], marking=self.cleaned_data["marking"],
                                 uploads=self.cleaned_data["files"], occasion_id=self.cleaned_data.get("occasion"),
-                                http_request=http_request)
+                               )
 
 
 ACTION_FORMS: dict[Action, type[ProblemsForm]] = {

@@ -19,6 +19,7 @@ from accounts.models import User
 from accounts.roles import Role
 from clock.calendar_store import get_calendar
 from clock.core import long_date, working_days_between
+from protocols.markings import highest_marking
 from sharing import permissions, queries, rules
 from sharing.models import DeliveryOccasion, Notification, NotificationKind, Request, RequestEvent
 from sharing.states import AGREEING_DECISIONS, Action, Decision, Provision, RequestState, StateOwner
@@ -217,15 +218,9 @@ def send_overdue_digest(today: date) -> int:
 
 
 def _send_digest(person: User, requests: list[Request], today: date) -> bool:
-    highest = _highest_marking([request.classification for request in requests])
+    highest = highest_marking(*(request.classification for request in requests))
     lines = [f"- {request.reference}: {request.get_state_display()}" for request in requests]
     body = "\n".join([highest, "", f"Overdue on {long_date(today)}:", *lines, "",
                       "Sign in to Concordat to deal with them.", "", highest])
     return send_once(request=None, kind=NotificationKind.OVERDUE_DIGEST, milestone=today.isoformat(),
                      recipient=person, subject=f"{highest}: {len(requests)} overdue request(s)", body=body)
-
-
-def _highest_marking(markings: list[str]) -> str:
-    from concordat.context_processors import highest_marking
-
-    return highest_marking(*markings)

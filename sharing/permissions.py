@@ -35,11 +35,12 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from accounts.permissions import is_active_member
 from accounts.roles import Role
 from concordat.errors import NotAllowed
+from protocols import markings
 from sharing import rules
 from sharing.models import Request
 from sharing.states import ACTION_PHRASES, Action, RouteKind
 
-BASE_MARKING = "OFFICIAL"  # OFFICIAL-SENSITIVE is a handling caveat on OFFICIAL: anything beyond it is need-to-know
+BASE_MARKING = markings.BASE_MARKING  # anything above plain OFFICIAL is need-to-know
 REQUESTER_ROLES = (Role.REQUESTER, Role.CASE_OFFICER)
 HOLDER_APPROVER_ROLES = (Role.APPROVER, Role.COMMISSIONER)
 PARTY_FIELDS = ("requester_org", "holder_org")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from accounts.roles import OrganisationKind, Role
 from concordat.errors import Problem
+from protocols import markings
 from protocols.schema import APPROVAL_REQUIREMENTS, Direction, OtherRoute, ProtocolDefinition
 from sharing.states import ApprovalKind, PublicationIntent, RouteKind
 
@@ -114,13 +115,13 @@ def classification_problem(spec: ProtocolDefinition, value: str, field: str = "c
     rules = spec.classifications
     if value in rules.levels:
         return None
-    if value.strip().upper().replace("_", " ").replace("-", " ") in {"SECRET", "TOP SECRET"}:
+    if markings.is_above_ceiling(value):
         return Problem(rules.above_ceiling_message, field=field, clause=rules.clause)
     return Problem(f"Choose {' or '.join(rules.levels)}.", field=field, clause=rules.clause)
 
 
 def marking_rank(spec: ProtocolDefinition, level: str) -> int:
-    return spec.classifications.levels.index(level)
+    return markings.rank(level)
 
 
 # --- §15–17 personal data ------------------------------------------------------------------------

@@ -86,7 +86,7 @@ def default_protocol() -> Protocol:
 
 def create_draft(*, by: User, direction: str, holder_org: Organisation | None = None,
                  protocol: Protocol | None = None, fields: dict | None = None,
-                 named_people: Iterable | None = None, http_request=None) -> Request:
+                 named_people: Iterable | None = None) -> Request:
     """A new draft request. `direction` is a direction key of the protocol (e.g. "iasc_to_ho") or the
     key of one of its other routes (§18, §4 fn 1), which also needs the `holder_org` asked."""
     protocol = protocol or default_protocol()
@@ -107,7 +107,7 @@ def create_draft(*, by: User, direction: str, holder_org: Organisation | None = 
         if named_people is not None:
             request.named_people.set(_named_people(request, named_people))
         _record(request, by, Action.CREATE, "", details={"direction": request.direction, "route": request.route},
-                http_request=http_request)
+               )
     return request
 
 
@@ -149,13 +149,13 @@ def _other_route_parties(route, holder_org: Organisation | None, by: User) -> di
 
 
 def update_draft(request: Request | int, *, by: User, expected_version: int, fields: dict | None = None,
-                 named_people: Iterable | None = None, http_request=None) -> Request:
+                 named_people: Iterable | None = None) -> Request:
     with _acting(request, by, Action.UPDATE, expected_version) as locked:
         changed = _apply_fields(locked, fields or {}, DRAFT_FIELDS)
         if named_people is not None:
             locked.named_people.set(_named_people(locked, named_people))
             changed.append("named_people")
-        _advance(locked, by, Action.UPDATE, details={"changed": changed}, http_request=http_request)
+        _advance(locked, by, Action.UPDATE, details={"changed": changed})
     return locked
 
 
@@ -228,8 +228,7 @@ def _next_reference(prefix: str) -> str:
 
 # --- the lifecycle ---------------------------------------------------------------------------------
 
-def submit(request: Request | int, *, by: User, expected_version: int, note: str = "",
-           http_request=None) -> Request:
+def submit(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
     """Send the request; store its receipt and due dates (§12) and the protocol version it is made under."""
     with _acting(request, by, Action.SUBMIT, expected_version) as locked:
         _pin_newest_protocol(locked)
@@ -249,7 +248,7 @@ def submit(request: Request | int, *, by: User, expected_version: int, note: str
                 for index, (scheduled, due) in enumerate(schedule.occasion_due_dates(locked, cal), start=1)])
         _advance(locked, by, Action.SUBMIT, note, details={
             "protocol_version": locked.protocol_version, "received_on": dates.received_on,
-            "acknowledge_by": dates.acknowledge_by, "provide_by": dates.provide_by}, http_request=http_request)
+            "acknowledge_by": dates.acknowledge_by, "provide_by": dates.provide_by})
     return locked
 
 
@@ -288,17 +287,16 @@ def submission_problems(request: Request) -> list[Problem]:
     return problems
 
 
-def acknowledge(request: Request | int, *, by: User, expected_version: int, note: str = "",
-                http_request=None) -> Request:
+def acknowledge(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
     """§12: tell the requester the request is being considered."""
     with _acting(request, by, Action.ACKNOWLEDGE, expected_version) as locked:
         locked.acknowledged_at, locked.acknowledged_by = timezone.now(), by
-        _advance(locked, by, Action.ACKNOWLEDGE, note, http_request=http_request)
+        _advance(locked, by, Action.ACKNOWLEDGE, note)
     return locked
 
 
 def reassign(request: Request | int, *, by: User, expected_version: int, to_org: Organisation,
-             to_user: User | None = None, reason: str, http_request=None) -> Request:
+             to_user: User | None = None, reason: str) -> Request:
     """§11: pass the request to the team that holds the information, saying why."""
     with _acting(request, by, Action.REASSIGN, expected_version) as locked:
         problems = _reassignment_problems(locked, to_org, to_user, reason)
@@ -310,7 +308,7 @@ def reassign(request: Request | int, *, by: User, expected_version: int, to_org:
         details = {"from_org": locked.assigned_org.slug, "to_org": to_org.slug,
                    "to_user": to_user.pk if to_user else None}
         locked.assigned_org, locked.assigned_to = to_org, to_user
-        _advance(locked, by, Action.REASSIGN, reason, details=details, http_request=http_request)
+        _advance(locked, by, Action.REASSIGN, reason, details=details)
     return locked
 
 
@@ -335,28 +333,25 @@ def _reassignment_problems(request: Request, to_org: Organisation, to_user: User
     return problems
 
 
-def start_assessment(request: Request | int, *, by: User, expected_version: int, note: str = "",
-                     http_request=None) -> Request:
+def start_assessment(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
     with _acting(request, by, Action.START_ASSESSMENT, expected_version) as locked:
         if locked.assigned_to_id is None and permissions.is_assessor(by, locked):
             locked.assigned_to = by
-        _advance(locked, by, Action.START_ASSESSMENT, note, http_request=http_request)
+        _advance(locked, by, Action.START_ASSESSMENT, note)
     return locked
 
 
-def request_further_information(request: Request | int, *, by: User, expected_version: int, question: str,
-                                http_request=None) -> Request:
+def request_further_information(request: Request | int, *, by: User, expected_version: int, question: str) -> Request:
     """§10: the holder, or an approver, asks for further justification before deciding."""
     with _acting(request, by, Action.REQUEST_FURTHER_INFORMATION, expected_version) as locked:
         if not question.strip():
             raise RuleViolation("Say what further information is needed.", field="question",
                                 clause=rules.spec_of(locked).classifications.clause)
-        _advance(locked, by, Action.REQUEST_FURTHER_INFORMATION, question, http_request=http_request)
+        _advance(locked, by, Action.REQUEST_FURTHER_INFORMATION, question)
     return locked
 
 
-def respond(request: Request | int, *, by: User, expected_version: int, answer: str, fields: dict | None = None,
-            http_request=None) -> Request:
+def respond(request: Request | int, *, by: User, expected_version: int, answer: str, fields: dict | None = None) -> Request:
     """The requester answers, and may amend the elements the question was about."""
     with _acting(request, by, Action.RESPOND, expected_version) as locked:
         if not answer.strip():
@@ -365,12 +360,12 @@ def respond(request: Request | int, *, by: User, expected_version: int, answer: 
         problems = [p for p in submission_problems(locked) if p.field in changed]
         if problems:
             raise RuleViolation(*problems)
-        _advance(locked, by, Action.RESPOND, answer, details={"changed": changed}, http_request=http_request)
+        _advance(locked, by, Action.RESPOND, answer, details={"changed": changed})
     return locked
 
 
 def record_checklist(request: Request | int, *, by: User, expected_version: int,
-                     answers: Iterable[ChecklistEntry], http_request=None) -> Request:
+                     answers: Iterable[ChecklistEntry]) -> Request:
     """§7 / §9: record whether the holder is satisfied of each point; an answer can be revised."""
     answers = list(answers)
     with _acting(request, by, Action.RECORD_CHECKLIST, expected_version) as locked:
@@ -386,7 +381,7 @@ def record_checklist(request: Request | int, *, by: User, expected_version: int,
                           "note": entry.note.strip(), "answered_by": by, "answered_at": now})
         _advance(locked, by, Action.RECORD_CHECKLIST,
                  details={"answers": {entry.item_key: entry.satisfied for entry in answers}},
-                 http_request=http_request)
+                )
     return locked
 
 
@@ -407,8 +402,7 @@ def _checklist_entry_problems(items: dict, answers: list[ChecklistEntry]) -> lis
     return problems
 
 
-def approve(request: Request | int, *, by: User, expected_version: int, kind: str, note: str = "",
-            http_request=None) -> Request:
+def approve(request: Request | int, *, by: User, expected_version: int, kind: str, note: str = "") -> Request:
     """§10 / §17: a senior official's approval to share, recorded before the holder may agree."""
     with _acting(request, by, Action.APPROVE, expected_version) as locked:
         outstanding = policies.outstanding_approvals(locked)
@@ -416,12 +410,12 @@ def approve(request: Request | int, *, by: User, expected_version: int, kind: st
             raise RuleViolation(f"Approve one of: {', '.join(ApprovalKind(k).label for k in outstanding)}.",
                                 field="kind")
         Approval.objects.create(request=locked, kind=kind, approved_by=by, approved_at=timezone.now(), note=note)
-        _advance(locked, by, Action.APPROVE, note, details={"kind": kind}, http_request=http_request)
+        _advance(locked, by, Action.APPROVE, note, details={"kind": kind})
     return locked
 
 
 def decide(request: Request | int, *, by: User, expected_version: int, decision: str, reasons: str = "",
-           provided_scope: str = "", withheld_scope: str = "", http_request=None) -> Request:
+           provided_scope: str = "", withheld_scope: str = "") -> Request:
     """§7 / §9: agree, agree in part or decline, once every point of the checklist is answered.
     A decline names the points not satisfied; an HO agreement on OFFICIAL-SENSITIVE or personal data
     needs its approvals first (§10, §17); for HO→IASC the Commissioner's decision is final (§14)."""
@@ -435,13 +429,13 @@ def decide(request: Request | int, *, by: User, expected_version: int, decision:
         locked.withheld_scope = withheld_scope.strip() if agreed_in_part else ""
         locked.declined_items = ([item.key for item in policies.unsatisfied_items(locked)]
                                  if decision == Decision.DECLINED else [])
-        _advance(locked, by, Action.DECIDE, reasons, http_request=http_request,
+        _advance(locked, by, Action.DECIDE, reasons,
                  details={"decision": decision, "declined_items": locked.declined_items})
     return locked
 
 
 def deliver(request: Request | int, *, by: User, expected_version: int, description: str, marking: str,
-            uploads: Iterable = (), occasion_id: int | None = None, http_request=None) -> Delivery:
+            uploads: Iterable = (), occasion_id: int | None = None) -> Delivery:
     """Provide the information, or one occasion of a regular request (§6), with its marking (§7(e))."""
     uploads = list(uploads)
     saved: list[str] = []
@@ -461,7 +455,7 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
                 DeliveryFile.objects.create(delivery=delivery, stored_file=name, original_name=facts.original_name,
                                             content_type=facts.content_type, size=facts.size, sha256=facts.sha256,
                                             uploaded_at=now)
-            _advance(locked, by, Action.DELIVER, description, http_request=http_request, details={
+            _advance(locked, by, Action.DELIVER, description, details={
                 "delivery": delivery.pk, "marking": marking, "occasion": occasion.sequence if occasion else None,
                 "files": [{"sha256": f.sha256, "size": f.size, "content_type": f.content_type} for f in checked]})
     except BaseException:
@@ -501,18 +495,17 @@ def _occasion_for(request: Request, occasion_id: int | None) -> DeliveryOccasion
     raise RuleViolation("Choose an occasion not yet delivered.", field="occasion")
 
 
-def close(request: Request | int, *, by: User, expected_version: int, note: str = "", http_request=None) -> Request:
+def close(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
     with _acting(request, by, Action.CLOSE, expected_version) as locked:
         locked.closed_at, locked.closed_by = timezone.now(), by
-        _advance(locked, by, Action.CLOSE, note, http_request=http_request)
+        _advance(locked, by, Action.CLOSE, note)
     return locked
 
 
-def withdraw(request: Request | int, *, by: User, expected_version: int, note: str = "",
-             http_request=None) -> Request:
+def withdraw(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
     with _acting(request, by, Action.WITHDRAW, expected_version) as locked:
         locked.withdrawn_at, locked.withdrawn_by = timezone.now(), by
-        _advance(locked, by, Action.WITHDRAW, note, http_request=http_request)
+        _advance(locked, by, Action.WITHDRAW, note)
     return locked
 
 
@@ -569,14 +562,14 @@ def _recompute_occasions(request: Request, cal) -> list[int]:
 
 # --- files ------------------------------------------------------------------------------------
 
-def file_for_download(file_id: int, *, by: User, http_request=None) -> DeliveryFile:
+def file_for_download(file_id: int, *, by: User) -> DeliveryFile:
     """A delivered file for someone allowed to see its request; the download is on the record."""
     delivery_file = (DeliveryFile.objects.select_related(
         *(f"delivery__request__{relation}" for relation in LOCKED_RELATIONS)).filter(pk=file_id).first())
     if delivery_file is None or not permissions.user_can_view(by, delivery_file.delivery.request):
         raise NotAllowed("You cannot see this file.")
     with transaction.atomic():
-        record_event("sharing.file_downloaded", by=by, obj=delivery_file, request=http_request,
+        record_event("sharing.file_downloaded", by=by, obj=delivery_file,
                      details={"request": delivery_file.delivery.request.reference, "sha256": delivery_file.sha256})
     return delivery_file
 
@@ -605,24 +598,23 @@ def _locked(request: Request | int, by: User, expected_version: int) -> Request:
     return locked
 
 
-def _advance(request: Request, by: User, action: Action, note: str = "", *, details: dict | None = None,
-             http_request=None) -> RequestEvent:
+def _advance(request: Request, by: User, action: Action, note: str = "", *, details: dict | None = None) -> RequestEvent:
     """Move to the action's target state, raise the version, and put the step on the record."""
     from_state = request.state
     request.state = target_state(action, RequestState(from_state))
     request.version += 1
     request.save()
-    return _record(request, by, action, from_state, note, details=details, http_request=http_request)
+    return _record(request, by, action, from_state, note, details=details)
 
 
 def _record(request: Request, by: User, action: Action, from_state: str, note: str = "", *,
-            details: dict | None = None, http_request=None) -> RequestEvent:
+            details: dict | None = None) -> RequestEvent:
     now = timezone.now()
     event = RequestEvent.objects.create(request=request, action=action, actor=by, occurred_at=now,
                                         from_state=from_state, to_state=request.state, note=(note or "").strip(),
                                         details=_plain(details or {}))
     # The audit record carries the structure, not the free text people wrote.
-    record_event(f"sharing.{action}", by=by, obj=request, request=http_request, details={
+    record_event(f"sharing.{action}", by=by, obj=request, details={
         "reference": request.reference, "from_state": from_state, "to_state": request.state,
         "version": request.version, **_plain(details or {})})
     _notify_after_commit(event)

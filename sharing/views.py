@@ -12,9 +12,9 @@ from django.views.decorators.http import require_GET
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from clock.core import CALENDAR_LABELS
-from concordat.context_processors import highest_marking
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
 from concordat.pagination import page_of
+from protocols.markings import highest_marking
 from protocols.models import Protocol
 from sharing import forms, permissions, policies, queries, rules, services
 from sharing.downloads import attachment_response
@@ -106,7 +106,7 @@ def request_detail(request, reference: str):
 
 @login_required
 def download(request, file_id: int):
-    delivery_file = services.file_for_download(file_id, by=request.user, http_request=request)
+    delivery_file = services.file_for_download(file_id, by=request.user)
     return attachment_response(delivery_file)
 
 
@@ -142,12 +142,12 @@ def request_new(request):
 def _save_draft(request, form, existing=None):
     """Create or update the draft; "Save and submit" then submits it. These are two actions, each whole:
     a refused submission leaves the draft saved, and the page then shows that draft with the problems."""
-    saved = form.perform(existing, by=request.user, http_request=request)
+    saved = form.perform(existing, by=request.user)
     if "submit" not in request.POST:
         messages.success(request, f"Draft {saved.reference} saved.")
         return redirect("sharing:request_detail", reference=saved.reference)
     try:
-        services.submit(saved, by=request.user, expected_version=saved.version, http_request=request)
+        services.submit(saved, by=request.user, expected_version=saved.version)
     except RuleViolation as violation:
         data = request.POST.copy()
         data["version"] = saved.version
@@ -221,7 +221,7 @@ def request_action(request, reference: str, action: str):
         status = 400
         if form.is_valid():
             try:
-                form.perform(req, by=request.user, http_request=request)
+                form.perform(req, by=request.user)
             except RuleViolation as violation:
                 form.add_problems(violation)
                 status = 409 if isinstance(violation, StaleObject) else 400
