@@ -123,16 +123,25 @@ class RequestDraftForm(ProblemsForm):
         return party.key if party else None
 
     def _add_element_fields(self, spec) -> None:
-        elements = rules.element_fields(spec, self.direction, self.route, self._party_key(spec))
+        from protocols.wording import element_questions
+
+        party = self._party_key(spec)
+        elements = rules.element_fields(spec, self.direction, self.route, party)
+        # Put to the requester in the second person; outside the protocol (§18, §4 fn 1), in the words of
+        # the requester's own direction, whose elements those routes follow.
+        source = (spec.direction(self.direction) if self.route == "protocol"
+                  else rules.commissioner_direction(spec, party))
+        questions = element_questions(spec, source)
         for element in elements:
+            label = questions.get(element.key, element.label)
             self.clauses[element.field] = element.clause
             if element.key == "publication":
                 self.fields[element.field] = forms.ChoiceField(
-                    label=element.label, required=False, choices=PublicationIntent.choices, widget=GovukRadioSelect)
+                    label=label, required=False, choices=PublicationIntent.choices, widget=GovukRadioSelect)
                 self.fields["publication_detail"] = _textarea("What will be published, and how", help_text=element.hint)
                 self.clauses["publication_detail"] = element.clause
             else:
-                self.fields[element.field] = _textarea(element.label, help_text=element.hint)
+                self.fields[element.field] = _textarea(label, help_text=element.hint)
             if element.key == "access":
                 self.fields["named_people"] = NamedPeopleField(
                     label="People named in the access list", required=False, queryset=self._people_of_parties(spec),

@@ -4,16 +4,25 @@ outside the protocol (§18, §4 fn 1); and the delivery occasions of a regular r
 from __future__ import annotations
 
 import calendar as month_calendar
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.utils import timezone
 
 from clock.calendar_store import get_calendar
-from clock.core import WorkingCalendar, add_working_days, london_date, request_deadlines
+from clock.core import (
+    CALENDAR_LABELS,
+    ClockError,
+    WorkingCalendar,
+    add_working_days,
+    london_date,
+    provide_working_days,
+    request_deadlines,
+)
 from concordat.errors import Problem
 from sharing import rules
-from sharing.states import Frequency
+from sharing.states import Frequency, RouteKind
 
 MAX_OCCASIONS = 120
 MONTHS_PER_STEP = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUALLY: 12}
@@ -128,3 +137,56 @@ def occasion_due_dates(request, cal: WorkingCalendar) -> list[tuple[date, date]]
 
 def today() -> date:
     return timezone.localdate()
+
+
+# --- before sending: what the draft page says the due dates would be --------------------------------------
+
+@dataclass(frozen=True)
+class DuePreview:
+    """The due dates a draft would get if it were sent now (§12), or the requester's own targets outside
+    the protocol (§18, §4 fn 1), for the draft page to show before "Save and submit"."""
+
+    clause: str
+    set_by_requester: bool  # outside the protocol: the dates are the requester's targets, if set yet
+    received_on: date | None = None
+    acknowledge_by: date | None = None
+    provide_by: date | None = None
+    classification: str = ""
+    acknowledge_working_days: int | None = None
+    provide_working_days: int | None = None
+    calendar_label: str = ""
+    other_levels: tuple[tuple[str, int, date], ...] = ()  # (classification, working days, provide by)
+
+
+def preview_due_dates(spec, values, now: datetime | None = None, *,
+                      cal: WorkingCalendar | None = None) -> DuePreview | None:
+    """What sending this draft at `now` (default: now) would set as its due dates.
+
+    `values` is a Request or a mapping of the draft's fields (route, classification, acknowledge_by,
+    provide_by); a missing or blank classification counts as the protocol's lowest, the form's default.
+    Under the protocol the dates are worked out as `due_dates` will at submission, on the protocol's
+    calendar; a classification the protocol has no time for gives None (the form says what is wrong).
+    """
+    def value(name):
+        return values.get(name) if isinstance(values, Mapping) else getattr(values, name, None)
+
+    route = value("route") or RouteKind.PROTOCOL
+    if route != RouteKind.PROTOCOL:
+        return DuePreview(clause=rules.other_route(spec, route).clause, set_by_requester=True,
+                          acknowledge_by=value("acknowledge_by"), provide_by=value("provide_by"))
+    timings = spec.timings
+    classification = value("classification") or spec.classifications.levels[0]
+    cal = cal or get_calendar(timings.calendar)
+    now = now or timezone.now()
+    try:
+        deadlines = request_deadlines(now, classification, timings, cal)
+        provide_days = provide_working_days(classification, timings)
+    except ClockError:
+        return None
+    others = tuple((level, days, add_working_days(deadlines.received_on, days, cal))
+                   for level, days in timings.provide_working_days.items() if level != classification)
+    return DuePreview(
+        clause=timings.clause, set_by_requester=False, received_on=deadlines.received_on,
+        acknowledge_by=deadlines.acknowledge_by, provide_by=deadlines.provide_by, classification=classification,
+        acknowledge_working_days=timings.acknowledge_working_days, provide_working_days=provide_days,
+        calendar_label=CALENDAR_LABELS.get(cal.name, cal.name), other_levels=others)

@@ -160,8 +160,13 @@ def _save_draft(request, form, existing=None):
 
 
 def _render_draft(request, form, req, status=200):
+    from sharing.schedule import preview_due_dates
+
+    # The dates sending it now would set (§12): for the classification as typed, else as saved, else the default.
+    values = {"route": form.route, **form.initial, **getattr(form, "cleaned_data", {})}
     return render(request, "sharing/edit.html", {
-        "req": req, "form": form, "page_marking": _marking(req) if req else "OFFICIAL"}, status=status)
+        "req": req, "form": form, "page_marking": _marking(req) if req else "OFFICIAL",
+        "due_preview": preview_due_dates(form.protocol.spec, values)}, status=status)
 
 
 @login_required
