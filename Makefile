@@ -7,9 +7,12 @@ PORT ?= 8000
 
 .PHONY: run test install assets browser migrate demo serve lint bench clean
 
+# Links in emails point where the demo is served. Static files come from whitenoise (var/static, collected by
+# `assets`), as in production, whether or not DEBUG=1 is set.
+run: export CONCORDAT_BASE_URL = http://$(HOST):$(PORT)
 run: install assets migrate demo
-	@$(PY) manage.py demo_instructions --url http://$(HOST):$(PORT)/
-	$(PY) manage.py runserver $(HOST):$(PORT)
+	@$(PY) manage.py demo_instructions
+	$(PY) manage.py runserver --nostatic $(HOST):$(PORT)
 
 install: $(VENV)/.installed
 

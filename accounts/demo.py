@@ -39,14 +39,22 @@ def seed_demo_people() -> list[User]:
     organisations = ensure_standard_organisations()
     password = demo_password()
     people = []
-    for username, full_name, job_title, org_slug, roles in DEMO_PEOPLE:
+    for username, full_name, email, job_title, org_slug, roles in DEMO_PEOPLE:
         user, created = User.objects.get_or_create(
             username=username,
-            defaults={"full_name": full_name, "job_title": job_title, "organisation": organisations[org_slug],
+            defaults={"full_name": full_name, "email": email, "job_title": job_title,
+                      "organisation": organisations[org_slug],
                       "is_staff": "administrator" in roles, "is_superuser": "administrator" in roles},
         )
+        changed = False
         if created or not user.check_password(password):
             user.set_password(password)
+            changed = True
+        if not user.email:  # people seeded before they had addresses; an address someone set is kept
+            user.email = email
+            changed = True
+            record_event("demo.person_email_set", obj=user, details={"username": username, "email": email})
+        if changed:
             user.save()
         for role in roles:
             RoleGrant.objects.get_or_create(user=user, role=role)

@@ -21,23 +21,34 @@ STANDARD_ORGANISATIONS = [
      None),
 ]
 
-# username, full name, job title, organisation slug, roles — the demo's cast.
+# username, full name, email, job title, organisation slug, roles — the demo's cast. Addresses are on the
+# reserved .example domains (RFC 2606), so that no demo email can reach a real inbox.
 DEMO_PEOPLE = [
-    ("iasc.requester", "Priya Shah", "Head of Research", "iasc", [Role.REQUESTER, Role.CASE_OFFICER]),
-    ("iasc.commissioner", "The Commissioner", "Independent Anti-Slavery Commissioner", "iasc",
-     [Role.COMMISSIONER, Role.ASSESSOR]),
-    ("iasc.caseofficer", "Tom Ellis", "Policy and Research Officer", "iasc", [Role.CASE_OFFICER, Role.ASSESSOR]),
-    ("msu.spoc", "Ana Costa", "MSU data sharing lead", "msu", [Role.SPOC, Role.CASE_OFFICER]),
-    ("ho.assessor", "Gareth Lloyd", "Senior Analyst", "ho-analysis", [Role.ASSESSOR]),
-    ("ho.requester", "Helen Brooks", "Modern Slavery Strategy lead", "msu", [Role.REQUESTER, Role.CASE_OFFICER]),
-    ("ho.approver", "Deputy Director", "Deputy Director, Modern Slavery Unit", "msu", [Role.APPROVER]),
-    ("ho.dpo", "Rachel Kim", "Data Protection Officer", "home-office", [Role.DPO]),
-    ("ho.policylead", "Sam Patel", "HO Policy lead on Modern Slavery", "msu", [Role.ESCALATION_POLICY_LEAD]),
-    ("ho.director", "Director TSE", "Director for Tackling Slavery and Exploitation", "home-office",
-     [Role.ESCALATION_DIRECTOR]),
-    ("ho.checker", "Lee Morgan", "Statistician", "ho-analysis", [Role.OUTPUT_CHECKER]),
-    ("auditor", "Jo Walsh", "Internal auditor", "iasc", [Role.AUDITOR]),
-    ("admin", "Service Administrator", "Administrator", "home-office", [Role.ADMINISTRATOR]),
+    ("iasc.requester", "Priya Shah", "priya.shah@iasc.example", "Head of Research", "iasc",
+     [Role.REQUESTER, Role.CASE_OFFICER]),
+    ("iasc.commissioner", "The Commissioner", "commissioner@iasc.example", "Independent Anti-Slavery Commissioner",
+     "iasc", [Role.COMMISSIONER, Role.ASSESSOR]),
+    ("iasc.caseofficer", "Tom Ellis", "tom.ellis@iasc.example", "Policy and Research Officer", "iasc",
+     [Role.CASE_OFFICER, Role.ASSESSOR]),
+    ("msu.spoc", "Ana Costa", "ana.costa@homeoffice.example", "MSU data sharing lead", "msu",
+     [Role.SPOC, Role.CASE_OFFICER]),
+    ("ho.assessor", "Gareth Lloyd", "gareth.lloyd@homeoffice.example", "Senior Analyst", "ho-analysis",
+     [Role.ASSESSOR]),
+    ("ho.requester", "Helen Brooks", "helen.brooks@homeoffice.example", "Modern Slavery Strategy lead", "msu",
+     [Role.REQUESTER, Role.CASE_OFFICER]),
+    ("ho.approver", "Deputy Director", "deputy.director.msu@homeoffice.example",
+     "Deputy Director, Modern Slavery Unit", "msu", [Role.APPROVER]),
+    ("ho.dpo", "Rachel Kim", "rachel.kim@homeoffice.example", "Data Protection Officer", "home-office",
+     [Role.DPO]),
+    ("ho.policylead", "Sam Patel", "sam.patel@homeoffice.example", "HO Policy lead on Modern Slavery", "msu",
+     [Role.ESCALATION_POLICY_LEAD]),
+    ("ho.director", "Director TSE", "director.tse@homeoffice.example",
+     "Director for Tackling Slavery and Exploitation", "home-office", [Role.ESCALATION_DIRECTOR]),
+    ("ho.checker", "Lee Morgan", "lee.morgan@homeoffice.example", "Statistician", "ho-analysis",
+     [Role.OUTPUT_CHECKER]),
+    ("auditor", "Jo Walsh", "jo.walsh@iasc.example", "Internal auditor", "iasc", [Role.AUDITOR]),
+    ("admin", "Service Administrator", "concordat.admin@homeoffice.example", "Administrator", "home-office",
+     [Role.ADMINISTRATOR]),
 ]
 
 

@@ -13,4 +13,4 @@ class Command(BaseCommand):
             raise CommandError(str(refusal)) from refusal
         self.stdout.write(f"Demo people ready ({len(people)}). Password for every demo person: {demo_password()}")
         for user in people:
-            self.stdout.write(f"  {user.username:<20} {user.full_name}, {user.organisation}")
+            self.stdout.write(f"  {user.username:<20} {user.full_name} <{user.email}>, {user.organisation}")
