@@ -1,5 +1,7 @@
 from django.conf import settings
 
+from workflow.notify import unread_count
+
 
 def service(request):
     return {"service_name": settings.CONCORDAT_SERVICE_NAME, "demo_mode": settings.DEMO_MODE}
@@ -7,11 +9,12 @@ def service(request):
 
 # (label, url name, shown to) — url names that are not installed yet are skipped.
 NAVIGATION = [
-    ("My work", "sharing:my_work"),
+    ("My work", "workflow:my_work"),
     ("Requests", "sharing:request_list"),
     ("Protocols", "protocols:list"),
     ("Calendar", "clock:calendar"),
     ("Audit", "audit:log"),
+    ("Notifications", "workflow:notifications"),
     ("Your account", "profile"),
 ]
 
@@ -26,5 +29,8 @@ def navigation(request):
         except NoReverseMatch:
             continue
         current = request.path == href or (href != "/" and request.path.startswith(href))
+        if name == "workflow:notifications" and request.user.is_authenticated:
+            unread = unread_count(request.user)
+            label = f"{label} ({unread} new)" if unread else label
         items.append({"label": label, "href": href, "current": current})
     return {"nav_items": items}

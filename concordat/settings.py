@@ -69,7 +69,9 @@ INSTALLED_APPS = [
     "accounts",
     "protocols",
     "clock",
+    "workflow",
     "sharing",
+    "approvals",
 ]
 
 MIDDLEWARE = [
@@ -225,6 +227,11 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "REDOC_DIST": "SIDECAR",  # served from our own static files: no third-party origin
+    # Every case type has a "state": name each enum after its case type.
+    "ENUM_NAME_OVERRIDES": {
+        "RequestStateEnum": "sharing.states.RequestState",
+        "ApprovalStateEnum": "approvals.states.ApprovalState",
+    },
 }
 
 # Content Security Policy: everything from our own origin; no inline script.

@@ -21,6 +21,8 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("calendar/", include("clock.urls")),
     path("", include("sharing.urls")),
+    path("", include("workflow.urls")),
+    path("approvals/", include("approvals.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

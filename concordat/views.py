@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 
 @login_required
 def home(request):
-    return redirect("sharing:my_work")
+    return redirect("workflow:my_work")
 
 
 def healthz(request):

@@ -3,12 +3,14 @@
 from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
+from approvals.api import ApprovalViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 
 app_name = "sharing-api"
 
 router = SimpleRouter()
 router.register("requests", RequestViewSet, basename="request")
+router.register("approvals", ApprovalViewSet, basename="approval")
 
 urlpatterns = [
     path("", include(router.urls)),

@@ -14,6 +14,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from approvals import services as approval_services
 from concordat.errors import NotAllowed, RuleViolation
 from sharing import queries, serializers, services
 from sharing.downloads import attachment_response
@@ -131,13 +132,14 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         services.record_checklist(target, by=request.user, expected_version=_version(data), answers=answers)
         return self._answer(target.pk)
 
-    @extend_schema(request=serializers.ApproveSerializer, responses=serializers.RequestDetailSerializer)
+    @extend_schema(request=serializers.RequestApprovalSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
-    def approve(self, request, pk=None):
+    def request_approval(self, request, pk=None):
+        """§10, §17: ask the holder's approvers; each approval is then decided at /api/approvals/."""
         target = self.get_object()
-        data = self._parsed(serializers.ApproveSerializer)
-        services.approve(target, by=request.user, expected_version=_version(data), kind=data.validated_data["kind"],
-                         note=data.validated_data["note"])
+        data = self._parsed(serializers.RequestApprovalSerializer)
+        approval_services.ask(target, by=request.user, expected_version=_version(data),
+                              justification=data.validated_data["justification"])
         return self._answer(target.pk)
 
     @extend_schema(request=serializers.DecideSerializer, responses=serializers.RequestDetailSerializer)
@@ -158,7 +160,8 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         data = self._parsed(serializers.DeliverSerializer)
         services.deliver(target, by=request.user, expected_version=_version(data),
                          description=data.validated_data["description"], marking=data.validated_data["marking"],
-                         uploads=data.validated_data["files"], occasion_id=data.validated_data.get("occasion"))
+                         uploads=data.validated_data["files"], occasion_id=data.validated_data.get("occasion"),
+                         answer=data.validated_data["answer"])
         return self._answer(target.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)

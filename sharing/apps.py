@@ -7,3 +7,7 @@ class SharingConfig(AppConfig):
 
     def ready(self):
         from sharing import signals  # noqa: F401  (connects the calendar_changed receiver)
+        from sharing.cases import REQUESTS
+        from workflow.registry import register
+
+        register(REQUESTS)

@@ -19,9 +19,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import Organisation, User
+from approvals import services as approval_services
 from sharing import policies, rules, schedule, services
 from sharing.models import Request, RequestEvent
-from sharing.states import Decision, RequestState
+from sharing.states import DECISION_STATES, Decision, RequestState
 
 LONDON = ZoneInfo("Europe/London")
 GENERATED = 240
@@ -71,7 +72,7 @@ TOPICS = ["NRM referrals by region", "Duty to Notify reports", "MSVC support dur
           "Labour exploitation in care", "County lines referrals", "Immigration detention of victims",
           "Recovery needs assessments", "Slavery and trafficking risk orders"]
 STATE_MIX = [RequestState.DRAFT, RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
-             RequestState.FURTHER_INFORMATION_REQUESTED, RequestState.DECIDED, RequestState.PROVIDED,
+             RequestState.FURTHER_INFORMATION_REQUESTED, RequestState.AGREED, RequestState.PROVIDED,
              RequestState.CLOSED, RequestState.WITHDRAWN]
 
 
@@ -162,7 +163,12 @@ def _generated(cast: Cast, rng: random.Random, n: int) -> None:
                                     fields=fields)
     target = STATE_MIX[n % len(STATE_MIX)]
     decision = Decision.DECLINED if n % 11 == 0 else Decision.AGREED_IN_PART if n % 7 == 0 else Decision.AGREED
-    _move(cast, request, target, decision)
+    if target == RequestState.AGREED:
+        target = DECISION_STATES[decision]
+    request = _move(cast, request, target, decision)
+    if request.state == RequestState.UNDER_ASSESSMENT and n % 2 and policies.approvals_to_ask(request):
+        approval_services.ask(request, by=cast.ho_assessor, expected_version=request.version,
+                              justification="Needed for the Commissioner's scrutiny of NRM decisions.")
 
 
 def _fresh(request: Request) -> Request:
@@ -186,7 +192,7 @@ def _move(cast: Cast, request: Request, target: RequestState, decision: str = De
          lambda r: services.request_further_information(r, by=assessor, expected_version=r.version,
                                                         question="Which years, and why those?")),
         (RequestState.UNDER_ASSESSMENT, lambda r: _decide(cast, r, decider, decision)),
-        (RequestState.DECIDED, lambda r: services.deliver(
+        (DECISION_STATES[decision], lambda r: services.deliver(
             r, by=assessor, expected_version=r.version, description="Aggregate tables, as agreed.",
             marking=r.classification, uploads=[_tables()])),
         (RequestState.PROVIDED, lambda r: services.close(r, by=requester, expected_version=r.version)),
@@ -199,9 +205,11 @@ def _move(cast: Cast, request: Request, target: RequestState, decision: str = De
             if target == state:
                 step(request)
             continue
+        if request.state == RequestState.DECLINED:
+            if target == RequestState.CLOSED:
+                services.close(request, by=requester, expected_version=request.version)
+            return _fresh(request)
         if request.state == state:
-            if state == RequestState.DECIDED and request.decision == Decision.DECLINED:
-                return request
             step(request)
     return _fresh(request)
 
@@ -222,10 +230,11 @@ def _decide(cast: Cast, request: Request, decider: User, decision: str) -> Reque
                                        "" if satisfied or index > 0 else "Necessity not shown.")
                for index, item in enumerate(items)]
     request = services.record_checklist(request, by=decider, expected_version=request.version, answers=answers)
-    if satisfied:
-        for kind in policies.outstanding_approvals(_fresh(request)):
-            request = services.approve(_fresh(request), by=cast.ho_approver, expected_version=_fresh(request).version,
-                                       kind=kind, note="Approved by the Deputy Director.")
+    if satisfied and policies.approvals_to_ask(_fresh(request)):
+        for approval in approval_services.ask(_fresh(request), by=decider, expected_version=_fresh(request).version,
+                                              justification="Aggregate figures for the Commissioner's scrutiny."):
+            approval_services.approve(approval, by=cast.ho_approver, expected_version=approval.version,
+                                      note="Approved by the Deputy Director.")
     request = _fresh(request)
     return services.decide(
         request, by=decider, expected_version=request.version, decision=decision,

@@ -19,6 +19,7 @@ from django.db.models import Q
 
 from accounts.models import Organisation, User
 from accounts.roles import Role
+from approvals import services as approval_services
 from clock.forms import GovukDateInput
 from concordat.errors import RuleViolation
 from concordat.forms import GovukCheckboxes, GovukRadioSelect, form_rows
@@ -340,23 +341,22 @@ class ChecklistForm(ProblemsForm):
                                          answers=self.entries())
 
 
-class ApproveForm(ProblemsForm):
-    """§10 / §17: a senior official's approval to share."""
+class RequestApprovalForm(ProblemsForm):
+    """§10 / §17: ask the holder's approvers for the approvals sharing needs."""
 
-    kind = forms.ChoiceField(label="Approval", widget=GovukRadioSelect, choices=ApprovalKind.choices)
-    note = _textarea("Note (optional)")
+    justification = _textarea("Why the information should be shared (for the approver)")
 
     def __init__(self, *args, sharing_request: Request, **kwargs):
         super().__init__(*args, sharing_request=sharing_request, **kwargs)
-        outstanding = policies.outstanding_approvals(sharing_request)
-        self.fields["kind"].choices = [(kind, ApprovalKind(kind).label) for kind in outstanding]
+        self.to_ask = policies.approvals_to_ask(sharing_request)
         spec = rules.spec_of(sharing_request)
-        self.clauses["kind"] = ", ".join(rules.approval_clause(spec, kind) for kind in outstanding)
+        self.clauses["justification"] = ", ".join(rules.approval_clause(spec, kind) for kind in self.to_ask)
+        self.fields["justification"].help_text = "Asking for: " + "; ".join(
+            ApprovalKind(kind).label for kind in self.to_ask)
 
-    def perform(self, sharing_request: Request, *, by: User) -> Request:
-        return services.approve(sharing_request, by=by, expected_version=self.expected_version,
-                                kind=self.cleaned_data["kind"], note=self.cleaned_data["note"],
-                               )
+    def perform(self, sharing_request: Request, *, by: User):
+        return approval_services.ask(sharing_request, by=by, expected_version=self.expected_version,
+                                     justification=self.cleaned_data["justification"])
 
 
 class DecideForm(ProblemsForm):
@@ -392,6 +392,7 @@ class DeliverForm(ProblemsForm):
     """What was provided, its marking (§7(e)) and its files; for a regular request, the occasion (§6)."""
 
     description = _textarea("What is being provided")
+    answer = _textarea("The answer in writing", help_text="Write the answer here, attach files, or both.")
     marking = forms.CharField(label="Security classification of what is provided")
     occasion = forms.TypedChoiceField(label="Occasion", required=False, coerce=int, empty_value=None,
                                       widget=forms.Select(attrs=SELECT))
@@ -417,7 +418,7 @@ class DeliverForm(ProblemsForm):
         return services.deliver(sharing_request, by=by, expected_version=self.expected_version,
                                 description=self.cleaned_data["description"], marking=self.cleaned_data["marking"],
                                 uploads=self.cleaned_data["files"], occasion_id=self.cleaned_data.get("occasion"),
-                               )
+                                answer=self.cleaned_data["answer"])
 
 
 ACTION_FORMS: dict[Action, type[ProblemsForm]] = {
@@ -429,7 +430,7 @@ ACTION_FORMS: dict[Action, type[ProblemsForm]] = {
     Action.REQUEST_FURTHER_INFORMATION: FurtherInformationForm,
     Action.RESPOND: RespondForm,
     Action.RECORD_CHECKLIST: ChecklistForm,
-    Action.APPROVE: ApproveForm,
+    Action.REQUEST_APPROVAL: RequestApprovalForm,
     Action.DECIDE: DecideForm,
     Action.DELIVER: DeliverForm,
     Action.CLOSE: CloseForm,

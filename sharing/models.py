@@ -12,8 +12,8 @@ from django.db.models import Q
 
 from sharing.states import (
     AGREEING_DECISIONS,
+    DECISION_STATES,
     Action,
-    ApprovalKind,
     Decision,
     Frequency,
     Provision,
@@ -21,6 +21,7 @@ from sharing.states import (
     RequestState,
     RouteKind,
 )
+from workflow.models import TimelineEntry
 
 USER = settings.AUTH_USER_MODEL
 ORGANISATION = "accounts.Organisation"
@@ -127,12 +128,18 @@ class Request(models.Model):
                 name="request_decision_with_date",
             ),
             models.CheckConstraint(
-                condition=~Q(state__in=[RequestState.DECIDED, RequestState.PROVIDED, RequestState.CLOSED])
+                condition=~Q(state__in=[*DECISION_STATES.values(), RequestState.PROVISION_OWED,
+                                        RequestState.PROVIDED, RequestState.CLOSED])
                 | Q(decided_at__isnull=False),
                 name="request_decided_before_provided_or_closed",
             ),
+            # A decision state says what was decided (ADR 0009): the two never disagree.
+            *[models.CheckConstraint(condition=~Q(state=state) | Q(decision=decision),
+                                     name=f"request_state_{state}_is_its_decision")
+              for decision, state in DECISION_STATES.items()],
             models.CheckConstraint(
-                condition=~Q(state=RequestState.PROVIDED) | Q(decision__in=sorted(AGREEING_DECISIONS)),
+                condition=~Q(state__in=[RequestState.PROVIDED, RequestState.PROVISION_OWED])
+                | Q(decision__in=sorted(AGREEING_DECISIONS)),
                 name="request_provided_only_when_agreed",
             ),
             # A draft outside the protocol may carry the requester's target dates (§18) before it is submitted.
@@ -172,21 +179,16 @@ class Request(models.Model):
         return self.route == RouteKind.PROTOCOL
 
 
-class RequestEvent(models.Model):
+class RequestEvent(TimelineEntry):
     """One step on the request's timeline, as people read it."""
 
     request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40, choices=Action.choices)
-    actor = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+",
-                              help_text="Empty when the service itself acted (a calendar change).")
-    occurred_at = models.DateTimeField()
     from_state = models.CharField(max_length=40, choices=RequestState.choices, blank=True)
     to_state = models.CharField(max_length=40, choices=RequestState.choices)
-    note = models.TextField(blank=True)
-    details = models.JSONField(default=dict, blank=True)
 
-    class Meta:
-        ordering = ["occurred_at", "id"]
+    class Meta(TimelineEntry.Meta):
+        pass
 
     def __str__(self):
         return f"{self.request_id} {self.action} by {self.actor_id}"
@@ -209,23 +211,6 @@ class ChecklistAnswer(models.Model):
 
     def __str__(self):
         return f"{self.item_key}: {'satisfied' if self.satisfied else 'not satisfied'}"
-
-
-class Approval(models.Model):
-    """A senior official's recorded approval to share (§10 OFFICIAL-SENSITIVE, §17 personal data)."""
-
-    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="approvals")
-    kind = models.CharField(max_length=20, choices=ApprovalKind.choices)
-    approved_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
-    approved_at = models.DateTimeField()
-    note = models.TextField(blank=True)
-
-    class Meta:
-        ordering = ["approved_at", "id"]
-        constraints = [models.UniqueConstraint(fields=["request", "kind"], name="one_approval_per_kind")]
-
-    def __str__(self):
-        return f"{self.get_kind_display()} approved by {self.approved_by_id}"
 
 
 class Reassignment(models.Model):
@@ -268,6 +253,7 @@ class Delivery(models.Model):
     occasion = models.OneToOneField(DeliveryOccasion, null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="delivery")
     description = models.TextField(help_text="What was provided.")
+    answer = models.TextField(blank=True, help_text="The answer in writing, where it is given without a file.")
     marking = models.CharField(max_length=40, help_text="§7(e): the security classification it carries.")
     delivered_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     delivered_at = models.DateTimeField()
@@ -308,30 +294,6 @@ class NotificationKind(models.TextChoices):
     ACKNOWLEDGEMENT_DUE = "acknowledgement_due", "Acknowledgement due soon"
     PROVISION_DUE = "provision_due", "Provision due soon"
     OVERDUE_DIGEST = "overdue_digest", "Overdue work"
-
-
-class Notification(models.Model):
-    """The log that makes every email go once: one row per (request, kind, milestone, recipient)."""
-
-    request = models.ForeignKey(Request, null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="notifications")
-    kind = models.CharField(max_length=40, choices=NotificationKind.choices)
-    milestone = models.CharField(max_length=40, help_text="The event, due date or digest day it is about.")
-    recipient = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")
-    subject = models.CharField(max_length=250)
-    sent_at = models.DateTimeField()
-
-    class Meta:
-        ordering = ["sent_at", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["request", "kind", "milestone", "recipient"],
-                                    name="notification_once_per_request"),
-            models.UniqueConstraint(fields=["kind", "milestone", "recipient"], condition=Q(request__isnull=True),
-                                    name="notification_once_without_request"),
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.milestone} to {self.recipient_id}"
 
 
 class ReferenceCounter(models.Model):

@@ -11,9 +11,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date, timedelta
 
-from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.urls import reverse
 
 from accounts.models import User
 from accounts.roles import Role
@@ -21,8 +19,9 @@ from clock.calendar_store import get_calendar
 from clock.core import long_date, working_days_between
 from protocols.markings import highest_marking
 from sharing import permissions, queries, rules
-from sharing.models import DeliveryOccasion, Notification, NotificationKind, Request, RequestEvent
-from sharing.states import AGREEING_DECISIONS, Action, Decision, Provision, RequestState, StateOwner
+from sharing.models import DeliveryOccasion, NotificationKind, Request, RequestEvent
+from sharing.states import AWAITING_PROVISION, Action, Provision, RequestState, StateOwner
+from workflow import notify, registry
 
 EVENT_NOTIFICATIONS = {
     Action.SUBMIT: NotificationKind.SUBMITTED,
@@ -35,13 +34,6 @@ ACKNOWLEDGEMENT_REMINDER_WORKING_DAYS = 1
 PROVISION_REMINDER_WORKING_DAYS = 2
 REQUEST_RELATIONS = ("requester", "requester_org", "holder_org", "routed_to", "assigned_org", "assigned_to",
                      "protocol")
-
-
-def dispatch_event(event_id: int) -> None:
-    """Called on commit by the services: hand the event to Celery (inline when there is no broker)."""
-    from sharing.tasks import notify_event
-
-    notify_event.delay(event_id)
 
 
 # --- who hears ------------------------------------------------------------------------------------
@@ -102,18 +94,11 @@ def event_recipients(request: Request, kind: str) -> list[User]:
 # --- sending once --------------------------------------------------------------------------------
 
 def send_once(*, request: Request | None, kind: str, milestone: str, recipient: User, subject: str,
-              body: str) -> bool:
+              lines: list[str], marking: str | None = None) -> bool:
     """Send unless this (request, kind, milestone, recipient) was sent before; True if sent now."""
-    try:
-        with transaction.atomic():
-            _, created = Notification.objects.get_or_create(
-                request=request, kind=kind, milestone=milestone, recipient=recipient,
-                defaults={"subject": subject[:250], "sent_at": timezone.now()})
-            if created:
-                send_mail(subject, body, None, [recipient.email])
-    except IntegrityError:  # another worker sent it a moment ago
-        return False
-    return created
+    return notify.send_once(case_type=registry.case_type("request"), case=request, kind=kind, milestone=milestone,
+                            recipient=recipient, subject=subject, lines=lines,
+                            marking=marking or request.classification)
 
 
 def subject_for(request: Request, what: str) -> str:
@@ -121,14 +106,8 @@ def subject_for(request: Request, what: str) -> str:
     return f"{request.classification}: {request.reference} {what}"
 
 
-def _body(request: Request, lines: list[str]) -> str:
-    return "\n".join([
-        request.classification, "",
-        f"Request {request.reference} ({request.requester_org} to {request.holder_org}).",
-        *lines, "",
-        "Sign in to Concordat to see it. Do not reply to this email with any of the information.", "",
-        request.classification,
-    ])
+def _lines(request: Request, lines: list[str]) -> list[str]:
+    return [f"Request {request.reference} ({request.requester_org} to {request.holder_org}).", *lines]
 
 
 EVENT_WORDS = {
@@ -148,7 +127,7 @@ def send_event_notifications(event_id: int) -> int:
     line = line.format(acknowledge_by=long_date(request.acknowledge_by) if request.acknowledge_by else "",
                        decision=request.get_decision_display())
     return sum(send_once(request=request, kind=kind, milestone=f"event-{event.pk}", recipient=person,
-                         subject=subject_for(request, what), body=_body(request, [line]))
+                         subject=subject_for(request, what), lines=_lines(request, [line]))
                for person in event_recipients(request, kind))
 
 
@@ -173,14 +152,12 @@ def send_due_reminders(today: date) -> int:
 
 
 def _provisions_due(candidates, today: date, horizon: date):
-    awaiting = list(queries.AWAITING_PROVISION)
-    agreed = candidates.filter(state=RequestState.DECIDED, decision__in=list(AGREEING_DECISIONS))
-    one_off = (candidates.filter(state__in=awaiting) | agreed).filter(
-        provision=Provision.ONE_OFF, provide_by__gt=today, provide_by__lte=horizon)
+    one_off = candidates.filter(state__in=list(AWAITING_PROVISION), provision=Provision.ONE_OFF,
+                                provide_by__gt=today, provide_by__lte=horizon)
     for request in one_off:
         yield request, request.provide_by, request.provide_by.isoformat()
     occasions = (DeliveryOccasion.objects.filter(delivery__isnull=True, due_on__gt=today, due_on__lte=horizon,
-                                                 request__in=candidates.exclude(decision=Decision.DECLINED).values("pk"))
+                                                 request__in=candidates.filter(state__in=list(AWAITING_PROVISION)).values("pk"))
                  .select_related(*(f"request__{r}" for r in REQUEST_RELATIONS)))
     for occasion in occasions:
         yield occasion.request, occasion.due_on, f"occasion-{occasion.sequence}-{occasion.due_on.isoformat()}"
@@ -196,9 +173,9 @@ def _working_days_to(request: Request, today: date, due: date) -> int | None:
 
 def _remind(request: Request, kind: str, due: date, what: str, line: str, milestone: str | None = None) -> int:
     milestone = milestone or due.isoformat()
-    body = _body(request, [line.format(due=long_date(due))])
+    lines = _lines(request, [line.format(due=long_date(due))])
     return sum(send_once(request=request, kind=kind, milestone=milestone, recipient=person,
-                         subject=subject_for(request, what), body=body)
+                         subject=subject_for(request, what), lines=lines)
                for person in owners(request))
 
 
@@ -220,7 +197,7 @@ def send_overdue_digest(today: date) -> int:
 def _send_digest(person: User, requests: list[Request], today: date) -> bool:
     highest = highest_marking(*(request.classification for request in requests))
     lines = [f"- {request.reference}: {request.get_state_display()}" for request in requests]
-    body = "\n".join([highest, "", f"Overdue on {long_date(today)}:", *lines, "",
-                      "Sign in to Concordat to deal with them.", "", highest])
-    return send_once(request=None, kind=NotificationKind.OVERDUE_DIGEST, milestone=today.isoformat(),
-                     recipient=person, subject=f"{highest}: {len(requests)} overdue request(s)", body=body)
+    return notify.send_once(kind=NotificationKind.OVERDUE_DIGEST, milestone=today.isoformat(), recipient=person,
+                            subject=f"{highest}: {len(requests)} overdue request(s)",
+                            lines=[f"Overdue on {long_date(today)}:", *lines], marking=highest,
+                            link=reverse("workflow:my_work"))

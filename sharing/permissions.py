@@ -91,6 +91,17 @@ def _need_to_know_q(user) -> Q:
         q |= Q(assigned_org=organisation)
     if user.has_role(*HOLDER_APPROVER_ROLES):
         q |= Q(holder_org=department) | Q(holder_org__parent=department)
+    return q | _commissioner_q(user, ("requester_org",))
+
+
+def _commissioner_q(user, fields: tuple[str, ...]) -> Q:
+    """The Commissioner sees every request her office makes (and, as holder, receives)."""
+    if not user.has_role(Role.COMMISSIONER):
+        return _nothing()
+    department = _user_orgs(user)[2]
+    q = _nothing()
+    for field in fields:
+        q |= Q(**{field: department}) | Q(**{f"{field}__parent": department})
     return q
 
 
@@ -103,7 +114,8 @@ def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet:
         (plain & _organisation_q(user, SUBMITTED_FIELDS)) | (sensitive & _need_to_know_q(user))
         | _auditor_q(user, PARTY_FIELDS))
     unsent = Q(submitted_at__isnull=True) & (
-        (plain & _organisation_q(user, ("requester_org",))) | (sensitive & _named_or_requester_q(user))
+        (plain & _organisation_q(user, ("requester_org",)))
+        | (sensitive & (_named_or_requester_q(user) | _commissioner_q(user, ("requester_org",))))
         | _auditor_q(user, ("requester_org",)))
     return queryset.filter(submitted | unsent)
 
@@ -127,10 +139,13 @@ def user_can_view(user, request: Request) -> bool:
         orgs = ({request.requester_org_id, request.holder_org_id, request.routed_to_id, request.assigned_org_id}
                 if sent else {request.requester_org_id})
         return bool(({organisation, parent} - {None}) & orgs)
+    commissioner_of_requester = (user.has_role(Role.COMMISSIONER)
+                                 and _in_party_department(department, request.requester_org))
     if not sent:
-        return named_or_requester
+        return named_or_requester or commissioner_of_requester
     return (
         named_or_requester
+        or commissioner_of_requester
         or user.pk == request.assigned_to_id
         or (request.routed_to_id == organisation and request.routed_role in user.roles)
         or (user.has_role(Role.ASSESSOR) and request.assigned_org_id == organisation)
@@ -156,7 +171,9 @@ def is_routed_recipient(user, request: Request) -> bool:
 
 
 def is_assessor(user, request: Request) -> bool:
-    return user.organisation_id == request.assigned_org_id and user.has_role(Role.ASSESSOR)
+    """An assessor of the team dealing with the request; once it is assigned to one of them, that person."""
+    return (user.organisation_id == request.assigned_org_id and user.has_role(Role.ASSESSOR)
+            and request.assigned_to_id in (None, user.pk))
 
 
 def is_approver(user, request: Request) -> bool:
@@ -190,8 +207,9 @@ def _receiver(user, request: Request) -> bool:
 
 
 def _asks_more(user, request: Request) -> bool:
-    """§10: assessors, approvers and a final decider may ask for further justification."""
-    return _holder_side(user, request) or is_approver(user, request) or is_decider(user, request)
+    """§10: the holder's assessors and a final decider ask for further information; approvers ask through
+    their approval (approvals.services.ask_for_justification)."""
+    return _holder_side(user, request) or is_decider(user, request)
 
 
 ACTORS: dict[Action, tuple[Callable[..., bool], str]] = {
@@ -205,8 +223,8 @@ ACTORS: dict[Action, tuple[Callable[..., bool], str]] = {
     Action.START_ASSESSMENT: (_holder_side, "an assessor of the team dealing with the request"),
     Action.RECORD_CHECKLIST: (lambda u, r: _holder_side(u, r) or is_decider(u, r),
                               "an assessor of the team dealing with the request"),
-    Action.REQUEST_FURTHER_INFORMATION: (_asks_more, "an assessor or approver of the holder"),
-    Action.APPROVE: (is_approver, "an approver of the holder's department (§10, §17)"),
+    Action.REQUEST_FURTHER_INFORMATION: (_asks_more, "an assessor or the decision maker of the holder"),
+    Action.REQUEST_APPROVAL: (_asks_more, "an assessor or the decision maker of the holder"),
     Action.DECIDE: (is_decider, "the decision maker of the holder"),
     Action.DELIVER: (_holder_side, "an assessor of the team dealing with the request"),
 }

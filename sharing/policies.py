@@ -1,24 +1,17 @@
-"""What a request's state and content allow, whoever is asking. Each rule comes as a raising
-`check_*` and a boolean `*_allowed`, as in airlock; `permissions.py` says who may act."""
+"""What a request's state and content allow, whoever is asking, beyond what the transition table says
+(sharing.states). Each rule comes as a Problem or None; `permissions.py` says who may act."""
 
 from __future__ import annotations
 
+from approvals.models import Approval
+from approvals.states import ApprovalKind, ApprovalState
 from concordat.errors import Problem, RuleViolation
 from sharing import rules
 from sharing.models import Request
-from sharing.states import ACTION_PHRASES, AGREEING_DECISIONS, TRANSITIONS, Action, Decision, RequestState
-
-
-def _state_problem(action: Action, request: Request) -> Problem | None:
-    if RequestState(request.state) in TRANSITIONS[action].sources:
-        return None
-    label = RequestState(request.state).label.lower()
-    return Problem(f"You cannot {ACTION_PHRASES[action]} while it is {label}.", field="state")
+from sharing.states import Action, Decision, RequestState
 
 
 def _delivery_problem(request: Request) -> Problem | None:
-    if request.decision == Decision.DECLINED:
-        return Problem("The request was declined, so nothing can be provided on it.", field="state")
     if request.is_regular and not _open_occasions(request):
         return Problem("Every scheduled delivery of this regular request has been made.", field="occasion")
     return None
@@ -32,13 +25,6 @@ def _has_delivery(occasion) -> bool:
     return hasattr(occasion, "delivery")  # the reverse one-to-one raises an AttributeError when absent
 
 
-def _close_problem(request: Request) -> Problem | None:
-    if request.state == RequestState.DECIDED and request.decision in AGREEING_DECISIONS:
-        return Problem("An agreed request is closed once the information is provided; withdraw it if it is "
-                       "no longer needed.", field="state")
-    return None
-
-
 def _checklist_problem(request: Request) -> Problem | None:
     if not rules.checklist_of(request):
         return Problem("Requests outside the protocol have no assessment checklist.", field="answers",
@@ -46,42 +32,72 @@ def _checklist_problem(request: Request) -> Problem | None:
     return None
 
 
-def _approval_problem(request: Request) -> Problem | None:
-    if not outstanding_approvals(request):
+def _approval_request_problem(request: Request) -> Problem | None:
+    if not approvals_to_ask(request):
         return Problem("This request needs no further approval.", field="kind")
     return None
 
 
 EXTRA_RULES = {
     Action.DELIVER: _delivery_problem,
-    Action.CLOSE: _close_problem,
     Action.RECORD_CHECKLIST: _checklist_problem,
-    Action.APPROVE: _approval_problem,
+    Action.REQUEST_APPROVAL: _approval_request_problem,
 }
 
 
-def action_problem(action: Action, request: Request) -> Problem | None:
-    problem = _state_problem(action, request)
-    if problem is None and action in EXTRA_RULES:
-        problem = EXTRA_RULES[action](request)
-    return problem
-
-
-def action_allowed(action: Action, request: Request) -> bool:
-    return action_problem(action, request) is None
-
-
-def check_action(action: Action, request: Request) -> None:
-    problem = action_problem(action, request)
-    if problem is not None:
-        raise RuleViolation(problem)
+def extra_problem(action: str, request: Request) -> Problem | None:
+    rule = EXTRA_RULES.get(action)
+    return rule(request) if rule else None
 
 
 # --- approvals (§10, §17) ------------------------------------------------------------------------
 
+def approvals_by_kind(request: Request) -> dict[str, list[Approval]]:
+    """Each required kind's approvals, oldest first (prefetched on the request page)."""
+    found: dict[str, list[Approval]] = {kind: [] for kind in rules.approvals_required(request)}
+    for approval in request.approvals.all():
+        found.setdefault(approval.kind, []).append(approval)
+    return found
+
+
+def _latest(approvals: list[Approval]) -> Approval | None:
+    live = [a for a in approvals if a.state != ApprovalState.CANCELLED]
+    return live[-1] if live else None
+
+
 def outstanding_approvals(request: Request) -> list:
-    given = {approval.kind for approval in request.approvals.all()}
-    return [kind for kind in rules.approvals_required(request) if kind not in given]
+    """The required kinds not yet approved (asked for or not)."""
+    return [kind for kind, given in approvals_by_kind(request).items()
+            if kind in rules.approvals_required(request)
+            and not any(a.state == ApprovalState.APPROVED for a in given)]
+
+
+def approvals_to_ask(request: Request) -> list:
+    """Required kinds neither approved nor waiting on an approver."""
+    by_kind = approvals_by_kind(request)
+    return [kind for kind in outstanding_approvals(request)
+            if not any(a.state == ApprovalState.REQUESTED for a in by_kind[kind])]
+
+
+def approval_problems(request: Request) -> list[Problem]:
+    """§10, §17: what stands between the holder and agreeing: refused, awaited or never asked."""
+    spec = rules.spec_of(request)
+    by_kind = approvals_by_kind(request)
+    problems = []
+    for kind in outstanding_approvals(request):
+        label, clause = ApprovalKind(kind).label, rules.approval_clause(spec, kind)
+        latest = _latest(by_kind[kind])
+        if latest is None:
+            message = f"Ask an approver first: {label}."
+        elif latest.state == ApprovalState.REFUSED:
+            message = (f"Approval was refused ({label}) by {latest.decided_by} on {latest.decided_at:%d %B %Y}: "
+                       f"{latest.reasons} Decline, or ask again once the request has changed.")
+        elif latest.state == ApprovalState.REQUESTED:
+            message = f"Waiting for an approver: {label}, asked on {latest.requested_at:%d %B %Y}."
+        else:
+            message = f"The approver asked for more justification: {label}. Ask again once it is given."
+        problems.append(Problem(message, field="approvals", clause=clause))
+    return problems
 
 
 # --- decisions (§7, §9, §10, §17) ----------------------------------------------------------------
@@ -111,6 +127,13 @@ def decision_problems(request: Request, decision: str, *, reasons: str, provided
     return problems
 
 
+def missing_before_decision(request: Request) -> list[Problem]:
+    """What the decide page lists first: checklist points unanswered and approvals not given."""
+    if request.state != RequestState.UNDER_ASSESSMENT:
+        return []
+    return checklist_problems(request) + approval_problems(request)
+
+
 def _decline_problems(request: Request, reasons: str) -> list[Problem]:
     problems = []
     if not reasons.strip():
@@ -134,10 +157,8 @@ def _agreement_problems(request: Request, decision: str, provided_scope: str, wi
             problems.append(Problem("Say what will be provided.", field="provided_scope"))
         if not withheld_scope.strip():
             problems.append(Problem("Say what will not be provided.", field="withheld_scope"))
+    problems += approval_problems(request)
     spec = rules.spec_of(request)
-    for kind in outstanding_approvals(request):
-        problems.append(Problem(f"An approver must first approve sharing: {kind.label}.", field="approvals",
-                                clause=rules.approval_clause(spec, kind)))
     if rules.legal_basis_required(request) and not request.legal_basis.strip():
         problems.append(Problem("Record the legal basis for sharing this personal data.", field="legal_basis",
                                 clause=spec.personal_data.clause))

@@ -10,7 +10,9 @@ from datetime import date
 from django.db.models import (
     BooleanField,
     Case,
+    DateField,
     Exists,
+    F,
     OuterRef,
     Prefetch,
     Q,
@@ -23,11 +25,11 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.roles import Role
+from approvals.models import Approval
 from clock.core import MilestoneStatus, SkippedDay, explain, milestone_status
 from protocols.models import Protocol
-from sharing import permissions, policies, rules, schedule
+from sharing import permissions, rules, schedule
 from sharing.models import (
-    Approval,
     ChecklistAnswer,
     Delivery,
     DeliveryOccasion,
@@ -36,9 +38,8 @@ from sharing.models import (
     RequestEvent,
 )
 from sharing.states import (
-    AGREEING_DECISIONS,
-    STATE_OWNERS,
-    TRANSITIONS,
+    AWAITING_PROVISION,
+    REQUEST_MACHINE,
     Action,
     Decision,
     Provision,
@@ -58,8 +59,6 @@ PERSON = ("organisation",)
 
 def _people(*fields: str) -> list[Prefetch]:
     return [Prefetch(field, queryset=User.objects.select_related(*PERSON)) for field in fields]
-AWAITING_PROVISION = (RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
-                      RequestState.FURTHER_INFORMATION_REQUESTED)
 
 
 # --- overdue --------------------------------------------------------------------------------------
@@ -67,22 +66,23 @@ AWAITING_PROVISION = (RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, Request
 def overdue_q(today: date) -> Q:
     """Open requests with a milestone past due and not met: acknowledgement, provision, or an occasion."""
     acknowledgement = Q(state=RequestState.SUBMITTED, acknowledge_by__lt=today)
-    still_to_provide = Q(state__in=AWAITING_PROVISION) | Q(state=RequestState.DECIDED,
-                                                           decision__in=list(AGREEING_DECISIONS))
+    still_to_provide = Q(state__in=list(AWAITING_PROVISION))
     one_off = Q(provision=Provision.ONE_OFF, provide_by__lt=today) & still_to_provide
     late_occasion = Exists(DeliveryOccasion.objects.filter(request=OuterRef("pk"), due_on__lt=today,
                                                            delivery__isnull=True))
-    regular = (Q(provision=Provision.REGULAR) & Q(late_occasion)
-               & (still_to_provide | Q(state=RequestState.PROVIDED)))
+    regular = Q(provision=Provision.REGULAR) & Q(late_occasion) & still_to_provide
     return acknowledgement | one_off | regular
 
 
+def _next_occasion():
+    return (DeliveryOccasion.objects.filter(request=OuterRef("pk"), delivery__isnull=True)
+            .order_by("due_on").values("due_on")[:1])
+
+
 def with_list_annotations(queryset: QuerySet, today: date) -> QuerySet:
-    next_occasion = (DeliveryOccasion.objects.filter(request=OuterRef("pk"), delivery__isnull=True)
-                     .order_by("due_on").values("due_on")[:1])
     return queryset.select_related(*LIST_RELATIONS).prefetch_related(*_people(*LIST_PEOPLE)).annotate(
         is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
-        next_occasion_due=Subquery(next_occasion),
+        next_occasion_due=Subquery(_next_occasion()),
     )
 
 
@@ -95,62 +95,67 @@ def next_due(request: Request) -> date | None:
     """The date the request next falls due: acknowledgement, provision, or the next occasion."""
     if request.state == RequestState.SUBMITTED:
         return request.acknowledge_by
-    if request.state in (*AWAITING_PROVISION, RequestState.DECIDED, RequestState.PROVIDED):
-        if request.decision == Decision.DECLINED:
-            return None
+    if request.state in AWAITING_PROVISION:
         if request.is_regular:
             return getattr(request, "next_occasion_due", None)
-        return request.provide_by if request.state != RequestState.PROVIDED else None
+        return request.provide_by
     return None
+
+
+def next_due_expression():
+    """next_due() in SQL, for ordering "My work"."""
+    return Case(
+        When(state=RequestState.SUBMITTED, then=F("acknowledge_by")),
+        When(Q(state__in=list(AWAITING_PROVISION), provision=Provision.REGULAR), then=Subquery(_next_occasion())),
+        When(state__in=list(AWAITING_PROVISION), then=F("provide_by")),
+        default=Value(None), output_field=DateField())
 
 
 # --- who the request waits on --------------------------------------------------------------------
 
 def owner_of(request: Request) -> StateOwner:
-    """The owner of the request's state; a declined request waits on its requester (to close it)."""
-    if request.state == RequestState.DECIDED and request.decision == Decision.DECLINED:
-        return StateOwner.REQUESTER
-    return STATE_OWNERS[RequestState(request.state)]
+    return StateOwner(REQUEST_MACHINE.owner_of(request.state))
 
 
 def owner_q(owner: str) -> Q:
     """Requests whose current state belongs to this owner."""
-    declined = Q(state=RequestState.DECIDED, decision=Decision.DECLINED)
-    states = [state for state, state_owner in STATE_OWNERS.items() if state_owner == owner]
-    q = Q(state__in=states)
-    if owner == StateOwner.REQUESTER:
-        return q | declined
-    if owner == StateOwner.HOLDER:
-        return q & ~declined
-    return q
+    return Q(state__in=REQUEST_MACHINE.states_owned_by(owner))
 
 
 def waiting_on_q(user) -> Q:
-    """Requests waiting on this person: the 'my work' list."""
+    """Requests waiting on this person: the ones on which they may take an owner's action (permissions.ACTORS
+    and the transition table); a test holds the two in agreement for every person of the demo."""
     organisation = user.organisation_id
     q = Q(pk__in=[])
     if user.has_role(*permissions.REQUESTER_ROLES):
         q |= owner_q(StateOwner.REQUESTER) & Q(requester_org=organisation)
         # Outside the protocol the requester's case officers record the other body's replies.
         if user.has_role(Role.CASE_OFFICER):
-            q |= ~Q(route=RouteKind.PROTOCOL) & Q(requester_org=organisation) & ~owner_q(StateOwner.REQUESTER) \
-                & ~owner_q(StateOwner.NOBODY)
+            q |= ~Q(route=RouteKind.PROTOCOL) & Q(requester_org=organisation) & (
+                owner_q(StateOwner.RECIPIENT) | owner_q(StateOwner.HOLDER))
     q |= owner_q(StateOwner.RECIPIENT) & Q(routed_to=organisation, routed_role__in=list(user.roles))
     if user.has_role(Role.ASSESSOR):
         q |= owner_q(StateOwner.HOLDER) & Q(assigned_org=organisation) & (Q(assigned_to=user)
                                                                          | Q(assigned_to__isnull=True))
-    if user.has_role(Role.APPROVER):
-        q |= _awaiting_approval_q(user)
     if user.has_role(Role.COMMISSIONER):
-        q |= Q(state=RequestState.UNDER_ASSESSMENT, direction__in=_final_decision_directions(),
-               holder_org=organisation)
+        department = user.organisation.department
+        q |= (Q(state=RequestState.UNDER_ASSESSMENT, direction__in=_final_decision_directions())
+              & (Q(holder_org=department) | Q(holder_org__parent=department)))
     return q
 
 
-def _awaiting_approval_q(user) -> Q:
-    department = user.organisation.department
-    return (Q(state__in=TRANSITIONS[Action.APPROVE].sources) & ~Q(classification=permissions.BASE_MARKING)
-            & (Q(holder_org=department) | Q(holder_org__parent=department)))
+def waiting_on_words(request: Request) -> str:
+    """"Waiting on": the team and, when assigned, the person."""
+    owner = owner_of(request)
+    if owner == StateOwner.REQUESTER:
+        return f"{request.requester} ({request.requester_org})"
+    if owner == StateOwner.RECIPIENT:
+        return f"{Role(request.routed_role).label if request.routed_role in Role.values else request.routed_role}, " \
+               f"{request.routed_to}"
+    if owner == StateOwner.HOLDER:
+        team = str(request.assigned_org)
+        return f"{request.assigned_to} ({team})" if request.assigned_to_id else f"{team} (not yet assigned)"
+    return "Nobody: finished"
 
 
 def _final_decision_directions() -> list[str]:
@@ -161,7 +166,9 @@ def _final_decision_directions() -> list[str]:
 
 
 def my_work(user, today: date | None = None) -> QuerySet:
-    return request_list(user, today).filter(waiting_on_q(user)).order_by("acknowledge_by", "provide_by", "pk")
+    """Overdue first, then soonest due; drafts (no due date) last."""
+    return (request_list(user, today).filter(waiting_on_q(user)).annotate(due_on=next_due_expression())
+            .order_by("-is_overdue", F("due_on").asc(nulls_last=True), "pk"))
 
 
 # --- one request, with everything its page shows --------------------------------------------------
@@ -173,7 +180,8 @@ def request_detail_queryset(user) -> QuerySet:
         Prefetch("named_people", queryset=User.objects.select_related(*PERSON)),
         Prefetch("events", queryset=RequestEvent.objects.select_related("actor__organisation")),
         Prefetch("checklist_answers", queryset=ChecklistAnswer.objects.select_related("answered_by__organisation")),
-        Prefetch("approvals", queryset=Approval.objects.select_related("approved_by__organisation")),
+        Prefetch("approvals", queryset=Approval.objects.select_related("requested_by__organisation",
+                                                                       "decided_by__organisation")),
         Prefetch("reassignments", queryset=Reassignment.objects.select_related(
             "from_org", "to_org", "to_user__organisation", "reassigned_by__organisation")),
         Prefetch("occasions", queryset=DeliveryOccasion.objects.select_related("delivery")),
@@ -189,12 +197,6 @@ def request_detail(user, pk: int) -> Request | None:
 
 def request_detail_by_reference(user, reference: str) -> Request | None:
     return request_detail_queryset(user).filter(reference=reference).first()
-
-
-def available_actions(user, request: Request) -> list[Action]:
-    """What this person can do to the request now: both who they are and what the state allows."""
-    return [action for action in TRANSITIONS
-            if permissions.user_can(user, action, request) and policies.action_allowed(action, request)]
 
 
 @dataclass(frozen=True)
@@ -219,11 +221,12 @@ def milestones(request: Request, today: date | None = None) -> list[Milestone]:
     found = [Milestone("acknowledgement", "Acknowledge", clause, request.acknowledge_by,
                        _local_date(request.acknowledged_at), None,
                        _explain(request, request.acknowledge_by, cal))]
-    if request.decision != Decision.DECLINED and request.is_regular:
+    declined = request.decision == Decision.DECLINED  # closed or not, nothing was owed
+    if not declined and request.is_regular:
         found += [Milestone(f"occasion-{o.sequence}", f"Provide (occasion {o.sequence}, {o.scheduled_on:%d %b %Y})",
                             clause, o.due_on, _delivered_on(o), None, [])
                   for o in request.occasions.all()]
-    elif request.decision != Decision.DECLINED:
+    elif not declined:
         deliveries = list(request.deliveries.all())
         first = _local_date(deliveries[0].delivered_at) if deliveries else None
         found.append(Milestone("provision", "Provide", clause, request.provide_by, first, None,

@@ -7,9 +7,10 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from accounts.models import Organisation, User
+from approvals.models import Approval
 from sharing import queries, rules
+from sharing.cases import REQUESTS
 from sharing.models import (
-    Approval,
     ChecklistAnswer,
     Delivery,
     DeliveryFile,
@@ -105,11 +106,14 @@ class ElementSerializer(serializers.Serializer):
 
 
 class ApprovalSerializer(serializers.ModelSerializer):
-    approved_by = PersonRefSerializer()
+    requested_by = PersonRefSerializer(allow_null=True)
+    decided_by = PersonRefSerializer(allow_null=True)
+    state_label = serializers.CharField(source="get_state_display")
 
     class Meta:
         model = Approval
-        fields = ["kind", "approved_by", "approved_at", "note"]
+        fields = ["id", "kind", "clause", "role_required", "state", "state_label", "version", "requested_by",
+                  "requested_at", "justification", "decided_by", "decided_at", "reasons"]
 
 
 class ReassignmentSerializer(serializers.ModelSerializer):
@@ -227,7 +231,7 @@ class RequestDetailSerializer(RequestListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, request):
-        return [str(action) for action in queries.available_actions(self.context["request"].user, request)]
+        return [str(action) for action in REQUESTS.available_actions(self.context["request"].user, request)]
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -297,9 +301,8 @@ class ChecklistSerializer(VersionSerializer):
     answers = ChecklistEntrySerializer(many=True)
 
 
-class ApproveSerializer(VersionSerializer):
-    kind = serializers.CharField()
-    note = serializers.CharField(required=False, allow_blank=True, default="")
+class RequestApprovalSerializer(VersionSerializer):
+    justification = serializers.CharField(required=False, allow_blank=True, default="", max_length=10_000)
 
 
 class DecideSerializer(VersionSerializer):
@@ -311,6 +314,7 @@ class DecideSerializer(VersionSerializer):
 
 class DeliverSerializer(VersionSerializer):
     description = serializers.CharField(allow_blank=True)
+    answer = serializers.CharField(required=False, allow_blank=True, default="")
     marking = serializers.CharField()
     occasion = serializers.IntegerField(required=False, allow_null=True, help_text="Occasion id, for a regular request.")
     files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False, default=list)

@@ -7,9 +7,10 @@ never waits on nobody.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db import models
+
+from approvals.states import ApprovalKind  # noqa: F401  (approvals are their own cases; kinds live there)
+from workflow.machine import Machine, Transition
 
 
 class RequestState(models.TextChoices):
@@ -18,7 +19,10 @@ class RequestState(models.TextChoices):
     ACKNOWLEDGED = "acknowledged", "Acknowledged"
     UNDER_ASSESSMENT = "under_assessment", "Under assessment"
     FURTHER_INFORMATION_REQUESTED = "further_information_requested", "Further information requested"
-    DECIDED = "decided", "Decided"
+    AGREED = "agreed", "Agreed"
+    AGREED_IN_PART = "agreed_in_part", "Agreed in part"
+    DECLINED = "declined", "Declined"
+    PROVISION_OWED = "provision_owed", "Provided so far; more owed"  # §6 regular provision
     PROVIDED = "provided", "Provided"
     CLOSED = "closed", "Closed"
     WITHDRAWN = "withdrawn", "Withdrawn"
@@ -31,6 +35,8 @@ class Decision(models.TextChoices):
 
 
 AGREEING_DECISIONS = frozenset({Decision.AGREED, Decision.AGREED_IN_PART})
+# A decision is a state of its own (ADR 0009): the decision field keeps what was decided once the request moves on.
+DECISION_STATES = {Decision.AGREED: "agreed", Decision.AGREED_IN_PART: "agreed_in_part", Decision.DECLINED: "declined"}
 
 
 class RouteKind(models.TextChoices):
@@ -61,11 +67,6 @@ class PublicationIntent(models.TextChoices):
     UNDECIDED = "undecided", "Not yet decided"
 
 
-class ApprovalKind(models.TextChoices):
-    CLASSIFICATION = "classification", "OFFICIAL-SENSITIVE information (§10)"
-    PERSONAL_DATA = "personal_data", "Personal data (§17)"
-
-
 class StateOwner(models.TextChoices):
     """Whose move it is. The recipient is the routed single point of contact (§11)."""
 
@@ -85,7 +86,8 @@ class Action(models.TextChoices):
     REQUEST_FURTHER_INFORMATION = "request_further_information", "Request further information"
     RESPOND = "respond", "Respond"
     RECORD_CHECKLIST = "record_checklist", "Record checklist answers"
-    APPROVE = "approve", "Approve"
+    REQUEST_APPROVAL = "request_approval", "Ask for approval"
+    APPROVE = "approve", "Approve"  # before approvals were cases of their own: kept for old timelines
     DECIDE = "decide", "Decide"
     DELIVER = "deliver", "Deliver"
     CLOSE = "close", "Close"
@@ -104,6 +106,7 @@ ACTION_PHRASES: dict[Action, str] = {
     Action.REQUEST_FURTHER_INFORMATION: "ask for further information on this request",
     Action.RESPOND: "answer the questions on this request",
     Action.RECORD_CHECKLIST: "record the assessment checklist of this request",
+    Action.REQUEST_APPROVAL: "ask for approval to share this information",
     Action.APPROVE: "approve sharing this information",
     Action.DECIDE: "decide this request",
     Action.DELIVER: "provide information on this request",
@@ -118,25 +121,25 @@ STATE_OWNERS: dict[RequestState, StateOwner] = {
     RequestState.ACKNOWLEDGED: StateOwner.HOLDER,
     RequestState.UNDER_ASSESSMENT: StateOwner.HOLDER,
     RequestState.FURTHER_INFORMATION_REQUESTED: StateOwner.REQUESTER,
-    # After a decline the holder has nothing left to do: owner_of() hands a declined request to the requester.
-    RequestState.DECIDED: StateOwner.HOLDER,
-    RequestState.PROVIDED: StateOwner.REQUESTER,
+    RequestState.AGREED: StateOwner.HOLDER,  # to provide
+    RequestState.AGREED_IN_PART: StateOwner.HOLDER,
+    RequestState.DECLINED: StateOwner.REQUESTER,  # to close (or, for the IASC, to escalate: §13)
+    RequestState.PROVISION_OWED: StateOwner.HOLDER,  # §6: later occasions of a regular request
+    RequestState.PROVIDED: StateOwner.REQUESTER,  # to close
     RequestState.CLOSED: StateOwner.NOBODY,
     RequestState.WITHDRAWN: StateOwner.NOBODY,
 }
 
-OPEN_STATES = frozenset(s for s in RequestState if s not in {RequestState.CLOSED, RequestState.WITHDRAWN})
+FINISHED_STATES = frozenset({RequestState.CLOSED, RequestState.WITHDRAWN})
+OPEN_STATES = frozenset(s for s in RequestState if s not in FINISHED_STATES)
 SUBMITTED_OPEN_STATES = OPEN_STATES - {RequestState.DRAFT}
 BEFORE_DECISION = frozenset({
     RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
     RequestState.FURTHER_INFORMATION_REQUESTED,
 })
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: frozenset[RequestState]
-    target: RequestState | None  # None: the action records something and leaves the state as it is
+AGREED_STATES = frozenset({RequestState.AGREED, RequestState.AGREED_IN_PART})
+# Information still to be provided: before a decision, once agreed, and between occasions of a regular request.
+AWAITING_PROVISION = BEFORE_DECISION | AGREED_STATES | {RequestState.PROVISION_OWED}
 
 
 def _from(*states: RequestState) -> frozenset[RequestState]:
@@ -147,39 +150,35 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.UPDATE: Transition(_from(RequestState.DRAFT), None),
     Action.SUBMIT: Transition(_from(RequestState.DRAFT), RequestState.SUBMITTED),
     Action.ACKNOWLEDGE: Transition(_from(RequestState.SUBMITTED), RequestState.ACKNOWLEDGED),
-    Action.REASSIGN: Transition(BEFORE_DECISION, None),
+    Action.REASSIGN: Transition(BEFORE_DECISION, None, by_owner=False),
     Action.START_ASSESSMENT: Transition(_from(RequestState.ACKNOWLEDGED), RequestState.UNDER_ASSESSMENT),
     Action.REQUEST_FURTHER_INFORMATION: Transition(
         _from(RequestState.UNDER_ASSESSMENT), RequestState.FURTHER_INFORMATION_REQUESTED),
     Action.RESPOND: Transition(_from(RequestState.FURTHER_INFORMATION_REQUESTED), RequestState.UNDER_ASSESSMENT),
     Action.RECORD_CHECKLIST: Transition(_from(RequestState.UNDER_ASSESSMENT), None),
-    Action.APPROVE: Transition(
-        _from(RequestState.UNDER_ASSESSMENT, RequestState.FURTHER_INFORMATION_REQUESTED), None),
-    Action.DECIDE: Transition(_from(RequestState.UNDER_ASSESSMENT), RequestState.DECIDED),
-    # A regular request (§6) stays provided while later occasions are delivered.
-    Action.DELIVER: Transition(_from(RequestState.DECIDED, RequestState.PROVIDED), RequestState.PROVIDED),
-    Action.CLOSE: Transition(_from(RequestState.DECIDED, RequestState.PROVIDED), RequestState.CLOSED),
-    Action.WITHDRAW: Transition(_from(RequestState.DRAFT) | BEFORE_DECISION | _from(RequestState.DECIDED),
-                                RequestState.WITHDRAWN),
+    Action.REQUEST_APPROVAL: Transition(_from(RequestState.UNDER_ASSESSMENT), None),
+    Action.DECIDE: Transition(_from(RequestState.UNDER_ASSESSMENT), (
+        RequestState.AGREED, RequestState.AGREED_IN_PART, RequestState.DECLINED)),
+    # One-off: provided. Regular (§6): provision owed until the last occasion is delivered.
+    Action.DELIVER: Transition(AGREED_STATES | {RequestState.PROVISION_OWED},
+                               (RequestState.PROVIDED, RequestState.PROVISION_OWED)),
+    Action.CLOSE: Transition(_from(RequestState.DECLINED, RequestState.PROVIDED), RequestState.CLOSED),
+    # Never once anything has been provided.
+    Action.WITHDRAW: Transition(_from(RequestState.DRAFT) | BEFORE_DECISION | AGREED_STATES | {RequestState.DECLINED},
+                                RequestState.WITHDRAWN, by_owner=False),
 }
 
+REQUEST_MACHINE = Machine(name="request", initial=RequestState.DRAFT, owners=STATE_OWNERS, transitions=TRANSITIONS)
 
-def target_state(action: Action, current: RequestState) -> RequestState:
-    transition = TRANSITIONS[action]
-    return transition.target or current
+
+def target_state(action: Action, current: RequestState, chosen: RequestState | None = None) -> RequestState:
+    return RequestState(REQUEST_MACHINE.target(action, current, chosen))
 
 
 def actions_from(state: RequestState) -> list[Action]:
-    return [action for action, transition in TRANSITIONS.items() if state in transition.sources]
+    return [Action(action) for action in REQUEST_MACHINE.actions_from(state)]
 
 
 def state_diagram() -> str:
     """The transition table as a Mermaid state diagram, for the docs."""
-    lines = ["stateDiagram-v2", f"    [*] --> {RequestState.DRAFT.value}"]
-    for action, transition in TRANSITIONS.items():
-        for source in sorted(transition.sources, key=list(RequestState).index):
-            target = transition.target or source
-            lines.append(f"    {source.value} --> {target.value}: {action.value}")
-    for final in (RequestState.CLOSED, RequestState.WITHDRAWN):
-        lines.append(f"    {final.value} --> [*]")
-    return "\n".join(lines) + "\n"
+    return REQUEST_MACHINE.diagram()

@@ -12,5 +12,4 @@ urlpatterns = [
     path("requests/<str:reference>/edit/", views.request_edit, name="request_edit"),
     path("requests/<str:reference>/<str:action>/", views.request_action, name="request_action"),
     path("files/<int:file_id>/", views.download, name="download"),
-    path("my-work/", views.my_work, name="my_work"),
 ]

@@ -17,6 +17,7 @@ from concordat.pagination import page_of
 from protocols.markings import highest_marking
 from protocols.models import Protocol
 from sharing import forms, permissions, policies, queries, rules, services
+from sharing.cases import REQUESTS
 from sharing.downloads import attachment_response
 from sharing.filters import OWNER_CHOICES, RequestFilter
 from sharing.states import Action, RequestState
@@ -66,13 +67,6 @@ def request_list(request):
     })
 
 
-@login_required
-@require_GET
-def my_work(request):
-    page, marking = _page_of(request, queries.my_work(request.user))
-    return render(request, "sharing/my_work.html", {"page": page, "page_marking": marking})
-
-
 # --- one request -----------------------------------------------------------------------------
 
 def _visible(user, reference: str):
@@ -90,7 +84,7 @@ def _marking(req) -> str:
 @require_GET
 def request_detail(request, reference: str):
     req = _visible(request.user, reference)
-    actions = queries.available_actions(request.user, req)
+    actions = [Action(a) for a in REQUESTS.available_actions(request.user, req)]
     return render(request, "sharing/detail.html", {
         "req": req, "page_marking": _marking(req), "elements": queries.element_values(req),
         "milestones": queries.milestones(req), "checklist": queries.checklist_rows(req),
@@ -99,6 +93,7 @@ def request_detail(request, reference: str):
         "can_edit": Action.UPDATE in actions, "can_submit": Action.SUBMIT in actions,
         "approvals_required": rules.approvals_required(req),
         "outstanding_approvals": policies.outstanding_approvals(req),
+        "approvals": list(req.approvals.all()), "waiting_on": queries.waiting_on_words(req),
         "decision_is_final": rules.decision_is_final(req), "direction": rules.direction_of(req),
         "calendar_label": CALENDAR_LABELS.get(req.calendar_name, req.calendar_name),
     })
@@ -207,6 +202,7 @@ ACTION_GUIDANCE = {
     Action.RESPOND: "Answer the question; amend any element of the request it was about.",
     Action.RECORD_CHECKLIST: "Record whether you are satisfied of each point before deciding.",
     Action.DECIDE: "Every point of the checklist must be answered first. A decline names the points not satisfied.",
+    Action.REQUEST_APPROVAL: "The holder's approvers are asked; you can decide once they approve (§10, §17).",
     Action.DELIVER: "Files are checked by their content, stored under a name the service makes, and offered "
                     "only as downloads to the people who may see this request.",
 }
@@ -236,4 +232,5 @@ def request_action(request, reference: str, action: str):
     return render(request, "sharing/action.html", {
         "req": req, "form": form, "action": chosen, "guidance": ACTION_GUIDANCE.get(chosen, ""),
         "page_marking": _marking(req), "multipart": chosen == Action.DELIVER,
+        "missing": policies.missing_before_decision(req) if chosen == Action.DECIDE else [],
     }, status=status)

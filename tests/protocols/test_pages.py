@@ -104,8 +104,8 @@ def test_an_earlier_version_points_to_the_current_one(signed_in, requester, prot
 
 def test_every_page_links_to_the_protocols(signed_in, requester):
     client = signed_in(requester)
-    assert client.get("/")["Location"] == reverse("sharing:my_work")  # home is the person's own work
-    assert f'href="{reverse("protocols:list")}"' in client.get(reverse("sharing:my_work")).content.decode()
+    assert client.get("/")["Location"] == reverse("workflow:my_work")  # home is the person's own work
+    assert f'href="{reverse("protocols:list")}"' in client.get(reverse("workflow:my_work")).content.decode()
 
 
 @pytest.mark.parametrize("name, args", [("protocols:list", []), ("protocols:detail", ["ho-iasc", "2020-05-13"])])

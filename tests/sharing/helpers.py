@@ -6,9 +6,12 @@ from dataclasses import dataclass
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from sharing import services
+from approvals import services as approval_services
+from sharing import policies, rules, services
 from sharing.models import Request
-from sharing.states import Decision, RequestState
+from sharing.states import DECISION_STATES, Decision, RequestState
+
+DECIDED = "decided"  # walk(..., DECIDED, decision=…): to the state of that decision (agreed, in part, declined)
 
 COMPLETE_ELEMENTS = {
     "title": "Re-trafficking: NRM referrals of adults referred more than once",
@@ -56,6 +59,7 @@ def pdf(name: str = "tables.pdf", body: bytes = b"%PDF-1.7\n1 0 obj\n<<>>\nendob
 def walk(request: Request, cast, until: RequestState, *, decision: str = Decision.AGREED) -> Request:
     """Take a request through the lifecycle, as the right people, until it reaches `until`."""
     cast_for = actors(cast, request.direction)
+    until = DECISION_STATES[decision] if until == DECIDED else until
     steps = _steps(request, cast_for, decision)
     for state, step in steps:
         request = fresh(request)
@@ -70,15 +74,15 @@ def walk(request: Request, cast, until: RequestState, *, decision: str = Decisio
 
 def _steps(request, who: Actors, decision: str):
     def checklist_and_approvals(r):
-        items = services.rules.checklist_of(r)
+        items = rules.checklist_of(r)
         satisfied = decision != Decision.DECLINED
         answers = [services.ChecklistEntry(item.key, satisfied or index > 0, "" if satisfied or index > 0
                                            else "Not shown to be necessary.")
                    for index, item in enumerate(items)]
         r = services.record_checklist(r, by=who.decider, expected_version=r.version, answers=answers)
-        if decision != Decision.DECLINED:
-            for kind in services.policies.outstanding_approvals(fresh(r)):
-                r = services.approve(fresh(r), by=who.approver, expected_version=fresh(r).version, kind=kind)
+        if decision != Decision.DECLINED and policies.approvals_to_ask(fresh(r)):
+            for approval in approval_services.ask(fresh(r), by=who.decider, expected_version=fresh(r).version):
+                approval_services.approve(approval, by=who.approver, expected_version=approval.version)
         return fresh(r)
 
     def decide(r):
@@ -94,7 +98,7 @@ def _steps(request, who: Actors, decision: str):
         (RequestState.ACKNOWLEDGED, lambda r: services.start_assessment(r, by=who.assessor,
                                                                         expected_version=r.version)),
         (RequestState.UNDER_ASSESSMENT, decide),
-        (RequestState.DECIDED, lambda r: services.deliver(r, by=who.assessor, expected_version=r.version,
+        (DECISION_STATES[decision], lambda r: services.deliver(r, by=who.assessor, expected_version=r.version,
                                                           description="Tables", marking=r.classification,
                                                           uploads=[pdf()])),
         (RequestState.PROVIDED, lambda r: services.close(r, by=who.requester, expected_version=r.version)),

@@ -30,7 +30,9 @@ def test_iasc_request_to_the_home_office_from_draft_to_closed(cast, api, django_
     with django_capture_on_commit_callbacks(execute=True):
         request_id = _iasc_request_from_draft_to_closed(cast, api)
     assert verify_stored_chain().ok
-    assert AuditEvent.objects.filter(object_type="sharing.request", object_id=str(request_id)).count() == 14
+    assert AuditEvent.objects.filter(object_type="sharing.request", object_id=str(request_id)).count() == 13
+    # Two approvals, each asked and approved: their own cases, on the same chain.
+    assert AuditEvent.objects.filter(object_type="approvals.approval").count() == 4
     subjects = sorted(message.subject for message in mail.outbox)
     assert all(subject.startswith("OFFICIAL-SENSITIVE: ") for subject in subjects)
     assert {m.to[0] for m in mail.outbox if m.subject.endswith("submitted")} == {"spoc@example.org"}
@@ -81,9 +83,19 @@ def _iasc_request_from_draft_to_closed(cast, api) -> int:
     assert refused.status_code == 400
     assert {e["clause"] for e in refused.json()["errors"]} == {"§10", "§15–17"}
     assert set(body["approvals_required"]) == {"classification", "personal_data"}
-    for kind in ("classification", "personal_data"):
-        body = post(approver, request_id, "approve", body["version"], kind=kind, note="Approved by DG.")
+    body = post(assessor, request_id, "request_approval", body["version"], justification="Repeat referrals.")
+    assert {(a["kind"], a["state"]) for a in body["approvals"]} == {("classification", "requested"),
+                                                                   ("personal_data", "requested")}
+    mine = approver.get("/api/approvals/", {"waiting": "me"}).json()["results"]
+    assert {a["kind"] for a in mine} == {"classification", "personal_data"}
+    assert assessor.get("/api/approvals/", {"waiting": "me"}).json()["count"] == 0  # not the one who asked
+    for approval in mine:
+        decided = approver.post(f"/api/approvals/{approval['id']}/approve/",
+                                {"version": approval["version"], "text": "Approved by DG."}, format="json")
+        assert decided.status_code == 200 and decided.json()["state"] == "approved", decided.json()
+    body = assessor.get(url(request_id)).json()
     body = post(assessor, request_id, "decide", body["version"], decision="agreed")
+    assert body["state"] == "agreed"
     assert body["decision"] == "agreed" and body["decided_by"]["id"] == cast.ho_assessor.pk
 
     csv = SimpleUploadedFile("re-trafficking.csv", b"region,referrals\nNorth East,12\n", content_type="text/html")
@@ -105,7 +117,7 @@ def _iasc_request_from_draft_to_closed(cast, api) -> int:
     assert body["state"] == "closed" and body["available_actions"] == []
     assert [event["action"] for event in body["events"]] == [
         "create", "update", "submit", "acknowledge", "reassign", "start_assessment", "request_further_information",
-        "respond", "record_checklist", "approve", "approve", "decide", "deliver", "close"]
+        "respond", "record_checklist", "request_approval", "decide", "deliver", "close"]
     return request_id
 
 
@@ -131,7 +143,11 @@ def test_home_office_request_to_the_iasc_is_decided_by_the_commissioner(cast, ap
     body = post(commissioner, request_id, "decide", body["version"], decision="agreed_in_part",
                 provided_scope="Survey themes.", withheld_scope="Individual responses.")
     assert body["provided_scope"] == "Survey themes." and body["approvals_required"] == []
+    nothing = assessor.post(url(request_id, "deliver"), {"version": body["version"], "description": "Themes",
+                                                         "marking": "OFFICIAL"}, format="multipart")
+    assert nothing.status_code == 400 and nothing.json()["errors"][0]["field"] == "files"
     delivered = assessor.post(url(request_id, "deliver"), {"version": body["version"], "description": "Themes",
+                                                           "answer": "Three themes: access, continuity, trust.",
                                                            "marking": "OFFICIAL"}, format="multipart")
     assert delivered.status_code == 201, delivered.json()
     body = post(requester, request_id, "close", delivered.json()["version"])
@@ -163,7 +179,8 @@ def test_request_to_another_department_uses_the_requesters_target_dates(cast, ap
         body = post(recorder, request_id, action, body["version"])
     body = post(recorder, request_id, "decide", body["version"], decision="agreed")
     delivered = recorder.post(url(request_id, "deliver"), {"version": body["version"], "description": "Benefit data",
-                                                           "marking": "OFFICIAL"}, format="multipart")
+                                                           "answer": "DWP holds no such data.", "marking": "OFFICIAL"},
+                              format="multipart")
     body = post(requester, request_id, "close", delivered.json()["version"])
     assert body["state"] == "closed"
 
@@ -195,6 +212,8 @@ def test_the_schema_documents_every_action(cast, api):
     schema = api(cast.iasc_requester).get("/api/schema/?format=json").json()
     paths = schema["paths"]
     for action in ("submit", "acknowledge", "reassign", "start_assessment", "request_further_information",
-                   "respond", "record_checklist", "approve", "decide", "deliver", "close", "withdraw"):
+                   "respond", "record_checklist", "request_approval", "decide", "deliver", "close", "withdraw"):
         assert f"/api/requests/{{id}}/{action}/" in paths
+    for outcome in ("approve", "refuse", "return"):
+        assert f"/api/approvals/{{id}}/{outcome}/" in paths
     assert "/api/files/{id}/download/" in paths

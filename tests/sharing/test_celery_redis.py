@@ -8,8 +8,8 @@ import pytest
 from django.core import mail
 
 from concordat.celery import app
-from sharing.models import Notification
 from tests.sharing.helpers import draft
+from workflow.models import Notification
 
 pytestmark = pytest.mark.django_db(transaction=True)
 REDIS = ("127.0.0.1", 6379)
@@ -65,5 +65,5 @@ def test_a_worker_sends_the_submission_email_through_redis(cast, worker):
     from sharing import services
 
     services.submit(request, by=cast.iasc_requester, expected_version=request.version)
-    assert wait_for(lambda: Notification.objects.filter(request=request, kind="submitted").exists())
+    assert wait_for(lambda: Notification.objects.for_case("request", request.pk).filter(kind="submitted").exists())
     assert any(request.reference in message.subject for message in mail.outbox)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from sharing.models import Request
 from sharing.states import Decision, RequestState
-from tests.sharing.helpers import draft, walk
+from tests.sharing.helpers import DECIDED, draft, walk
 
 
 def refused(request: Request, **changes) -> bool:
@@ -33,7 +33,7 @@ def test_a_submitted_request_always_has_its_due_dates(cast):
 
 
 def test_nothing_is_provided_on_a_declined_request_even_around_the_services(cast):
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED, decision=Decision.DECLINED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED, decision=Decision.DECLINED)
     assert refused(request, state=RequestState.PROVIDED)
 
 
@@ -47,7 +47,7 @@ def test_a_one_off_request_has_no_schedule(cast):
     assert refused(request, frequency="monthly")
 
 
-@pytest.mark.parametrize("state", [RequestState.SUBMITTED, RequestState.DECIDED])
+@pytest.mark.parametrize("state", [RequestState.SUBMITTED, DECIDED])
 def test_a_state_past_draft_needs_what_that_state_implies(cast, state):
     request = draft(cast.iasc_requester)
     assert refused(request, state=state)

@@ -8,16 +8,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from concordat.errors import RuleViolation
+from protocols.wording import element_questions
 from sharing import forms
 from sharing.models import Request
 from sharing.states import Action, RequestState
-from tests.sharing.helpers import COMPLETE_ELEMENTS, draft, fresh, pdf, walk
+from tests.sharing.helpers import COMPLETE_ELEMENTS, DECIDED, draft, fresh, pdf, walk
 
 
 def test_the_request_form_labels_each_element_in_the_protocols_words_with_its_clause(cast, protocol):
     form = forms.RequestDraftForm(protocol=protocol, direction="iasc_to_ho", requester=cast.iasc_requester)
-    elements = protocol.spec.direction("iasc_to_ho").required_elements
-    assert form.fields["purpose"].label == elements[2].label
+    questions = element_questions(protocol.spec, protocol.spec.direction("iasc_to_ho"))
+    assert form.fields["purpose"].label == questions["purpose"]
     assert form.clauses["necessity"] == "§6(a)" and form.clauses["disposal"] == "§6(g)"
     assert form.clauses["classification"] == "§10" and form.clauses["legal_basis"] == "§15–17"
     assert [value for value, _ in form.fields["classification"].widget.choices] == ["OFFICIAL", "OFFICIAL-SENSITIVE"]
@@ -104,7 +105,7 @@ def test_the_checklist_form_has_a_point_per_clause_and_records_the_answers(cast)
 
 
 def test_the_deliver_form_offers_markings_up_to_the_requests_and_takes_several_files(cast):
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED)
     csv = SimpleUploadedFile("tables.csv", b"a,b\n1,2\n")
     form = forms.DeliverForm({"version": request.version, "description": "Tables", "marking": "OFFICIAL"},
                              {"files": [pdf(), csv]}, sharing_request=request)
@@ -123,12 +124,12 @@ def test_the_reassign_form_offers_the_home_office_teams_and_their_assessors(cast
     assert form.clauses["reason"] == "§11"
 
 
-def test_the_approve_form_offers_only_the_approvals_still_needed(cast):
+def test_the_approval_form_asks_only_for_the_approvals_still_needed(cast):
     request = walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast,
                    RequestState.UNDER_ASSESSMENT)
-    form = forms.ApproveForm(sharing_request=request)
-    assert [value for value, _ in form.fields["kind"].choices] == ["classification"]
-    assert form.clauses["kind"] == "§10"
+    form = forms.RequestApprovalForm(sharing_request=request)
+    assert form.to_ask == ["classification"]
+    assert form.clauses["justification"] == "§10"
 
 
 def test_the_respond_form_sends_only_what_changed(cast):

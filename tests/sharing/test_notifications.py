@@ -12,10 +12,11 @@ from django.core.management import call_command
 
 from concordat.errors import NotAllowed
 from sharing import notifications, services
-from sharing.models import Notification, RequestEvent
+from sharing.models import RequestEvent
 from sharing.states import RequestState
 from tests.sharing.helpers import COMPLETE_ELEMENTS, draft, fresh, walk
 from tests.sharing.test_due_dates import LONDON, at
+from workflow.models import Notification
 
 
 def sent_to(address: str) -> list[str]:

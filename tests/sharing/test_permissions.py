@@ -5,11 +5,15 @@ from __future__ import annotations
 import pytest
 
 from concordat.errors import NotAllowed, RuleViolation
-from sharing import permissions, policies, services
+from sharing import permissions, services
+from sharing.cases import REQUESTS
 from sharing.models import RequestEvent
-from sharing.queries import available_actions
 from sharing.states import TRANSITIONS, Action, Decision, RequestState
-from tests.sharing.helpers import draft, fresh, walk
+from tests.sharing.helpers import DECIDED, draft, fresh, walk
+
+
+def available_actions(user, request):
+    return set(REQUESTS.available_actions(user, request))
 
 CAST = ["iasc_requester", "iasc_case_officer", "iasc_assessor", "commissioner", "iasc_approver", "iasc_auditor",
         "spoc", "msu_assessor", "ho_requester", "ho_assessor", "ho_analyst", "ho_approver", "ho_auditor",
@@ -30,9 +34,9 @@ ACTION_STATES = {
     Action.REQUEST_FURTHER_INFORMATION: RequestState.UNDER_ASSESSMENT,
     Action.RESPOND: RequestState.FURTHER_INFORMATION_REQUESTED,
     Action.RECORD_CHECKLIST: RequestState.UNDER_ASSESSMENT,
-    Action.APPROVE: RequestState.UNDER_ASSESSMENT,
+    Action.REQUEST_APPROVAL: RequestState.UNDER_ASSESSMENT,
     Action.DECIDE: RequestState.UNDER_ASSESSMENT,
-    Action.DELIVER: RequestState.DECIDED,
+    Action.DELIVER: DECIDED,
     Action.CLOSE: RequestState.PROVIDED,
     Action.WITHDRAW: RequestState.SUBMITTED,
 }
@@ -43,10 +47,11 @@ ALLOWED = {
         Action.ACKNOWLEDGE: {"spoc"},
         Action.REASSIGN: {"spoc"},
         Action.START_ASSESSMENT: {"msu_assessor"},
-        Action.REQUEST_FURTHER_INFORMATION: {"msu_assessor", "ho_approver"},
+        # Approvers ask for more justification through their approval (tests/approvals).
+        Action.REQUEST_FURTHER_INFORMATION: {"msu_assessor"},
         Action.RESPOND: {"iasc_requester", "iasc_case_officer"},
         Action.RECORD_CHECKLIST: {"msu_assessor"},
-        Action.APPROVE: {"ho_approver"},
+        Action.REQUEST_APPROVAL: {"msu_assessor"},
         Action.DECIDE: {"msu_assessor"},
         Action.DELIVER: {"msu_assessor"},
         Action.CLOSE: {"iasc_requester", "iasc_case_officer"},
@@ -58,10 +63,10 @@ ALLOWED = {
         Action.ACKNOWLEDGE: {"iasc_case_officer"},
         Action.REASSIGN: {"iasc_case_officer"},
         Action.START_ASSESSMENT: {"iasc_assessor"},
-        Action.REQUEST_FURTHER_INFORMATION: {"iasc_assessor", "commissioner", "iasc_approver"},
+        Action.REQUEST_FURTHER_INFORMATION: {"iasc_assessor", "commissioner"},
         Action.RESPOND: {"ho_requester"},
         Action.RECORD_CHECKLIST: {"iasc_assessor", "commissioner"},
-        Action.APPROVE: {"iasc_approver"},
+        Action.REQUEST_APPROVAL: {"iasc_assessor", "commissioner"},
         Action.DECIDE: {"commissioner"},  # §14: the IASC's decision is final
         Action.DELIVER: {"iasc_assessor"},
         Action.CLOSE: {"ho_requester"},
@@ -107,7 +112,7 @@ def test_a_person_refused_by_role_or_organisation_leaves_no_trace(cast, action):
 
 
 STATES = [RequestState.DRAFT, RequestState.SUBMITTED, RequestState.ACKNOWLEDGED, RequestState.UNDER_ASSESSMENT,
-          RequestState.DECIDED, RequestState.PROVIDED, RequestState.CLOSED]
+          DECIDED, RequestState.PROVIDED, RequestState.CLOSED]
 
 
 @pytest.mark.parametrize("state", STATES, ids=str)
@@ -122,11 +127,10 @@ def test_what_each_state_allows_the_people_who_own_it(cast, state):
                                     "msu_assessor": {Action.START_ASSESSMENT}},
         RequestState.UNDER_ASSESSMENT: {"iasc_requester": {Action.WITHDRAW}, "spoc": {Action.REASSIGN},
                                         "msu_assessor": {Action.REQUEST_FURTHER_INFORMATION, Action.RECORD_CHECKLIST,
-                                                         Action.DECIDE},
-                                        "ho_approver": {Action.REQUEST_FURTHER_INFORMATION}},
-        RequestState.DECIDED: {"iasc_requester": {Action.WITHDRAW}, "msu_assessor": {Action.DELIVER}},
-        # "provided (one or more deliveries)": the holder may still add to what it provided.
-        RequestState.PROVIDED: {"iasc_requester": {Action.CLOSE}, "msu_assessor": {Action.DELIVER}},
+                                                         Action.DECIDE}},
+        DECIDED: {"iasc_requester": {Action.WITHDRAW}, "msu_assessor": {Action.DELIVER}},
+        # A one-off request once provided waits on its requester alone (ADR 0009).
+        RequestState.PROVIDED: {"iasc_requester": {Action.CLOSE}},
         RequestState.CLOSED: {},
     }[state]
     assert offered == {person: expected.get(person, set()) for person in offered}
@@ -135,24 +139,25 @@ def test_what_each_state_allows_the_people_who_own_it(cast, state):
 @pytest.mark.parametrize("action", list(ACTION_STATES), ids=str)
 def test_the_right_person_in_the_wrong_state_is_told_what_the_state_allows(cast, action):
     request = request_in(cast, "iasc_to_ho", RequestState.CLOSED)
-    assert not policies.action_allowed(action, request)
+    assert not REQUESTS.action_allowed(action, request)
     with pytest.raises(RuleViolation) as refused:
-        policies.check_action(action, request)
+        REQUESTS.check_action(action, request)
     assert refused.value.problems[0].message.endswith("while it is closed.")
 
 
 def test_withdrawal_is_open_in_every_state_before_provision_and_never_after():
     before_provided = {RequestState.DRAFT, RequestState.SUBMITTED, RequestState.ACKNOWLEDGED,
                        RequestState.UNDER_ASSESSMENT, RequestState.FURTHER_INFORMATION_REQUESTED,
-                       RequestState.DECIDED}
+                       RequestState.AGREED, RequestState.AGREED_IN_PART, RequestState.DECLINED}
     assert TRANSITIONS[Action.WITHDRAW].sources == before_provided
 
 
 # --- visibility --------------------------------------------------------------------------------
 
 OFFICIAL_IASC_TO_HO = IASC | HOME_OFFICE
-SENSITIVE_IASC_TO_HO = {"iasc_requester", "iasc_case_officer", "iasc_auditor", "spoc", "msu_assessor",
-                        "ho_approver", "ho_auditor"}
+# The Commissioner sees every request her office makes or receives, named or not.
+SENSITIVE_IASC_TO_HO = {"iasc_requester", "iasc_case_officer", "commissioner", "iasc_auditor", "spoc",
+                        "msu_assessor", "ho_approver", "ho_auditor"}
 OFFICIAL_HO_TO_IASC = IASC | MSU | {"ho_auditor"}
 SENSITIVE_HO_TO_IASC = {"ho_requester", "iasc_case_officer", "iasc_assessor", "commissioner", "iasc_approver",
                         "iasc_auditor", "ho_auditor"}
@@ -163,7 +168,7 @@ SENSITIVE_HO_TO_IASC = {"ho_requester", "iasc_case_officer", "iasc_assessor", "c
                                                     "commissioner", "iasc_approver", "iasc_auditor"}),
     ("iasc_to_ho", "OFFICIAL", RequestState.SUBMITTED, OFFICIAL_IASC_TO_HO),
     ("iasc_to_ho", "OFFICIAL-SENSITIVE", RequestState.DRAFT, {"iasc_requester", "iasc_case_officer",
-                                                              "iasc_auditor"}),
+                                                              "commissioner", "iasc_auditor"}),
     ("iasc_to_ho", "OFFICIAL-SENSITIVE", RequestState.SUBMITTED, SENSITIVE_IASC_TO_HO),
     ("iasc_to_ho", "OFFICIAL-SENSITIVE", RequestState.CLOSED, SENSITIVE_IASC_TO_HO),
     ("ho_to_iasc", "OFFICIAL", RequestState.DRAFT, MSU | {"ho_auditor"}),

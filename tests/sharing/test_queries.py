@@ -7,10 +7,12 @@ from io import StringIO
 
 from django.core.management import call_command
 
+from approvals import services as approval_services
 from sharing import queries, services
 from sharing.states import Decision, RequestState, StateOwner
-from tests.sharing.helpers import draft, fresh, walk
+from tests.sharing.helpers import DECIDED, draft, fresh, walk
 from tests.sharing.test_due_dates import LONDON, at
+from workflow import work
 
 
 def waiting_on(user) -> set[str]:
@@ -36,14 +38,20 @@ def test_the_commissioner_sees_the_decisions_that_are_hers(cast):
     assert waiting_on(cast.commissioner) == {request.reference}
 
 
-def test_an_approver_sees_the_sensitive_requests_awaiting_approval(cast):
+def test_an_approver_sees_the_approvals_asked_of_them_not_the_requests(cast):
     request = walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast,
                    RequestState.UNDER_ASSESSMENT)
-    assert waiting_on(cast.ho_approver) == {request.reference}
+    assert waiting_on(cast.ho_approver) == set() and work.items_for(cast.ho_approver, date.today()) == []
+    [approval] = approval_services.ask(request, by=cast.msu_assessor, expected_version=request.version)
+    items = work.items_for(cast.ho_approver, date.today())
+    assert [(item.kind, item.reference) for item in items] == [("approval", request.reference)]
+    assert [item.kind for item in work.items_for(cast.msu_assessor, date.today())] == ["request"]
+    approval_services.approve(approval, by=cast.ho_approver, expected_version=approval.version)
+    assert work.items_for(cast.ho_approver, date.today()) == []
 
 
 def test_a_declined_request_waits_on_its_requester(cast):
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED, decision=Decision.DECLINED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED, decision=Decision.DECLINED)
     assert queries.owner_of(request) == StateOwner.REQUESTER
     assert waiting_on(cast.iasc_requester) == {request.reference} and waiting_on(cast.msu_assessor) == set()
 

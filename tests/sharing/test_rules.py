@@ -9,12 +9,13 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from approvals import services as approval_services
 from audit.models import AuditEvent
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
-from sharing import services
+from sharing import rules, services
 from sharing.models import ChecklistAnswer, Delivery, DeliveryFile, Request, RequestEvent
 from sharing.states import ApprovalKind, Decision, RequestState
-from tests.sharing.helpers import COMPLETE_ELEMENTS, draft, fresh, pdf, walk
+from tests.sharing.helpers import COMPLETE_ELEMENTS, DECIDED, draft, fresh, pdf, walk
 
 ELEMENT_FIELDS = ["necessity", "information_requested", "purpose", "publication_intent", "access",
                   "storage_retention", "disposal"]
@@ -113,7 +114,7 @@ def test_a_stale_version_is_refused_and_the_api_answers_409(cast, api):
 
 
 def test_nothing_can_be_provided_on_a_declined_request(cast, api, settings):
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED, decision=Decision.DECLINED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED, decision=Decision.DECLINED)
     before = record_counts()
     response = api(cast.msu_assessor).post(f"/api/requests/{request.pk}/deliver/", {
         "version": request.version, "description": "Tables", "marking": "OFFICIAL", "files": [pdf()]},
@@ -134,7 +135,7 @@ def test_nothing_can_be_provided_on_a_declined_request(cast, api, settings):
 ])
 def test_files_are_refused_by_content_and_size_and_nothing_is_kept(cast, api, settings, name, content, message):
     settings.CONCORDAT_MAX_FILE_BYTES = 1024
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED)
     before = record_counts()
     upload = SimpleUploadedFile(name, content, content_type="application/pdf")
     response = api(cast.msu_assessor).post(f"/api/requests/{request.pk}/deliver/", {
@@ -143,15 +144,27 @@ def test_files_are_refused_by_content_and_size_and_nothing_is_kept(cast, api, se
     assert response.status_code == 400, response.json()
     assert response.json()["errors"][0]["field"] == "files"
     assert message in response.json()["errors"][0]["message"]
-    assert record_counts() == before and fresh(request).state == RequestState.DECIDED
+    assert record_counts() == before and fresh(request).state == RequestState.AGREED
 
 
 def test_material_marked_above_the_request_is_refused(cast):
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED)
     with pytest.raises(RuleViolation) as refused:
         services.deliver(request, by=cast.msu_assessor, expected_version=request.version, description="Tables",
-                         marking="OFFICIAL-SENSITIVE")
+                         marking="OFFICIAL-SENSITIVE", uploads=[pdf()])
     assert problems_of(refused.value) == [("marking", "§10")]
+
+
+def test_a_delivery_needs_a_file_or_a_written_answer(cast):
+    request = walk(draft(cast.iasc_requester), cast, DECIDED)
+    with pytest.raises(RuleViolation) as refused:
+        services.deliver(request, by=cast.msu_assessor, expected_version=request.version, description="Tables",
+                         marking="OFFICIAL", answer="   ")
+    assert problems_of(refused.value) == [("files", None)]
+    assert fresh(request).state == RequestState.AGREED and not fresh(request).deliveries.exists()
+    services.deliver(request, by=cast.msu_assessor, expected_version=request.version, description="The answer",
+                     marking="OFFICIAL", answer="No such records are held.")
+    assert fresh(request).state == RequestState.PROVIDED
 
 
 def test_every_checklist_point_is_answered_before_a_decision(cast):
@@ -176,7 +189,7 @@ def test_a_point_not_satisfied_says_why(cast):
 
 
 def _all_answered(request, cast, unsatisfied: tuple[str, ...] = ()):
-    items = services.rules.checklist_of(request)
+    items = rules.checklist_of(request)
     services.record_checklist(request, by=cast.msu_assessor, expected_version=request.version, answers=[
         services.ChecklistEntry(item.key, item.key not in unsatisfied, "Not shown." if item.key in unsatisfied else "")
         for item in items])
@@ -226,20 +239,22 @@ def test_official_sensitive_shared_by_the_home_office_needs_an_approval_first(ca
     with pytest.raises(RuleViolation) as refused:
         services.decide(request, by=cast.msu_assessor, expected_version=request.version, decision=Decision.AGREED)
     assert problems_of(refused.value) == [("approvals", "§10")]
-    with pytest.raises(NotAllowed):
-        services.approve(request, by=cast.msu_assessor, expected_version=request.version,
-                         kind=ApprovalKind.CLASSIFICATION)
-    services.approve(request, by=cast.ho_approver, expected_version=request.version, kind=ApprovalKind.CLASSIFICATION,
-                     note="Approved by the Director.")
+    [approval] = approval_services.ask(request, by=cast.msu_assessor, expected_version=request.version,
+                                       justification="For the Commissioner's scrutiny.")
+    assert approval.kind == ApprovalKind.CLASSIFICATION and approval.requested_by == cast.msu_assessor
+    with pytest.raises(NotAllowed):  # the person who asked cannot approve, nor an assessor
+        approval_services.approve(approval, by=cast.msu_assessor, expected_version=approval.version)
+    approval_services.approve(approval, by=cast.ho_approver, expected_version=approval.version,
+                              note="Approved by the Director.")
     request = fresh(request)
     services.decide(request, by=cast.msu_assessor, expected_version=request.version, decision=Decision.AGREED)
-    assert fresh(request).approvals.get().approved_by == cast.ho_approver
+    assert fresh(request).approvals.get().decided_by == cast.ho_approver
 
 
 def test_the_iasc_sharing_official_sensitive_needs_no_home_office_approval(cast):
     request = walk(draft(cast.ho_requester, "ho_to_iasc", classification="OFFICIAL-SENSITIVE"), cast,
                    RequestState.UNDER_ASSESSMENT)
-    assert services.rules.approvals_required(request) == []
+    assert rules.approvals_required(request) == []
 
 
 def test_personal_data_needs_a_legal_basis_and_an_approval_before_the_home_office_agrees(cast):
@@ -254,10 +269,11 @@ def test_personal_data_needs_a_legal_basis_and_an_approval_before_the_home_offic
     services.respond(request, by=cast.iasc_requester, expected_version=request.version, answer="See legal basis.",
                      fields={"legal_basis": "UK GDPR Art 6(1)(e) and Art 9(2)(j); MSA 2015 s41."})
     request = fresh(request)
-    services.approve(request, by=cast.ho_approver, expected_version=request.version, kind=ApprovalKind.PERSONAL_DATA)
+    [approval] = approval_services.ask(request, by=cast.msu_assessor, expected_version=request.version)
+    approval_services.approve(approval, by=cast.ho_approver, expected_version=approval.version)
     request = fresh(request)
     services.decide(request, by=cast.msu_assessor, expected_version=request.version, decision=Decision.AGREED)
-    assert fresh(request).state == RequestState.DECIDED
+    assert fresh(request).state == RequestState.AGREED
 
 
 def test_a_decline_needs_no_approval(cast):
@@ -284,7 +300,7 @@ def test_requests_to_the_home_office_are_reassigned_only_within_it_and_with_a_re
 
 
 def test_an_agreed_request_is_not_closed_before_it_is_provided_and_nothing_is_withdrawn_once_provided(cast):
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED)
     with pytest.raises(RuleViolation):
         services.close(request, by=cast.iasc_requester, expected_version=request.version)
     request = walk(request, cast, RequestState.PROVIDED)
@@ -294,7 +310,7 @@ def test_an_agreed_request_is_not_closed_before_it_is_provided_and_nothing_is_wi
 
 
 def test_a_declined_request_is_closed_by_its_requester(cast):
-    request = walk(draft(cast.iasc_requester), cast, RequestState.DECIDED, decision=Decision.DECLINED)
+    request = walk(draft(cast.iasc_requester), cast, DECIDED, decision=Decision.DECLINED)
     services.close(request, by=cast.iasc_requester, expected_version=request.version, note="Noted.")
     assert fresh(request).state == RequestState.CLOSED
 
@@ -336,7 +352,7 @@ def test_references_number_each_party_in_turn(cast):
 
 def test_the_decider_of_a_home_office_request_to_the_iasc_is_the_commissioner(cast):
     request = walk(draft(cast.ho_requester, "ho_to_iasc"), cast, RequestState.UNDER_ASSESSMENT)
-    items = services.rules.checklist_of(request)
+    items = rules.checklist_of(request)
     services.record_checklist(request, by=cast.iasc_assessor, expected_version=request.version,
                               answers=[services.ChecklistEntry(i.key, True) for i in items])
     request = fresh(request)
@@ -350,15 +366,19 @@ def test_the_decider_of_a_home_office_request_to_the_iasc_is_the_commissioner(ca
 def test_a_regular_request_is_delivered_occasion_by_occasion(cast):
     today = timezone.localdate()
     request = walk(draft(cast.iasc_requester, provision="regular", frequency="quarterly", period_start=today,
-                         period_end=today + timedelta(days=200)), cast, RequestState.DECIDED)
+                         period_end=today + timedelta(days=200)), cast, DECIDED)
     assert request.occasions.count() == 3
+    states = []
     for _ in range(3):
         request = fresh(request)
         services.deliver(request, by=cast.msu_assessor, expected_version=request.version, description="Quarter",
                          marking="OFFICIAL", uploads=[pdf()])
+        states.append(fresh(request).state)
+    # §6: provision is owed, by the holder, until the last occasion is delivered.
+    assert states == [RequestState.PROVISION_OWED, RequestState.PROVISION_OWED, RequestState.PROVIDED]
     request = fresh(request)
     assert [d.occasion.sequence for d in request.deliveries.all()] == [1, 2, 3]
     with pytest.raises(RuleViolation) as refused:
         services.deliver(request, by=cast.msu_assessor, expected_version=request.version, description="Extra",
-                         marking="OFFICIAL")
-    assert refused.value.problems[0].field == "occasion"
+                         marking="OFFICIAL", uploads=[pdf()])
+    assert refused.value.problems[0].field == "state"

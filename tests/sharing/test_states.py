@@ -20,21 +20,35 @@ def test_every_state_can_be_reached_from_a_draft():
     while frontier:
         state = frontier.pop()
         for action in states.actions_from(state):
-            target = states.target_state(action, state)
-            if target not in reached:
-                reached.add(target)
-                frontier.append(target)
+            for target in TRANSITIONS[action].lands_on(state):
+                if target not in reached:
+                    reached.add(target)
+                    frontier.append(target)
     assert reached == set(RequestState)
 
 
 def test_assessment_and_further_information_go_back_and_forth():
-    assert TRANSITIONS[Action.REQUEST_FURTHER_INFORMATION].target == RequestState.FURTHER_INFORMATION_REQUESTED
-    assert TRANSITIONS[Action.RESPOND].target == RequestState.UNDER_ASSESSMENT
+    assert TRANSITIONS[Action.REQUEST_FURTHER_INFORMATION].targets == (RequestState.FURTHER_INFORMATION_REQUESTED,)
+    assert TRANSITIONS[Action.RESPOND].targets == (RequestState.UNDER_ASSESSMENT,)
+
+
+def test_a_decision_lands_on_its_own_state_and_a_declined_request_goes_nowhere_but_closed():
+    assert set(TRANSITIONS[Action.DECIDE].targets) == {RequestState.AGREED, RequestState.AGREED_IN_PART,
+                                                        RequestState.DECLINED}
+    assert states.actions_from(RequestState.DECLINED) == [Action.CLOSE, Action.WITHDRAW]
+    assert RequestState.DECLINED not in TRANSITIONS[Action.DELIVER].sources
+
+
+def test_a_regular_request_owes_provision_to_the_holder_until_its_last_occasion():
+    assert STATE_OWNERS[RequestState.PROVISION_OWED] == StateOwner.HOLDER
+    assert set(TRANSITIONS[Action.DELIVER].targets) == {RequestState.PROVIDED, RequestState.PROVISION_OWED}
 
 
 def test_the_state_diagram_shows_every_transition():
     diagram = states.state_diagram()
     assert diagram.startswith("stateDiagram-v2")
     assert "under_assessment --> further_information_requested: request_further_information" in diagram
-    assert "decided --> provided: deliver" in diagram
+    assert "agreed --> provided: deliver" in diagram
+    assert "agreed_in_part --> provision_owed: deliver" in diagram
+    assert "declined --> provided" not in diagram
     assert "provided --> withdrawn" not in diagram

@@ -1,0 +1,59 @@
+"""The approvals API: what I may decide, one approval, and the three outcomes (§10, §17)."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from approvals import services
+from approvals.cases import APPROVALS
+from sharing.serializers import ApprovalSerializer
+
+
+class VersionedText(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    text = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.TEXT_MAX,
+                                 help_text="The note (approve), the reasons (refuse) or the question (return).")
+
+
+class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Approvals asked for on requests; `?waiting=me` lists those you may decide now."""
+
+    serializer_class = ApprovalSerializer
+
+    def get_queryset(self):
+        approvals = APPROVALS.visible(self.request.user).select_related("requested_by__organisation",
+                                                                        "decided_by__organisation")
+        if self.action == "list" and self.request.query_params.get("waiting") == "me":
+            approvals = approvals.filter(APPROVALS.waiting_on(self.request.user))
+        return approvals.order_by("-requested_at", "-pk")
+
+    @extend_schema(parameters=[OpenApiParameter("waiting", str, enum=["me"])])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    def _outcome(self, perform):
+        target = self.get_object()
+        data = VersionedText(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        perform(target, self.request.user, data.validated_data["version"], data.validated_data["text"])
+        fresh = self.get_queryset().get(pk=target.pk)
+        return Response(ApprovalSerializer(fresh).data, status=status.HTTP_200_OK)
+
+    @extend_schema(request=VersionedText, responses=ApprovalSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._outcome(lambda a, by, v, text: services.approve(a, by=by, expected_version=v, note=text))
+
+    @extend_schema(request=VersionedText, responses=ApprovalSerializer)
+    @action(detail=True, methods=["post"])
+    def refuse(self, request, pk=None):
+        return self._outcome(lambda a, by, v, text: services.refuse(a, by=by, expected_version=v, reasons=text))
+
+    @extend_schema(request=VersionedText, responses=ApprovalSerializer)
+    @action(detail=True, methods=["post"], url_path="return")
+    def return_for_justification(self, request, pk=None):
+        return self._outcome(lambda a, by, v, text: services.ask_for_justification(
+            a, by=by, expected_version=v, question=text))

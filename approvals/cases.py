@@ -1,0 +1,95 @@
+"""Approvals as a case type of the workflow core. Who may decide one: an active person holding its
+required role in the department of the holder of the information, who did not ask for it."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.permissions import is_active_member
+from approvals import notifications
+from approvals.models import Approval, ApprovalEvent
+from approvals.states import APPROVAL_MACHINE, ApprovalAction, ApprovalState
+from sharing import permissions as request_permissions
+from workflow.cases import CaseType
+from workflow.work import WorkItem
+
+WHO = "a person with the approver's role in the holder's department, other than the one who asked (§10, §17)"
+
+
+def _in_holder_department(user, approval: Approval) -> bool:
+    holder = approval.request.holder_org
+    department = user.organisation.department.pk if user.organisation_id else None
+    return department is not None and (holder.pk == department or holder.parent_id == department)
+
+
+def may_decide(user, approval: Approval) -> bool:
+    return (is_active_member(user) and approval.role_required in user.roles
+            and user.pk != approval.requested_by_id and _in_holder_department(user, approval))
+
+
+def _nobody(user, approval) -> bool:
+    return False
+
+
+class ApprovalCaseType(CaseType):
+    kind = "approval"
+    label = "Approval"
+    model = Approval
+    machine = APPROVAL_MACHINE
+    timeline = ApprovalEvent
+    timeline_case_field = "approval"
+    audit_prefix = "approvals"
+    locked_relations = ("request__holder_org", "request__requester_org", "request__routed_to",
+                        "request__assigned_org", "request__protocol")
+    phrases = {ApprovalAction.APPROVE: "approve sharing this information",
+               ApprovalAction.REFUSE: "refuse this approval",
+               ApprovalAction.RETURN: "ask for more justification",
+               ApprovalAction.CANCEL: "cancel this approval"}
+    state_labels = dict(ApprovalState.choices)
+    owner_labels = {"approver": "An approver of the holder (not the person who asked)", "nobody": "Nobody (finished)"}
+    notified_actions = frozenset({ApprovalAction.ASK.value, ApprovalAction.APPROVE.value,
+                                  ApprovalAction.REFUSE.value, ApprovalAction.RETURN.value})
+    diagram_path = "docs/approvals.md"
+
+    def reference(self, case) -> str:
+        return f"{case.request.reference} approval {case.pk}"
+
+    def link(self, case) -> str:
+        return reverse("approvals:detail", kwargs={"pk": case.pk})
+
+    def visible(self, user):
+        return Approval.objects.filter(request__in=request_permissions.visible_requests(user).values("pk"))
+
+    def can_view(self, user, case) -> bool:
+        return request_permissions.user_can_view(user, case.request)
+
+    def who_may(self, action, case):
+        if action == ApprovalAction.CANCEL:
+            return _nobody, "the service, when the request no longer needs it"
+        return may_decide, WHO
+
+    def waiting_on(self, user) -> Q:
+        if not is_active_member(user) or not user.roles:
+            return Q(pk__in=[])
+        department = user.organisation.department.pk
+        return (Q(state=ApprovalState.REQUESTED, role_required__in=list(user.roles))
+                & (Q(request__holder_org=department) | Q(request__holder_org__parent=department))
+                & ~Q(requested_by=user))
+
+    def work_items(self, user, today, limit: int) -> list[WorkItem]:
+        waiting = (self.visible(user).filter(self.waiting_on(user))
+                   .select_related("request", "requested_by").order_by("requested_at", "pk")[:limit])
+        return [WorkItem("approval", a.request.reference, a.request.title, f"Approve: {a.get_kind_display()}",
+                         a.request.classification, a.request.provide_by,
+                         bool(a.request.provide_by and a.request.provide_by < today), False, self.link(a), a)
+                for a in waiting]
+
+    def audit_organisation(self, case):
+        return case.request.holder_org_id
+
+    def send_notifications(self, entry) -> int:
+        return notifications.send(self, entry)
+
+
+APPROVALS = ApprovalCaseType()

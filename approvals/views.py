@@ -1,0 +1,49 @@
+"""The approval page: the request it is about, who asked and why, and the approver's decision."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+
+from approvals.cases import APPROVALS
+from approvals.forms import ApprovalDecisionForm
+from approvals.models import Approval
+from approvals.states import OUTCOMES
+from concordat.errors import RuleViolation, StaleObject
+
+
+def _visible(user, pk: int) -> Approval:
+    approval = (Approval.objects.select_related(*APPROVALS.locked_relations, "requested_by__organisation",
+                                                "decided_by__organisation")
+                .prefetch_related("events__actor__organisation", "request__named_people").filter(pk=pk).first())
+    if approval is None or not APPROVALS.can_view(user, approval):
+        raise Http404("No such approval, or you cannot see it.")
+    return approval
+
+
+@login_required
+def detail(request, pk: int):
+    approval = _visible(request.user, pk)
+    can_decide = any(action in OUTCOMES for action in APPROVALS.available_actions(request.user, approval))
+    form = ApprovalDecisionForm(request.POST or None, approval=approval) if can_decide else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            APPROVALS.check_actor(request.user, OUTCOMES[0], approval)
+            APPROVALS.check_action(OUTCOMES[0], approval)
+        status = 400
+        if form.is_valid():
+            try:
+                form.perform(request.user)
+            except RuleViolation as violation:
+                form.add_problems(violation)
+                status = 409 if isinstance(violation, StaleObject) else 400
+            else:
+                messages.success(request, "Your decision on the approval is recorded.")
+                return redirect("approvals:detail", pk=pk)
+    return render(request, "approvals/detail.html", {
+        "approval": approval, "req": approval.request, "form": form, "page_marking": approval.request.classification,
+        "state_label": APPROVALS.state_label(approval.state),
+    }, status=status)

@@ -1,0 +1,103 @@
+"""Providing the information (§6, §7(e)), one-off or occasion by occasion, and downloading what was provided."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import User
+from audit.services import record_event
+from concordat.errors import NotAllowed, Problem, RuleViolation
+from sharing import files as file_checks
+from sharing import permissions, policies, rules
+from sharing.cases import LOCKED_RELATIONS, REQUESTS
+from sharing.models import Delivery, DeliveryFile, DeliveryOccasion, Request
+from sharing.states import Action, RequestState
+
+
+def deliver(request: Request | int, *, by: User, expected_version: int, description: str, marking: str,
+            uploads: Iterable = (), occasion_id: int | None = None, answer: str = "") -> Delivery:
+    """Provide the information, or one occasion of a regular request (§6), with its marking (§7(e))."""
+    uploads = list(uploads)
+    saved: list[str] = []
+    try:
+        with REQUESTS.acting(request, by=by, action=Action.DELIVER, expected_version=expected_version) as locked:
+            checked = [file_checks.check_upload(upload, settings.CONCORDAT_MAX_FILE_BYTES) for upload in uploads]
+            problems = _delivery_problems(locked, description, marking)
+            if not uploads and not answer.strip():
+                problems.append(Problem("Attach the information, or write the answer in full.", field="files"))
+            occasion = _occasion_for(locked, occasion_id)
+            if problems:
+                raise RuleViolation(*problems)
+            now = timezone.now()
+            delivery = Delivery.objects.create(request=locked, occasion=occasion, description=description.strip(),
+                                               answer=answer.strip(), marking=marking, delivered_by=by,
+                                               delivered_at=now)
+            for upload, facts in zip(uploads, checked, strict=True):
+                name = default_storage.save(f"deliveries/{_random_name()}", upload)
+                saved.append(name)
+                DeliveryFile.objects.create(delivery=delivery, stored_file=name, original_name=facts.original_name,
+                                            content_type=facts.content_type, size=facts.size, sha256=facts.sha256,
+                                            uploaded_at=now)
+            REQUESTS.advance(locked, by, Action.DELIVER, description, to=_after_delivery(locked), details={
+                "delivery": delivery.pk, "marking": marking, "occasion": occasion.sequence if occasion else None,
+                "files": [{"sha256": f.sha256, "size": f.size, "content_type": f.content_type} for f in checked]})
+    except BaseException:
+        for name in saved:
+            default_storage.delete(name)
+        raise
+    return delivery
+
+
+def _after_delivery(request: Request) -> RequestState:
+    """§6: a regular request owes provision until its last occasion is delivered."""
+    if request.is_regular and policies.open_occasions(request):
+        return RequestState.PROVISION_OWED
+    return RequestState.PROVIDED
+
+
+def _random_name() -> str:
+    return secrets.token_hex(20)
+
+
+def _delivery_problems(request: Request, description: str, marking: str) -> list[Problem]:
+    spec = rules.spec_of(request)
+    problems = [] if description.strip() else [Problem("Say what is being provided.", field="description")]
+    marking_problem = rules.classification_problem(spec, marking, field="marking")
+    if marking_problem:
+        return problems + [marking_problem]
+    if rules.marking_rank(spec, marking) > rules.marking_rank(spec, request.classification):
+        problems.append(Problem(f"This request is {request.classification}: material marked {marking} needs a "
+                                "request of that classification.", field="marking", clause=spec.classifications.clause))
+    return problems
+
+
+def _occasion_for(request: Request, occasion_id: int | None) -> DeliveryOccasion | None:
+    if not request.is_regular:
+        if occasion_id is not None:
+            raise RuleViolation("A one-off request has no scheduled occasions.", field="occasion")
+        return None
+    open_occasions = policies.open_occasions(request)
+    if occasion_id is None:
+        return open_occasions[0]
+    for occasion in open_occasions:
+        if occasion.pk == occasion_id:
+            return occasion
+    raise RuleViolation("Choose an occasion not yet delivered.", field="occasion")
+
+
+def file_for_download(file_id: int, *, by: User) -> DeliveryFile:
+    """A delivered file for someone allowed to see its request; the download is on the record."""
+    delivery_file = (DeliveryFile.objects.select_related(
+        *(f"delivery__request__{relation}" for relation in LOCKED_RELATIONS)).filter(pk=file_id).first())
+    if delivery_file is None or not permissions.user_can_view(by, delivery_file.delivery.request):
+        raise NotAllowed("You cannot see this file.")
+    with transaction.atomic():
+        record_event("sharing.file_downloaded", by=by, obj=delivery_file,
+                     details={"request": delivery_file.delivery.request.reference, "sha256": delivery_file.sha256})
+    return delivery_file

@@ -1,0 +1,179 @@
+"""A case type: a model with a `state` and a `version`, a Machine, a timeline, and the few rules that are its
+own (who may act, what else its state requires). Everything else comes from here:
+
+    with APPROVALS.acting(approval, by=person, action="approve", expected_version=3) as locked:
+        locked.decided_at = now
+        APPROVALS.advance(locked, person, "approve", note)
+
+`acting` locks the row, compares the version the person loaded (StaleObject: 409 / "changed under you"),
+checks who may act and what the state allows, and runs the change in one transaction; `advance` moves
+the state, raises the version, writes one timeline entry and one audit event, and sends the case type's
+notifications after commit.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from django.db import models, transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from audit.services import record_event
+from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
+from workflow import tasks
+from workflow.machine import Machine
+
+
+class CaseType:
+    kind: str  # "request", "approval": the key in notifications and the audit record
+    label: str
+    model: type[models.Model]
+    machine: Machine
+    timeline: type[models.Model] | None = None  # a TimelineEntry subclass
+    timeline_case_field: str = ""  # its foreign key to the case
+    audit_prefix: str = ""
+    locked_relations: tuple[str, ...] = ()
+    phrases: Mapping[str, str] = {}  # action -> "approve this request": "Only … can <phrase>"
+    state_labels: Mapping[str, str] = {}
+    diagram_path: str = ""  # docs/…md holding the machine's diagram, checked by a test
+
+    # --- what each case type says of itself ------------------------------------------------------
+
+    def reference(self, case) -> str:
+        return f"{self.label} {case.pk}"
+
+    def link(self, case) -> str:
+        return ""
+
+    def visible(self, user) -> QuerySet:
+        return self.model.objects.none()
+
+    def can_view(self, user, case) -> bool:
+        return False
+
+    def who_may(self, action: str, case) -> tuple[Any, str]:
+        """(predicate(user, case) -> bool, "who, in words") for this action."""
+        raise NotImplementedError
+
+    def rule_problem(self, action: str, case) -> Problem | None:
+        """What else than the state stops the action (e.g. nothing left to deliver)."""
+        return None
+
+    def waiting_on(self, user) -> Q:
+        """The cases whose next move is this person's: 'My work'."""
+        return Q(pk__in=[])
+
+    def work_items(self, user, today, limit: int) -> list:
+        """workflow.work.WorkItem for each case waiting on this person, soonest first."""
+        return []
+
+    notified_actions: frozenset[str] = frozenset()  # the actions whose entries tell people something
+
+    def send_notifications(self, entry) -> int:
+        """Run by a Celery worker after commit, for each entry whose action is in notified_actions."""
+        return 0
+
+    def audit_organisation(self, case) -> int | None:
+        return None
+
+    # --- the machinery -------------------------------------------------------------------------------
+
+    def phrase(self, action: str) -> str:
+        return self.phrases.get(str(action), f"{action} this {self.label.lower()}")
+
+    owner_labels: Mapping[str, str] = {}
+
+    def owner_label(self, owner: str) -> str:
+        return self.owner_labels.get(str(owner), str(owner).replace("_", " ").capitalize())
+
+    def state_label(self, state: str) -> str:
+        return self.state_labels.get(str(state), str(state).replace("_", " "))
+
+    def may_act(self, user, action: str, case) -> bool:
+        if not self.can_view(user, case):
+            return False
+        allowed, _ = self.who_may(action, case)
+        return allowed(user, case)
+
+    def check_actor(self, user, action: str, case) -> None:
+        if not self.can_view(user, case):
+            raise NotAllowed(f"You cannot see this {self.label.lower()}.")
+        allowed, who = self.who_may(action, case)
+        if not allowed(user, case):
+            raise NotAllowed(f"Only {who} can {self.phrase(action)}.")
+
+    def action_problem(self, action: str, case) -> Problem | None:
+        if not self.machine.allows(action, case.state):
+            return Problem(f"You cannot {self.phrase(action)} while it is {self.state_label(case.state).lower()}.",
+                           field="state")
+        return self.rule_problem(action, case)
+
+    def action_allowed(self, action: str, case) -> bool:
+        return self.action_problem(action, case) is None
+
+    def check_action(self, action: str, case) -> None:
+        problem = self.action_problem(action, case)
+        if problem is not None:
+            raise RuleViolation(problem)
+
+    def available_actions(self, user, case) -> list[str]:
+        return [action for action in self.machine.transitions
+                if self.may_act(user, action, case) and self.action_allowed(action, case)]
+
+    def owner_actions(self, user, case) -> list[str]:
+        """The actions that would move this person's own work on: what 'My work' must agree with."""
+        return [action for action in self.available_actions(user, case)
+                if self.machine.transitions[action].by_owner]
+
+    def lock(self, case, by, expected_version) -> models.Model:
+        pk = getattr(case, "pk", case)
+        locked = (self.model.objects.select_for_update(of=("self",)).select_related(*self.locked_relations)
+                  .filter(pk=pk).first())
+        if locked is None or not self.can_view(by, locked):
+            raise NotAllowed(f"You cannot see this {self.label.lower()}.")
+        if expected_version is None or str(expected_version) != str(locked.version):
+            raise StaleObject(
+                f"Someone else changed {self.reference(locked)} since you opened it (it is now at version "
+                f"{locked.version}). Reload it to see what changed, then try again.", field="version")
+        return locked
+
+    @contextlib.contextmanager
+    def acting(self, case, *, by, action: str, expected_version) -> Iterator[models.Model]:
+        with transaction.atomic():
+            locked = self.lock(case, by, expected_version)
+            self.check_actor(by, action, locked)
+            self.check_action(action, locked)
+            yield locked
+
+    def advance(self, case, by, action: str, note: str = "", *, details: dict | None = None, to=None):
+        """Move to the action's target state (`to` chooses among several), raise the version, record it."""
+        from_state = case.state
+        case.state = self.machine.target(action, from_state, to)
+        case.version += 1
+        case.save()
+        return self.record(case, by, action, from_state, note, details=details)
+
+    def record(self, case, by, action: str, from_state: str, note: str = "", *, details: dict | None = None):
+        """One timeline entry and one audit event; the case type's notifications after commit."""
+        details = _plain(details or {})
+        entry = None
+        if self.timeline is not None:
+            entry = self.timeline.objects.create(**{self.timeline_case_field: case}, action=str(action), actor=by,
+                                                 occurred_at=timezone.now(), from_state=from_state,
+                                                 to_state=case.state, note=(note or "").strip(), details=details)
+        # The audit record carries the structure, not the free text people wrote.
+        record_event(f"{self.audit_prefix or self.kind}.{action}", by=by, obj=case,
+                     organisation_id=None if by else self.audit_organisation(case), details={
+                         "reference": self.reference(case), "from_state": from_state, "to_state": case.state,
+                         "version": case.version, **details})
+        if entry is not None and str(action) in self.notified_actions:
+            transaction.on_commit(lambda: tasks.notify_entry.delay(self.kind, entry.pk))
+        return entry
+
+
+def _plain(details: dict) -> dict:
+    return json.loads(json.dumps(details, default=str))

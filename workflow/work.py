@@ -1,0 +1,49 @@
+"""'My work': the union of what each person owns across every case type, overdue first, then soonest due,
+drafts last. Each case type says which of its cases wait on a person (CaseType.waiting_on, held in agreement
+with the actions the person can take by a test); this module merges them and counts them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from workflow import registry
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str  # the case type
+    reference: str
+    title: str
+    what: str  # what is waited for, in words
+    marking: str
+    due_on: date | None
+    is_overdue: bool
+    is_draft: bool
+    link: str
+    case: object
+
+    def sort_key(self):
+        return (not self.is_overdue, self.is_draft, self.due_on or date.max, self.reference)
+
+
+@dataclass(frozen=True)
+class WorkCounts:
+    total: int
+    overdue: int
+    due_this_week: int
+    drafts: int
+
+
+def items_for(user, today: date, limit: int = 500) -> list[WorkItem]:
+    """Everything waiting on this person (at most `limit` of each case type), in the order to do it."""
+    items = [item for case_type in registry.case_types() for item in case_type.work_items(user, today, limit)]
+    return sorted(items, key=WorkItem.sort_key)
+
+
+def counts(items: list[WorkItem], today: date) -> WorkCounts:
+    week_end = today + timedelta(days=7)
+    return WorkCounts(
+        total=len(items), overdue=sum(i.is_overdue for i in items),
+        due_this_week=sum(1 for i in items if not i.is_overdue and i.due_on and i.due_on <= week_end),
+        drafts=sum(i.is_draft for i in items))
