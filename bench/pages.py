@@ -100,7 +100,8 @@ def fill(n_requests: int, n_audit: int) -> None:
     orgs = {o.slug: o for o in Organisation.objects.all()}
     people = {u.username: u for u in User.objects.all()}
     rng = random.Random(20200513)
-    states = [s for s in RequestState]
+    # A regular request's owed provision needs occasions, which the bench does not make.
+    states = [s for s in RequestState if s != RequestState.PROVISION_OWED]
     now = datetime.now(UTC)
     columns = ["reference", "title", "protocol_id", "protocol_version", "direction", "route", "requester_org_id",
                "requester_id", "holder_org_id", "routed_to_id", "routed_role", "assigned_org_id", "state", "version",
@@ -118,10 +119,10 @@ def fill(n_requests: int, n_audit: int) -> None:
             submitted = now - timedelta(days=rng.randint(1, 2000), minutes=rng.randint(0, 1440))
             received = submitted.date()
             is_draft = state == RequestState.DRAFT
-            decided = state in (RequestState.DECIDED, RequestState.PROVIDED, RequestState.CLOSED)
-            decision = rng.choice([Decision.AGREED, Decision.AGREED_IN_PART]) if decided else ""
-            if state == RequestState.DECIDED and rng.random() < 0.3:
-                decision = Decision.DECLINED
+            decision = {RequestState.AGREED: Decision.AGREED, RequestState.AGREED_IN_PART: Decision.AGREED_IN_PART,
+                        RequestState.DECLINED: Decision.DECLINED}.get(state, "")
+            if state in (RequestState.PROVIDED, RequestState.CLOSED):
+                decision = rng.choice([Decision.AGREED, Decision.AGREED_IN_PART])
             requester = people["iasc.requester" if iasc_to_ho else "ho.requester"]
             holder = orgs["home-office" if iasc_to_ho else "iasc"]
             routed = orgs["msu" if iasc_to_ho else "iasc"]

@@ -24,8 +24,10 @@ from django.utils import timezone
 
 from audit.services import record_event
 from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
+from protocols.markings import BASE_MARKING
 from workflow import tasks
 from workflow.machine import Machine
+from workflow.work import WorkItem
 
 
 class CaseType:
@@ -67,9 +69,12 @@ class CaseType:
         """The cases whose next move is this person's: 'My work'."""
         return Q(pk__in=[])
 
-    def work_items(self, user, today, limit: int) -> list:
-        """workflow.work.WorkItem for each case waiting on this person, soonest first."""
-        return []
+    def work_items(self, user, today, limit: int) -> list[WorkItem]:
+        """A WorkItem for each case waiting on this person (a case type with due dates orders them itself)."""
+        waiting = self.visible(user).filter(self.waiting_on(user)).order_by("pk")[:limit]
+        return [WorkItem(self.kind, self.reference(case), str(getattr(case, "title", "")),
+                         self.state_label(case.state), BASE_MARKING, None, False, False, self.link(case), case)
+                for case in waiting]
 
     notified_actions: frozenset[str] = frozenset()  # the actions whose entries tell people something
 

@@ -1,0 +1,67 @@
+"""'My work' is exactly what each person can move on: for every person of the demo cast, over the demo's
+requests and approvals, the list equals the cases on which that person may take an owner's action."""
+
+from __future__ import annotations
+
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from accounts.demo import seed_demo_people
+from accounts.models import User
+from protocols.services import load_protocol
+from sharing import demo, schedule
+from workflow import registry, work
+
+SHIPPED = Path(settings.CONCORDAT_PROTOCOL_DIR) / "ho-iasc-2020-05-13.yaml"
+
+
+@pytest.fixture
+def demo_cast(db, settings, tmp_path, monkeypatch):
+    settings.DEMO_MODE = True
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}}
+    monkeypatch.setattr("accounts.demo.CREDENTIALS_FILE", tmp_path / "password.txt")
+    monkeypatch.setattr(demo, "GENERATED", 90)  # ten rounds of every state, and the story of the letters
+    load_protocol(SHIPPED)
+    seed_demo_people()
+    demo.seed_demo(StringIO())
+    return list(User.objects.filter(is_active=True).select_related("organisation").order_by("username"))
+
+
+def owned(person, today) -> set[tuple[str, int]]:
+    """Every case, of every type, on which this person may take an owner's action now."""
+    found = set()
+    for case_type in registry.case_types():
+        for case in case_type.visible(person):
+            if case_type.owner_actions(person, case):
+                found.add((case_type.kind, case.pk))
+    return found
+
+
+def test_my_work_agrees_with_what_each_person_can_do(demo_cast):
+    today = schedule.today()
+    checked = {}
+    for person in demo_cast:
+        listed = {(item.kind, item.case.pk) for item in work.items_for(person, today, limit=10_000)}
+        assert listed == owned(person, today), person.username
+        checked[person.username] = len(listed)
+    # The demo gives most of the cast something to do, approvers included.
+    assert checked["ho.approver"] > 0 and checked["msu.spoc"] > 0 and checked["iasc.requester"] > 0
+    assert checked["ho.assessor"] > 0 and checked["iasc.commissioner"] > 0
+
+
+def test_my_work_puts_the_overdue_first_and_drafts_last(demo_cast):
+    people = {person.username: person for person in demo_cast}
+    items = work.items_for(people["msu.spoc"], schedule.today())
+    overdue = [item.is_overdue for item in items]
+    assert overdue == sorted(overdue, reverse=True)
+    assert items[0].title == demo.STORY_MARKER and items[0].is_overdue  # the request of June 2021 comes first
+    mine = work.items_for(people["iasc.requester"], schedule.today())
+    drafts = [item.is_draft for item in mine]
+    assert drafts == sorted(drafts) and drafts[-1]
+    due = [item.due_on for item in mine if item.is_overdue]
+    assert due == sorted(due)
