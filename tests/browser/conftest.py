@@ -36,9 +36,15 @@ def chromium():
 
 
 @pytest.fixture
-def page(chromium, live_server):
+def viewport() -> int:
+    """The browser window's width in CSS pixels; a test parametrises it to run at other widths."""
+    return 1280
+
+
+@pytest.fixture
+def page(chromium, live_server, viewport):
     # bypass_csp lets the test inject axe-core; the pages themselves never run inline script.
-    context = chromium.new_context(base_url=live_server.url, viewport={"width": 1280, "height": 900},
+    context = chromium.new_context(base_url=live_server.url, viewport={"width": viewport, "height": 900},
                                    bypass_csp=True)
     context.set_default_timeout(15_000)
     page = context.new_page()
@@ -86,9 +92,34 @@ def accessibility(page):
 
 
 @pytest.fixture
-def screenshot(page):
+def sideways_overflow(page):
+    """sideways_overflow() -> [] if the current page fits the window's width (WCAG 1.4.10 Reflow), else
+    how far it scrolls sideways and the widest elements that stick out past the window's right edge."""
+
+    def overflow():
+        return page.evaluate("""() => {
+            const width = window.innerWidth, root = document.documentElement;
+            if (root.scrollWidth <= width) return [];
+            const describe = (el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') +
+                (el.classList.length ? '.' + [...el.classList].join('.') : '');
+            const culprits = [...document.body.querySelectorAll('*')]
+                .map((el) => [el, el.getBoundingClientRect().right + window.scrollX])
+                .filter(([, right]) => right > width + 0.5)
+                .sort((a, b) => b[1] - a[1]).slice(0, 5)
+                .map(([el, right]) => `${describe(el)} reaches ${Math.round(right)}px`);
+            return [`page is ${root.scrollWidth}px wide in a ${width}px window`, ...culprits];
+        }""")
+
+    return overflow
+
+
+@pytest.fixture
+def screenshot(page, viewport):
+    """screenshot(name) saves the whole page as test-artifacts/name.png (name-320px.png in a narrow window)."""
+
     def save(name: str):
         ARTIFACTS.mkdir(exist_ok=True)
-        page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        suffix = "" if viewport == 1280 else f"-{viewport}px"
+        page.screenshot(path=str(ARTIFACTS / f"{name}{suffix}.png"), full_page=True)
 
     return save
