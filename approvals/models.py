@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from approvals.states import ApprovalKind, ApprovalState
+from approvals.states import ApprovalAction, ApprovalKind, ApprovalState
 from workflow.models import TimelineEntry
 
 USER = settings.AUTH_USER_MODEL
@@ -68,6 +68,9 @@ class Approval(models.Model):
 
 class ApprovalEvent(TimelineEntry):
     approval = models.ForeignKey(Approval, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(max_length=40, choices=ApprovalAction.choices)
+    from_state = models.CharField(max_length=40, choices=ApprovalState.choices, blank=True)
+    to_state = models.CharField(max_length=40, choices=ApprovalState.choices)
 
     class Meta(TimelineEntry.Meta):
         pass

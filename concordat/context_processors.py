@@ -15,7 +15,7 @@ NAVIGATION = [
     ("Calendar", "clock:calendar"),
     ("Audit", "audit:log"),
     ("Notifications", "workflow:notifications"),
-    ("Your account", "profile"),
+    ("Account", "profile"),
 ]
 
 
@@ -29,8 +29,7 @@ def navigation(request):
         except NoReverseMatch:
             continue
         current = request.path == href or (href != "/" and request.path.startswith(href))
-        if name == "workflow:notifications" and request.user.is_authenticated:
-            unread = unread_count(request.user)
-            label = f"{label} ({unread} new)" if unread else label
-        items.append({"label": label, "href": href, "current": current})
+        unread = (unread_count(request.user) if name == "workflow:notifications" and request.user.is_authenticated
+                  else 0)
+        items.append({"label": label, "href": href, "current": current, "unread": unread})
     return {"nav_items": items}

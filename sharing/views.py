@@ -209,6 +209,10 @@ ACTION_GUIDANCE = {
 PAGE_ACTIONS = {action: form for action, form in forms.ACTION_FORMS.items() if action != Action.UPDATE}
 
 
+def _done_message(action: Action, reference: str) -> str:
+    return f"{reference}: {action.label.lower()} recorded."
+
+
 @login_required
 def request_action(request, reference: str, action: str):
     chosen = next((a for a in PAGE_ACTIONS if a.value == action), None)
@@ -227,7 +231,7 @@ def request_action(request, reference: str, action: str):
                 form.add_problems(violation)
                 status = 409 if isinstance(violation, StaleObject) else 400
             else:
-                messages.success(request, f"{chosen.label}: done.")
+                messages.success(request, _done_message(chosen, req.reference))
                 return redirect("sharing:request_detail", reference=reference)
     return render(request, "sharing/action.html", {
         "req": req, "form": form, "action": chosen, "guidance": ACTION_GUIDANCE.get(chosen, ""),
