@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.db import connection, transaction
@@ -70,8 +71,6 @@ def record_event(action: str, *, by=None, obj: Any = None, details: dict | None 
 
 def _jsonable(details: dict) -> dict:
     """Round-trip through JSON so the hashed content is exactly what the database returns later."""
-    import json
-
     return json.loads(json.dumps(details, default=str))
 
 

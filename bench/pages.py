@@ -123,6 +123,7 @@ def fill(n_requests: int, n_audit: int) -> None:
                         RequestState.DECLINED: Decision.DECLINED}.get(state, "")
             if state in (RequestState.PROVIDED, RequestState.CLOSED):
                 decision = rng.choice([Decision.AGREED, Decision.AGREED_IN_PART])
+            decided = bool(decision)
             requester = people["iasc.requester" if iasc_to_ho else "ho.requester"]
             holder = orgs["home-office" if iasc_to_ho else "iasc"]
             routed = orgs["msu" if iasc_to_ho else "iasc"]

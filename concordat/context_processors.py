@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.urls import NoReverseMatch, reverse
 
 from workflow.notify import unread_count
 
@@ -20,8 +21,6 @@ NAVIGATION = [
 
 
 def navigation(request):
-    from django.urls import NoReverseMatch, reverse
-
     items = []
     for label, name in NAVIGATION:
         try:

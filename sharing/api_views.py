@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from approvals import services as approval_services
 from concordat.errors import NotAllowed, RuleViolation
+from protocols.services import current_protocol
 from sharing import queries, serializers, services
 from sharing.downloads import attachment_response
 from sharing.filters import RequestFilter
@@ -178,8 +179,6 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 def _protocol(slug: str | None):
     if not slug:
         return None
-    from protocols.services import current_protocol
-
     protocol = current_protocol(slug)
     if protocol is None:
         raise RuleViolation("No protocol with that name is loaded.", field="protocol")

@@ -23,6 +23,7 @@ from approvals import services as approval_services
 from clock.forms import GovukDateInput
 from concordat.errors import RuleViolation
 from concordat.forms import GovukCheckboxes, GovukRadioSelect, form_rows
+from protocols.wording import element_questions
 from sharing import policies, rules, services
 from sharing.models import Request
 from sharing.states import Action, ApprovalKind, Decision, Frequency, Provision, PublicationIntent
@@ -124,8 +125,6 @@ class RequestDraftForm(ProblemsForm):
         return party.key if party else None
 
     def _add_element_fields(self, spec) -> None:
-        from protocols.wording import element_questions
-
         party = self._party_key(spec)
         elements = rules.element_fields(spec, self.direction, self.route, party)
         # Put to the requester in the second person; outside the protocol (§18, §4 fn 1), in the words of

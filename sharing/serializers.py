@@ -3,6 +3,7 @@ and the pages refuse the same things with the same words (field and clause)."""
 
 from __future__ import annotations
 
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -135,8 +136,6 @@ class DeliveryFileSerializer(serializers.ModelSerializer):
         fields = ["id", "original_name", "content_type", "size", "sha256", "uploaded_at", "download_url"]
 
     def get_download_url(self, delivery_file) -> str:
-        from django.urls import reverse
-
         return reverse("sharing-api:file-download", args=[delivery_file.pk])
 
 

@@ -7,6 +7,7 @@ from datetime import date
 from celery import shared_task
 
 from sharing import notifications, schedule
+from sharing.services import recompute_due_dates as recompute
 
 
 @shared_task
@@ -18,8 +19,6 @@ def notify_event(event_id: int) -> int:
 @shared_task
 def recompute_due_dates(calendar_name: str) -> int:
     """After a closure or opening, move the stored due dates of open requests on that calendar (§12)."""
-    from sharing.services import recompute_due_dates as recompute
-
     return recompute(calendar_name)
 
 

@@ -20,6 +20,7 @@ from sharing import forms, permissions, policies, queries, rules, services
 from sharing.cases import REQUESTS
 from sharing.downloads import attachment_response
 from sharing.filters import OWNER_CHOICES, RequestFilter
+from sharing.schedule import preview_due_dates
 from sharing.states import Action, RequestState
 
 PAGE_SIZE = 25
@@ -155,8 +156,6 @@ def _save_draft(request, form, existing=None):
 
 
 def _render_draft(request, form, req, status=200):
-    from sharing.schedule import preview_due_dates
-
     # The dates sending it now would set (§12): for the classification as typed, else as saved, else the default.
     values = {"route": form.route, **form.initial, **getattr(form, "cleaned_data", {})}
     return render(request, "sharing/edit.html", {

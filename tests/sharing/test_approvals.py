@@ -7,11 +7,11 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from accounts.models import RoleGrant, User
+from accounts.roles import Role
 from approvals import services as approval_services
 from approvals.models import Approval, ApprovalEvent
 from approvals.states import ApprovalKind, ApprovalState
-from accounts.models import RoleGrant, User
-from accounts.roles import Role
 from audit.models import AuditEvent
 from audit.verify import verify_stored_chain
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
