@@ -1,0 +1,52 @@
+"""Delivered files go only to people who may see the request, always as attachments, on the record."""
+
+from __future__ import annotations
+
+from audit.models import AuditEvent
+from sharing.models import DeliveryFile
+from sharing.states import RequestState
+from tests.support.requests import draft, walk
+
+
+def delivered_file(cast, **fields) -> DeliveryFile:
+    walk(draft(cast.iasc_requester, **fields), cast, RequestState.PROVIDED)
+    return DeliveryFile.objects.get()
+
+
+def test_a_file_is_downloaded_as_an_attachment_never_inline(cast, api):
+    stored = delivered_file(cast)
+    response = api(cast.iasc_requester).get(f"/api/files/{stored.pk}/download/")
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == 'attachment; filename="tables.pdf"'
+    assert response["Content-Type"] == "application/pdf"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Cache-Control"] == "no-store"
+    assert "sandbox" in response["Content-Security-Policy"]
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_the_file_is_stored_under_a_name_the_server_chose(cast):
+    stored = delivered_file(cast)
+    assert "tables" not in stored.stored_file.name and stored.stored_file.name.startswith("deliveries/")
+
+
+def test_each_download_is_on_the_audit_record(cast, api):
+    stored = delivered_file(cast)
+    api(cast.iasc_requester).get(f"/api/files/{stored.pk}/download/")
+    event = AuditEvent.objects.get(action="sharing.file_downloaded")
+    assert event.actor_id == cast.iasc_requester.pk and event.details["sha256"] == stored.sha256
+
+
+def test_people_who_may_not_see_the_request_get_404_for_its_files(cast, api):
+    stored = delivered_file(cast, classification="OFFICIAL-SENSITIVE", named_people=[])
+    for outsider in (cast.dwp_officer, cast.ho_analyst, cast.iasc_case_officer, cast.researcher):
+        assert api(outsider).get(f"/api/files/{stored.pk}/download/").status_code == 404
+    assert api(cast.iasc_requester).get(f"/api/files/{stored.pk}/download/").status_code == 200
+    assert api(cast.dwp_officer).get("/api/files/999999/download/").status_code == 404
+    assert not AuditEvent.objects.filter(action="sharing.file_downloaded", actor_id=cast.dwp_officer.pk).exists()
+
+
+def test_signed_in_pages_can_use_the_same_download(cast, signed_in):
+    stored = delivered_file(cast)
+    response = signed_in(cast.iasc_requester).get(f"/api/files/{stored.pk}/download/")
+    assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")

@@ -1,0 +1,109 @@
+"""The list and the request page cost a fixed number of queries, however many requests and events there are.
+Counts, not times."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from sharing import queries
+from sharing.models import Request, RequestEvent
+from sharing.serializers import RequestDetailSerializer, RequestListSerializer
+from sharing.states import Action, RequestState
+from tests.support.requests import draft, walk
+
+# The list: visible_requests with its annotations and organisations in one query, whatever the number of rows,
+# and the people it names in one more (a person field that is empty on every row costs nothing).
+LIST_QUERIES = 2
+# Through the API: token and person (1), their organisation (1) and roles (1), the page's count (1), rows (1)
+# and the requesters (1).
+API_LIST_QUERIES = 6
+# The request page through the API: the person (3), the request with its organisations (1), its requester (1),
+# one query per prefetched collection (named people, events, checklist, approvals, reassignments, occasions,
+# deliveries: 7) and the calendar's closures for the due-date statuses (1). Once decided and provided: the people
+# who acknowledged and decided and the assessor it is assigned to (3), and the files (1).
+API_DETAIL_QUERIES = 13
+API_DETAIL_QUERIES_WITH_DELIVERIES = API_DETAIL_QUERIES + 4
+
+
+def copies_of(template: Request, count: int, batch: str = "B") -> None:
+    """`count` more requests like `template`, written in one go; `batch` keeps references of two calls apart."""
+    year = timezone.localdate().year
+    rows = []
+    for number in range(count):
+        row = Request.objects.get(pk=template.pk)
+        row.pk, row.id = None, None
+        row.reference = f"IASC-{year}-{batch}{number:05d}"
+        rows.append(row)
+    Request.objects.bulk_create(rows)
+
+
+@pytest.fixture
+def submitted(cast):
+    return walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)
+
+
+def list_queries(user) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        rows = RequestListSerializer(queries.request_list(user), many=True).data
+    assert rows
+    return len(captured)
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_listing_every_visible_request_costs_two_queries(cast, submitted, count):
+    copies_of(submitted, count - 1)
+    user = cast.spoc
+    user.organisation  # noqa: B018  (loaded at sign-in, as for any page)
+    user.roles  # noqa: B018
+    assert list_queries(user) == LIST_QUERIES
+    assert queries.request_list(user).count() == count
+
+
+@pytest.mark.parametrize("count", [10, 1000])
+def test_the_api_list_costs_the_same_for_ten_or_a_thousand_requests(cast, submitted, api, count,
+                                                                    django_assert_num_queries):
+    copies_of(submitted, count - 1)
+    client = api(cast.spoc)
+    with django_assert_num_queries(API_LIST_QUERIES):
+        response = client.get("/api/requests/", {"overdue": "false", "state": "submitted"})
+    assert response.json()["count"] == count
+
+
+@pytest.mark.parametrize("events", [5, 500])
+def test_the_request_page_costs_the_same_however_long_its_timeline(cast, submitted, api, events,
+                                                                   django_assert_num_queries):
+    RequestEvent.objects.bulk_create([
+        RequestEvent(request=submitted, action=Action.UPDATE, actor=cast.iasc_requester, occurred_at=timezone.now(),
+                     from_state=RequestState.SUBMITTED, to_state=RequestState.SUBMITTED, note=f"Note {n}")
+        for n in range(events)])
+    client = api(cast.spoc)
+    with django_assert_num_queries(API_DETAIL_QUERIES):
+        response = client.get(f"/api/requests/{submitted.pk}/")
+    assert len(response.json()["events"]) == events + 2  # create and submit
+
+
+def test_a_provided_request_page_costs_the_same_as_a_new_one(cast, api, django_assert_num_queries):
+    provided = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
+    client = api(cast.iasc_requester)
+    with django_assert_num_queries(API_DETAIL_QUERIES_WITH_DELIVERIES):
+        body = client.get(f"/api/requests/{provided.pk}/").json()
+    assert body["deliveries"][0]["files"] and body["checklist"][0]["answer"]
+
+
+def test_detail_serialisation_needs_no_query_beyond_the_prefetch(cast, submitted):
+    user = cast.spoc
+    user.organisation  # noqa: B018
+    user.roles  # noqa: B018
+    detail = queries.request_detail(user, submitted.pk)
+
+    class Context:
+        pass
+
+    context = Context()
+    context.user = user
+    with CaptureQueriesContext(connection) as captured:
+        RequestDetailSerializer(detail, context={"request": context}).data  # noqa: B018
+    assert [q["sql"][:40] for q in captured] == [q["sql"][:40] for q in captured if "clock_" in q["sql"]]

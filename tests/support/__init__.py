@@ -1,0 +1,1 @@
+"""What the test layers share: builders, fixtures and URL confs."""
