@@ -91,7 +91,7 @@ def fill(n_requests: int, n_audit: int) -> None:
     from audit.chain import GENESIS_HASH, EventContent, event_hash
     from audit.models import AuditHead
     from protocols.services import current_protocol
-    from sharing.states import Decision, RequestState
+    from sharing.states import AWAITING_PROVISION, Decision, RequestState
 
     call_command("migrate", verbosity=0)
     call_command("load_protocol", verbosity=0)
@@ -110,7 +110,7 @@ def fill(n_requests: int, n_audit: int) -> None:
                "provision", "frequency", "calendar_name", "submitted_at", "received_on", "acknowledge_by",
                "provide_by", "acknowledged_at", "acknowledged_by_id", "decision", "decided_at", "decided_by_id",
                "decision_reasons", "provided_scope", "withheld_scope", "declined_items", "closed_at",
-               "closed_by_id", "withdrawn_at", "withdrawn_by_id", "created_at", "updated_at"]
+               "closed_by_id", "withdrawn_at", "withdrawn_by_id", "created_at", "updated_at", "next_due_on"]
 
     def request_rows():
         for n in range(1, n_requests + 1):
@@ -145,6 +145,8 @@ def fill(n_requests: int, n_audit: int) -> None:
                 requester.pk if state == RequestState.CLOSED else None,
                 submitted + timedelta(days=3) if state == RequestState.WITHDRAWN else None,
                 requester.pk if state == RequestState.WITHDRAWN else None, submitted, submitted,
+                received + timedelta(days=5) if state == RequestState.SUBMITTED
+                else received + timedelta(days=21) if state in AWAITING_PROVISION else None,
             ]
 
     with transaction.atomic():
@@ -174,7 +176,24 @@ def fill(n_requests: int, n_audit: int) -> None:
         copy_rows("audit_auditevent", ["sequence", "occurred_at", "actor_label", "action", "object_type", "object_id",
                                        "details", "prev_hash", "hash"], audit_rows())
         AuditHead.objects.filter(id=1).update(count=head["count"], hash=head["hash"])
+        fill_approvals(people)
     connection.cursor().execute("ANALYZE")
+
+
+def fill_approvals(people) -> None:
+    """An approval asked on each OFFICIAL-SENSITIVE request to the Home Office under assessment (§10), a third
+    of them decided: what the approver's "My work" reads."""
+    from approvals.models import Approval
+    from sharing.models import Request
+
+    asked = Request.objects.filter(state="under_assessment", direction="iasc_to_ho",
+                                   classification="OFFICIAL-SENSITIVE").values_list("pk", "submitted_at")
+    assessor, approver = people["ho.assessor"], people["ho.approver"]
+    Approval.objects.bulk_create([
+        Approval(request_id=pk, kind="classification", clause="§10", role_required="approver",
+                 state="approved" if n % 3 == 0 else "requested", requested_by=assessor, requested_at=submitted,
+                 decided_by=approver if n % 3 == 0 else None, decided_at=submitted if n % 3 == 0 else None)
+        for n, (pk, submitted) in enumerate(asked)], batch_size=5000)
 
 
 def _request_ids(connection):
@@ -217,7 +236,7 @@ def measure(samples: int) -> None:
     from sharing.permissions import visible_requests
 
     rng = random.Random(7)
-    for username in ("iasc.requester", "msu.spoc"):
+    for username in ("iasc.requester", "msu.spoc", "ho.approver"):
         user = User.objects.get(username=username)
         references = list(visible_requests(user).values_list("reference", flat=True)[:50_000])
         client = verified_client(user, Client())
@@ -230,6 +249,7 @@ def measure(samples: int) -> None:
         report("list: page 50", timed(client, ["/requests/?page=50"] * samples))
         report("request page", timed(client, [f"/requests/{rng.choice(references)}/" for _ in range(samples)]))
         report("my work", timed(client, ["/my-work/"] * samples))
+        report("notifications", timed(client, ["/notifications/"] * samples))
 
 
 def main():

@@ -35,9 +35,21 @@ class Page:
         return self.number + 1
 
 
+MAX_PAGE = 100_000  # beyond any list a person reads; a larger number is the last page anyone could ask for
+
+
+def page_number(requested: str | None) -> int:
+    """The page asked for: 1 if missing or malformed, never beyond MAX_PAGE (no 20-digit OFFSET)."""
+    if not requested or not requested.isdigit():
+        return 1
+    if len(requested) > len(str(MAX_PAGE)):  # never int() a string of any length
+        return MAX_PAGE
+    return min(max(int(requested), 1), MAX_PAGE)
+
+
 def page_of(queryset, requested: str | None, size: int) -> Page:
     """Page `requested` (1 if missing or malformed) of the queryset, in one query."""
-    number = int(requested) if requested and requested.isdigit() and int(requested) > 0 else 1
+    number = page_number(requested)
     start = (number - 1) * size
     rows = list(queryset[start:start + size + 1])
     return Page(rows[:size], number, len(rows) > size)

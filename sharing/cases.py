@@ -3,14 +3,14 @@ sharing.permissions, what else a state requires in sharing.policies, and the ema
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import reverse
 
-from sharing import notifications, permissions, policies, queries
+from sharing import notifications, permissions, policies, queries, schedule
 from sharing.models import Request, RequestEvent
 from sharing.states import ACTION_PHRASES, REQUEST_MACHINE, RequestState, StateOwner
 from workflow.cases import CaseType
-from workflow.work import WorkItem
+from workflow.work import WEEK, WorkCounts, WorkItem
 
 LOCKED_RELATIONS = ("protocol", "requester_org", "holder_org", "routed_to", "assigned_org")
 
@@ -52,9 +52,19 @@ class RequestCaseType(CaseType):
         return queries.waiting_on_q(user)
 
     def work_items(self, user, today, limit: int) -> list[WorkItem]:
-        return [WorkItem("request", r.reference, r.title, r.get_state_display(), r.classification, r.due_on,
+        return [WorkItem("request", r.reference, r.title, r.get_state_display(), r.classification, r.next_due_on,
                          r.is_overdue, r.state == RequestState.DRAFT, self.link(r), r)
                 for r in queries.my_work(user, today)[:limit]]
+
+    def work_counts(self, user, today) -> WorkCounts:
+        waiting = permissions.visible_requests(user).filter(queries.waiting_on_q(user))
+        return WorkCounts(**waiting.aggregate(
+            total=Count("pk"), overdue=Count("pk", filter=Q(next_due_on__lt=today)),
+            due_this_week=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lte=today + WEEK)),
+            drafts=Count("pk", filter=Q(state=RequestState.DRAFT))))
+
+    def before_save(self, case) -> None:
+        case.next_due_on = schedule.next_due_on(case)
 
     def audit_organisation(self, case):
         return case.holder_org_id

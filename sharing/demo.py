@@ -134,9 +134,11 @@ def _backdate(request: Request, submitted_at: datetime, reference: str) -> None:
     """Date a story request back to when the letters say it was made; the clock works out its dates."""
     request = Request.objects.select_for_update().get(pk=request.pk)
     dates = schedule.due_dates(request, submitted_at, schedule.calendar_for(request))
+    request.acknowledge_by, request.provide_by = dates.acknowledge_by, dates.provide_by
     Request.objects.filter(pk=request.pk).update(
         reference=reference, submitted_at=submitted_at, received_on=dates.received_on,
-        acknowledge_by=dates.acknowledge_by, provide_by=dates.provide_by, created_at=submitted_at)
+        acknowledge_by=dates.acknowledge_by, provide_by=dates.provide_by, created_at=submitted_at,
+        next_due_on=schedule.next_due_on(request))
     RequestEvent.objects.filter(request=request).update(occurred_at=submitted_at)
 
 

@@ -91,6 +91,8 @@ class Request(models.Model):
     received_on = models.DateField(null=True, blank=True)
     acknowledge_by = models.DateField(null=True, blank=True)
     provide_by = models.DateField(null=True, blank=True)
+    next_due_on = models.DateField(null=True, blank=True, help_text=(
+        "The next milestone not yet met (sharing.schedule.next_due_on), kept by every action: overdue when past."))
 
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
@@ -115,8 +117,9 @@ class Request(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["-created_at", "-id"], name="request_newest_first"),
-            # "My work" lists the soonest due first (queries.my_work); walking this index finds them in order.
-            models.Index(fields=["acknowledge_by", "provide_by", "id"], name="request_soonest_due"),
+            # "My work" lists the soonest due first, overdue ones first of all (queries.my_work), and the list
+            # filters on what is overdue: both walk this index.
+            models.Index(fields=["next_due_on", "id"], name="request_next_due"),
         ]
         constraints = [
             _paired("request_acknowledged_paired", "acknowledged_at", "acknowledged_by"),

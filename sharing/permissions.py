@@ -15,12 +15,18 @@ rule 2 stands:
   - the routed recipients: people holding the routed role in the routed organisation (§11), who
     must acknowledge and route it;
   - assessors of the team it is assigned to;
-  - approvers and the Commissioner in the holder's department (§10, §14).
+  - approvers and the Commissioner in the holder's department (§10, §14);
+  - the Commissioner, for every request her office makes: she answers for all of them.
   Case officers of either side who are not on that list do not see it.
 
 Never submitted (a draft, or a draft withdrawn): only the requesting side sees it, by the same rules
-applied to the requesting organisation alone (for OFFICIAL-SENSITIVE: the requester and the people
-named), and auditors of the requesting party. The holder sees nothing until it is sent.
+applied to the requesting organisation alone (for OFFICIAL-SENSITIVE: the requester, the people
+named and the Commissioner of the requesting office), and auditors of the requesting party. The
+holder sees nothing until it is sent.
+
+Who may act: ACTORS below. An assessor acts for the team the request is assigned to; once it is
+assigned to one of them, that person alone (the point of contact can reassign it, §11). Approvers
+act on approvals, which are cases of their own (approvals.cases).
 
 `visible_requests(user)` is the one queryset filter used by the API and the pages; `user_can_view`
 is the same rule for one loaded request, and a test holds the two in agreement.

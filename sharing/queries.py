@@ -10,14 +10,10 @@ from datetime import date
 from django.db.models import (
     BooleanField,
     Case,
-    DateField,
-    Exists,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
-    Subquery,
     Value,
     When,
 )
@@ -38,11 +34,9 @@ from sharing.models import (
     RequestEvent,
 )
 from sharing.states import (
-    AWAITING_PROVISION,
     REQUEST_MACHINE,
     Action,
     Decision,
-    Provision,
     RequestState,
     RouteKind,
     StateOwner,
@@ -65,24 +59,12 @@ def _people(*fields: str) -> list[Prefetch]:
 
 def overdue_q(today: date) -> Q:
     """Open requests with a milestone past due and not met: acknowledgement, provision, or an occasion."""
-    acknowledgement = Q(state=RequestState.SUBMITTED, acknowledge_by__lt=today)
-    still_to_provide = Q(state__in=list(AWAITING_PROVISION))
-    one_off = Q(provision=Provision.ONE_OFF, provide_by__lt=today) & still_to_provide
-    late_occasion = Exists(DeliveryOccasion.objects.filter(request=OuterRef("pk"), due_on__lt=today,
-                                                           delivery__isnull=True))
-    regular = Q(provision=Provision.REGULAR) & Q(late_occasion) & still_to_provide
-    return acknowledgement | one_off | regular
-
-
-def _next_occasion():
-    return (DeliveryOccasion.objects.filter(request=OuterRef("pk"), delivery__isnull=True)
-            .order_by("due_on").values("due_on")[:1])
+    return Q(next_due_on__lt=today)  # the stored next milestone (schedule.next_due_on) is past
 
 
 def with_list_annotations(queryset: QuerySet, today: date) -> QuerySet:
     return queryset.select_related(*LIST_RELATIONS).prefetch_related(*_people(*LIST_PEOPLE)).annotate(
         is_overdue=Case(When(overdue_q(today), then=Value(True)), default=Value(False), output_field=BooleanField()),
-        next_occasion_due=Subquery(_next_occasion()),
     )
 
 
@@ -93,22 +75,7 @@ def request_list(user, today: date | None = None) -> QuerySet:
 
 def next_due(request: Request) -> date | None:
     """The date the request next falls due: acknowledgement, provision, or the next occasion."""
-    if request.state == RequestState.SUBMITTED:
-        return request.acknowledge_by
-    if request.state in AWAITING_PROVISION:
-        if request.is_regular:
-            return getattr(request, "next_occasion_due", None)
-        return request.provide_by
-    return None
-
-
-def next_due_expression():
-    """next_due() in SQL, for ordering "My work"."""
-    return Case(
-        When(state=RequestState.SUBMITTED, then=F("acknowledge_by")),
-        When(Q(state__in=list(AWAITING_PROVISION), provision=Provision.REGULAR), then=Subquery(_next_occasion())),
-        When(state__in=list(AWAITING_PROVISION), then=F("provide_by")),
-        default=Value(None), output_field=DateField())
+    return request.next_due_on
 
 
 # --- who the request waits on --------------------------------------------------------------------
@@ -166,9 +133,10 @@ def _final_decision_directions() -> list[str]:
 
 
 def my_work(user, today: date | None = None) -> QuerySet:
-    """Overdue first, then soonest due; drafts (no due date) last."""
-    return (request_list(user, today).filter(waiting_on_q(user)).annotate(due_on=next_due_expression())
-            .order_by("-is_overdue", F("due_on").asc(nulls_last=True), "pk"))
+    """Overdue first, then soonest due (the overdue are the soonest due: their dates are past); drafts, with no
+    date, last."""
+    return (request_list(user, today).filter(waiting_on_q(user))
+            .order_by(F("next_due_on").asc(nulls_last=True), "pk"))
 
 
 # --- one request, with everything its page shows --------------------------------------------------

@@ -22,7 +22,7 @@ from clock.core import (
 )
 from concordat.errors import Problem
 from sharing import rules
-from sharing.states import Frequency, RouteKind
+from sharing.states import AWAITING_PROVISION, Frequency, RequestState, RouteKind
 
 MAX_OCCASIONS = 120
 MONTHS_PER_STEP = {Frequency.MONTHLY: 1, Frequency.QUARTERLY: 3, Frequency.ANNUALLY: 12}
@@ -190,3 +190,17 @@ def preview_due_dates(spec, values, now: datetime | None = None, *,
         acknowledge_by=deadlines.acknowledge_by, provide_by=deadlines.provide_by, classification=classification,
         acknowledge_working_days=timings.acknowledge_working_days, provide_working_days=provide_days,
         calendar_label=CALENDAR_LABELS.get(cal.name, cal.name), other_levels=others)
+
+
+def next_due_on(request) -> date | None:
+    """The date the request next falls due (§12, §6): its acknowledgement while submitted, then its provision,
+    or for a regular request its earliest occasion not yet delivered; none once nothing more is owed. Stored
+    on the request by every action (Request.next_due_on), so lists sort and filter on it with an index."""
+    if request.state == RequestState.SUBMITTED:
+        return request.acknowledge_by
+    if request.state not in AWAITING_PROVISION:
+        return None
+    if request.is_regular:
+        return (request.occasions.filter(delivery__isnull=True).order_by("due_on")
+                .values_list("due_on", flat=True).first())
+    return request.provide_by

@@ -27,7 +27,7 @@ from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
 from protocols.markings import BASE_MARKING
 from workflow import tasks
 from workflow.machine import Machine
-from workflow.work import WorkItem
+from workflow.work import WorkCounts, WorkItem, counts_of
 
 
 class CaseType:
@@ -82,8 +82,14 @@ class CaseType:
         """Run by a Celery worker after commit, for each entry whose action is in notified_actions."""
         return 0
 
+    def work_counts(self, user, today) -> WorkCounts:
+        return counts_of(self.work_items(user, today, limit=10_000), today)
+
     def audit_organisation(self, case) -> int | None:
         return None
+
+    def before_save(self, case) -> None:
+        """Keep what a case type derives from its state up to date, as each action saves it."""
 
     # --- the machinery -------------------------------------------------------------------------------
 
@@ -159,6 +165,7 @@ class CaseType:
         from_state = case.state
         case.state = self.machine.target(action, from_state, to)
         case.version += 1
+        self.before_save(case)
         case.save()
         return self.record(case, by, action, from_state, note, details=details)
 

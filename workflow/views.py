@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from concordat.pagination import page_of
+from concordat.pagination import page_number, page_of
 from protocols.markings import highest_marking
 from sharing import schedule
 from workflow import notify, work
@@ -18,10 +18,12 @@ PAGE_SIZE = 25
 @login_required
 def my_work(request):
     today = schedule.today()
-    items = work.items_for(request.user, today)
-    page = page_of(items, request.GET.get("page"), PAGE_SIZE)
+    number = page_number(request.GET.get("page"))
+    # Each case type gives its soonest cases up to the end of this page, plus one to know if there is a next.
+    items = work.items_for(request.user, today, limit=number * PAGE_SIZE + 1)
+    page = page_of(items, str(number), PAGE_SIZE)
     return render(request, "workflow/my_work.html", {
-        "page": page, "counts": work.counts(items, today),
+        "page": page, "counts": work.counts(request.user, today),
         "page_marking": highest_marking(*(item.marking for item in page.object_list)),
     })
 

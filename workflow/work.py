@@ -29,10 +29,17 @@ class WorkItem:
 
 @dataclass(frozen=True)
 class WorkCounts:
-    total: int
-    overdue: int
-    due_this_week: int
-    drafts: int
+    total: int = 0
+    overdue: int = 0
+    due_this_week: int = 0
+    drafts: int = 0
+
+    def __add__(self, other: WorkCounts) -> WorkCounts:
+        return WorkCounts(self.total + other.total, self.overdue + other.overdue,
+                          self.due_this_week + other.due_this_week, self.drafts + other.drafts)
+
+
+WEEK = timedelta(days=7)
 
 
 def items_for(user, today: date, limit: int = 500) -> list[WorkItem]:
@@ -41,9 +48,14 @@ def items_for(user, today: date, limit: int = 500) -> list[WorkItem]:
     return sorted(items, key=WorkItem.sort_key)
 
 
-def counts(items: list[WorkItem], today: date) -> WorkCounts:
-    week_end = today + timedelta(days=7)
+def counts_of(items: list[WorkItem], today: date) -> WorkCounts:
+    """The counts of a list of items (a case type with few cases); case types with many count in SQL."""
     return WorkCounts(
         total=len(items), overdue=sum(i.is_overdue for i in items),
-        due_this_week=sum(1 for i in items if not i.is_overdue and i.due_on and i.due_on <= week_end),
+        due_this_week=sum(1 for i in items if not i.is_overdue and i.due_on and i.due_on <= today + WEEK),
         drafts=sum(i.is_draft for i in items))
+
+
+def counts(user, today: date) -> WorkCounts:
+    """How much waits on this person, how much of it is overdue, due within a week, or a draft."""
+    return sum((case_type.work_counts(user, today) for case_type in registry.case_types()), WorkCounts())

@@ -36,7 +36,8 @@ def _recompute_one(pk: int, cal) -> bool:
     changed = {name: [str(before[name]), str(after[name])] for name in after if before[name] != after[name]}
     if not changed and not moved_occasions:
         return False
-    request.save(update_fields=[*after, "updated_at"])
+    request.next_due_on = schedule.next_due_on(request)
+    request.save(update_fields=[*after, "next_due_on", "updated_at"])
     REQUESTS.record(request, None, Action.RECOMPUTE_DUE_DATES, request.state,
                     details={"calendar": cal.name, "changed": changed, "occasions": moved_occasions})
     return True

@@ -93,3 +93,10 @@ def test_a_delivery_with_neither_file_nor_answer_is_refused_on_the_page(cast, si
     assert response.status_code == 400 and "Attach the information, or write the answer in full." in \
         response.content.decode()
     assert fresh(request).state == RequestState.AGREED
+
+
+def test_a_page_number_of_any_size_is_answered_not_a_500(cast, signed_in):
+    client = signed_in(cast.iasc_requester)
+    for number in ("99999999999999999999", "9" * 5000, "0", "-1", "two", "100001"):
+        for path in ("/my-work/", "/requests/", "/notifications/"):
+            assert client.get(path, {"page": number}).status_code == 200, (path, number)

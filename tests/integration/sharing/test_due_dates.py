@@ -129,6 +129,9 @@ def test_a_closure_moves_the_dates_not_yet_met_of_open_requests(cast, administra
     assert fresh(acknowledged).acknowledge_by == date(2021, 6, 18)  # met: left as it was
     assert fresh(acknowledged).provide_by == date(2021, 6, 30)
     assert fresh(withdrawn).provide_by == date(2021, 6, 29)  # not open: left as it was
+    # What lists sort and filter on moves with them: the next milestone of each.
+    assert (fresh(waiting).next_due_on, fresh(acknowledged).next_due_on, fresh(withdrawn).next_due_on) == (
+        date(2021, 6, 21), date(2021, 6, 30), None)
     assert {r.pk: fresh(r).version for r in (waiting, acknowledged, withdrawn)} == versions
     event = RequestEvent.objects.filter(request=waiting, action="recompute_due_dates").get()
     assert event.actor is None and event.details["changed"]["acknowledge_by"] == ["2021-06-18", "2021-06-21"]

@@ -48,6 +48,8 @@ def test_my_work_agrees_with_what_each_person_can_do(demo_cast):
     for person in demo_cast:
         listed = {(item.kind, item.case.pk) for item in work.items_for(person, today, limit=10_000)}
         assert listed == owned(person, today), person.username
+        # The counts at the top of the page, counted in SQL, agree with the list.
+        assert work.counts(person, today) == work.counts_of(work.items_for(person, today, 10_000), today)
         checked[person.username] = len(listed)
     # The demo gives most of the cast something to do, approvers included.
     assert checked["ho.approver"] > 0 and checked["msu.spoc"] > 0 and checked["iasc.requester"] > 0
@@ -65,3 +67,10 @@ def test_my_work_puts_the_overdue_first_and_drafts_last(demo_cast):
     assert drafts == sorted(drafts) and drafts[-1]
     due = [item.due_on for item in mine if item.is_overdue]
     assert due == sorted(due)
+
+
+def test_the_stored_next_due_date_is_what_the_clock_says_for_every_demo_request(demo_cast):
+    from sharing.models import Request
+
+    for request in Request.objects.select_related("protocol"):
+        assert request.next_due_on == schedule.next_due_on(request), request.reference
