@@ -3,7 +3,7 @@ required role in the department of the holder of the information, who did not as
 
 from __future__ import annotations
 
-from django.db.models import Q
+from django.db.models import Count, F, Q
 from django.urls import reverse
 
 from accounts.permissions import is_active_member
@@ -12,7 +12,7 @@ from approvals.models import Approval, ApprovalEvent
 from approvals.states import APPROVAL_MACHINE, ApprovalAction, ApprovalState
 from sharing import permissions as request_permissions
 from workflow.cases import CaseType
-from workflow.work import WorkItem
+from workflow.work import WEEK, WorkCounts, WorkItem
 
 WHO = "a person with the approver's role in the holder's department, other than the one who asked (§10, §17)"
 
@@ -77,13 +77,23 @@ class ApprovalCaseType(CaseType):
                 & (Q(request__holder_org=department) | Q(request__holder_org__parent=department))
                 & ~Q(requested_by=user))
 
+    def _waiting(self, user):
+        return self.visible(user).filter(self.waiting_on(user))
+
     def work_items(self, user, today, limit: int) -> list[WorkItem]:
-        waiting = (self.visible(user).filter(self.waiting_on(user))
-                   .select_related("request", "requested_by").order_by("requested_at", "pk")[:limit])
+        """Due when the request they hold up is due."""
+        waiting = (self._waiting(user).select_related("request")
+                   .order_by(F("request__next_due_on").asc(nulls_last=True), "pk")[:limit])
         return [WorkItem("approval", a.request.reference, a.request.title, f"Approve: {a.get_kind_display()}",
-                         a.request.classification, a.request.provide_by,
-                         bool(a.request.provide_by and a.request.provide_by < today), False, self.link(a), a)
+                         a.request.classification, a.request.next_due_on,
+                         bool(a.request.next_due_on and a.request.next_due_on < today), False, self.link(a), a)
                 for a in waiting]
+
+    def work_counts(self, user, today) -> WorkCounts:
+        due = "request__next_due_on"
+        return WorkCounts(**self._waiting(user).aggregate(  # an approval is never a draft
+            total=Count("pk"), overdue=Count("pk", filter=Q(**{f"{due}__lt": today})),
+            due_this_week=Count("pk", filter=Q(**{f"{due}__gte": today, f"{due}__lte": today + WEEK}))))
 
     def audit_organisation(self, case):
         return case.request.holder_org_id

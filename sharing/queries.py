@@ -135,8 +135,9 @@ def _final_decision_directions() -> list[str]:
 def my_work(user, today: date | None = None) -> QuerySet:
     """Overdue first, then soonest due (the overdue are the soonest due: their dates are past); drafts, with no
     date, last."""
+    drafts_last = Case(When(state=RequestState.DRAFT, then=Value(1)), default=Value(0))
     return (request_list(user, today).filter(waiting_on_q(user))
-            .order_by(F("next_due_on").asc(nulls_last=True), "pk"))
+            .order_by(F("next_due_on").asc(nulls_last=True), drafts_last, "pk"))
 
 
 # --- one request, with everything its page shows --------------------------------------------------

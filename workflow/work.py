@@ -24,7 +24,9 @@ class WorkItem:
     case: object
 
     def sort_key(self):
-        return (not self.is_overdue, self.is_draft, self.due_on or date.max, self.reference)
+        """Soonest due first (so the overdue, whose dates are past, come first of all), the undated last; ties
+        in the order each case type gives (its key), so that merging each type's first N is exact."""
+        return (self.due_on is None, self.due_on or date.min, self.is_draft, self.kind, self.case.pk)
 
 
 @dataclass(frozen=True)
