@@ -3,7 +3,7 @@ required role in the department of the holder of the information, who did not as
 
 from __future__ import annotations
 
-from django.db.models import Count, F, Q
+from django.db.models import F, Q
 from django.urls import reverse
 
 from accounts.permissions import is_active_member
@@ -12,7 +12,7 @@ from approvals.models import Approval, ApprovalEvent
 from approvals.states import APPROVAL_MACHINE, ApprovalAction, ApprovalState
 from sharing import permissions as request_permissions
 from workflow.cases import CaseType
-from workflow.work import WEEK, WorkCounts, WorkItem
+from workflow.work import WorkCounts, WorkItem, capped_counts
 
 WHO = "a person with the approver's role in the holder's department, other than the one who asked (§10, §17)"
 
@@ -90,10 +90,7 @@ class ApprovalCaseType(CaseType):
                 for a in waiting]
 
     def work_counts(self, user, today) -> WorkCounts:
-        due = "request__next_due_on"
-        return WorkCounts(**self._waiting(user).aggregate(  # an approval is never a draft
-            total=Count("pk"), overdue=Count("pk", filter=Q(**{f"{due}__lt": today})),
-            due_this_week=Count("pk", filter=Q(**{f"{due}__gte": today, f"{due}__lte": today + WEEK}))))
+        return capped_counts(self._waiting(user).order_by(), "request__next_due_on", today)  # never a draft
 
     def audit_organisation(self, case):
         return case.request.holder_org_id

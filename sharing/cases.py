@@ -3,14 +3,14 @@ sharing.permissions, what else a state requires in sharing.policies, and the ema
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Q
 from django.urls import reverse
 
 from sharing import notifications, permissions, policies, queries, schedule
 from sharing.models import Request, RequestEvent
 from sharing.states import ACTION_PHRASES, REQUEST_MACHINE, RequestState, StateOwner
 from workflow.cases import CaseType
-from workflow.work import WEEK, WorkCounts, WorkItem
+from workflow.work import WorkCounts, WorkItem, capped_counts
 
 LOCKED_RELATIONS = ("protocol", "requester_org", "holder_org", "routed_to", "assigned_org")
 
@@ -57,11 +57,8 @@ class RequestCaseType(CaseType):
                 for r in queries.my_work(user, today)[:limit]]
 
     def work_counts(self, user, today) -> WorkCounts:
-        waiting = permissions.visible_requests(user).filter(queries.waiting_on_q(user))
-        return WorkCounts(**waiting.aggregate(
-            total=Count("pk"), overdue=Count("pk", filter=Q(next_due_on__lt=today)),
-            due_this_week=Count("pk", filter=Q(next_due_on__gte=today, next_due_on__lte=today + WEEK)),
-            drafts=Count("pk", filter=Q(state=RequestState.DRAFT))))
+        waiting = permissions.visible_requests(user).filter(queries.waiting_on_q(user)).order_by()
+        return capped_counts(waiting, "next_due_on", today, drafts=Q(state=RequestState.DRAFT))
 
     def before_save(self, case) -> None:
         case.next_due_on = schedule.next_due_on(case)

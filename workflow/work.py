@@ -42,6 +42,20 @@ class WorkCounts:
 
 
 WEEK = timedelta(days=7)
+# Counts stop here: "more than 1,000" says as much as the exact number, and counting a pile of tens of thousands
+# on every page load would cost more than the page.
+COUNT_CAP = 1000
+
+
+def capped_counts(waiting, due_field: str, today: date, drafts=None) -> WorkCounts:
+    """WorkCounts of a queryset of waiting cases, each count stopping at COUNT_CAP + 1 (read on its index)."""
+    def count(queryset) -> int:
+        return queryset[:COUNT_CAP + 1].count()
+
+    return WorkCounts(
+        total=count(waiting), overdue=count(waiting.filter(**{f"{due_field}__lt": today})),
+        due_this_week=count(waiting.filter(**{f"{due_field}__gte": today, f"{due_field}__lte": today + WEEK})),
+        drafts=count(waiting.filter(drafts)) if drafts is not None else 0)
 
 
 def items_for(user, today: date, limit: int = 500) -> list[WorkItem]:

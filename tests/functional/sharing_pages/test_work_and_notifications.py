@@ -100,3 +100,12 @@ def test_a_page_number_of_any_size_is_answered_not_a_500(cast, signed_in):
     for number in ("99999999999999999999", "9" * 5000, "0", "-1", "two", "100001"):
         for path in ("/my-work/", "/requests/", "/notifications/"):
             assert client.get(path, {"page": number}).status_code == 200, (path, number)
+
+
+def test_my_work_counts_stop_at_a_thousand(cast, signed_in, monkeypatch):
+    monkeypatch.setattr("workflow.work.COUNT_CAP", 2)
+    monkeypatch.setattr("workflow.templatetags.work.COUNT_CAP", 2)
+    for _ in range(4):
+        draft(cast.iasc_requester)
+    page = signed_in(cast.iasc_requester).get("/my-work/").content.decode()
+    assert "<strong>more than 2</strong> waiting on you" in page and "<strong>more than 2</strong> drafts" in page
