@@ -1,4 +1,5 @@
-"""Background work for sharing, on Celery (inline when there is no broker: concordat/celery.py)."""
+"""Background work for sharing, on Celery (inline when there is no broker: concordat/celery.py). The emails
+about each step leave through the workflow core's task (workflow.tasks.notify_entry)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,6 @@ from celery import shared_task
 
 from sharing import notifications, schedule
 from sharing.services import recompute_due_dates as recompute
-
-
-@shared_task
-def notify_event(event_id: int) -> int:
-    """Email the people a step concerns: submitted, acknowledged, further information, decided, provided."""
-    return notifications.send_event_notifications(event_id)
 
 
 @shared_task

@@ -109,3 +109,18 @@ def test_my_work_counts_stop_at_a_thousand(cast, signed_in, monkeypatch):
         draft(cast.iasc_requester)
     page = signed_in(cast.iasc_requester).get("/my-work/").content.decode()
     assert "<strong>more than 2</strong> waiting on you" in page and "<strong>more than 2</strong> drafts" in page
+
+
+def test_the_notifications_api_lists_mine_and_marks_them_read(cast, api, django_capture_on_commit_callbacks):
+    request = sensitive_under_assessment(cast)
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_services.ask(request, by=cast.msu_assessor, expected_version=request.version)
+    mine = api(cast.ho_approver).get("/api/notifications/", {"unread": "true"}).json()
+    assert mine["count"] == 1 and mine["results"][0]["case_kind"] == "approval"
+    assert mine["results"][0]["url"].endswith(f"/approvals/{request.approvals.get().pk}/")
+    assert api(cast.spoc).get("/api/notifications/").json()["count"] == 0  # nobody else's
+    other = api(cast.spoc).post("/api/notifications/read/", {"ids": [mine["results"][0]["id"]]}, format="json")
+    assert other.json() == {"marked": 0, "unread": 0}
+    assert api(cast.ho_approver).post("/api/notifications/read/", {"ids": ["x"]}, format="json").status_code == 400
+    done = api(cast.ho_approver).post("/api/notifications/read/", {}, format="json").json()
+    assert done == {"marked": 1, "unread": 0}
