@@ -14,7 +14,7 @@ from sharing import permissions as request_permissions
 from workflow.cases import CaseType
 from workflow.work import WorkCounts, WorkItem, capped_counts
 
-WHO = "a person with the approver's role in the holder's department, other than the one who asked (§10, §17)"
+WHO = "a person with the role it needs in the holder's department, other than the one who asked (§10, §17)"
 
 
 def _in_holder_department(user, approval: Approval) -> bool:

@@ -16,8 +16,10 @@ from sharing.cases import REQUESTS
 from sharing.models import Request
 from sharing.states import Action, RequestState
 
-# Who decides each kind: senior officials or Ministers' offices hold the approver role (§10, §17).
-ROLE_FOR_KIND = {ApprovalKind.CLASSIFICATION: Role.APPROVER, ApprovalKind.PERSONAL_DATA: Role.APPROVER}
+# Who decides each kind: senior officials or Ministers' offices hold the approver role (§10, §17); the data
+# protection officer confirms that the disclosure complies with the data protection legislation (§17).
+ROLE_FOR_KIND = {ApprovalKind.CLASSIFICATION: Role.APPROVER, ApprovalKind.PERSONAL_DATA: Role.APPROVER,
+                 ApprovalKind.DATA_PROTECTION: Role.DPO}
 TEXT_MAX = 10_000
 
 

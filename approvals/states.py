@@ -21,6 +21,7 @@ class ApprovalKind(models.TextChoices):
 
     CLASSIFICATION = "classification", "OFFICIAL-SENSITIVE information (§10)"
     PERSONAL_DATA = "personal_data", "Personal data (§17)"
+    DATA_PROTECTION = "data_protection", "Compliance with data protection legislation (§17)"
 
 
 class ApprovalAction(models.TextChoices):

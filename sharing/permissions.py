@@ -16,7 +16,8 @@ rule 2 stands:
     must acknowledge and route it;
   - assessors of the team it is assigned to;
   - approvers and the Commissioner in the holder's department (§10, §14);
-  - the Commissioner, for every request her office makes: she answers for all of them.
+  - the Commissioner, for every request her office makes: she answers for all of them;
+  - the holder's people whose role an approval asked on it requires (the data protection officer, §17).
   Case officers of either side who are not on that list do not see it.
 
 Never submitted (a draft, or a draft withdrawn): only the requesting side sees it, by the same rules
@@ -40,6 +41,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.permissions import is_active_member
 from accounts.roles import Role
+from approvals.models import Approval
 from concordat.errors import NotAllowed
 from protocols import markings
 from sharing import rules
@@ -97,6 +99,9 @@ def _need_to_know_q(user) -> Q:
         q |= Q(assigned_org=organisation)
     if user.has_role(*HOLDER_APPROVER_ROLES):
         q |= Q(holder_org=department) | Q(holder_org__parent=department)
+    if user.roles:
+        asked_of_my_role = Approval.objects.filter(request=OuterRef("pk"), role_required__in=list(user.roles))
+        q |= Q(Exists(asked_of_my_role)) & (Q(holder_org=department) | Q(holder_org__parent=department))
     return q | _commissioner_q(user, ("requester_org",))
 
 
@@ -156,6 +161,8 @@ def user_can_view(user, request: Request) -> bool:
         or (request.routed_to_id == organisation and request.routed_role in user.roles)
         or (user.has_role(Role.ASSESSOR) and request.assigned_org_id == organisation)
         or (user.has_role(*HOLDER_APPROVER_ROLES) and _in_party_department(department, request.holder_org))
+        or (_in_party_department(department, request.holder_org)
+            and any(approval.role_required in user.roles for approval in request.approvals.all()))
     )
 
 

@@ -31,6 +31,8 @@ ROUTE_FOR_ORGANISATION_KIND = {
 }
 # The elements a request outside the protocol must still state: what it asks for.
 OTHER_ROUTE_REQUIRED_ELEMENTS = frozenset({"information"})
+# The §17 requirement that the disclosure complies with the data protection legislation.
+COMPLIANCE_CHECK = "compliance_check"
 # Where the protocol sets no routing, the holder's case officers receive the request.
 DEFAULT_RECIPIENT_ROLE = Role.CASE_OFFICER
 
@@ -156,8 +158,12 @@ def approvals_required(request) -> list[ApprovalKind]:
     needed = []
     if spec.classifications.needs_approval(request.classification, direction.holder_party):
         needed.append(ApprovalKind.CLASSIFICATION)
-    if APPROVAL_REQUIREMENTS & set(personal_data_requirements(request)):
+    requirements = set(personal_data_requirements(request))
+    if APPROVAL_REQUIREMENTS & requirements:
         needed.append(ApprovalKind.PERSONAL_DATA)
+        # §17: where the holder's officials seek approval, its data protection officer confirms compliance.
+        if COMPLIANCE_CHECK in requirements:
+            needed.append(ApprovalKind.DATA_PROTECTION)
     return needed
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services as approval_services
+from approvals.states import ApprovalKind
 from sharing import policies, rules, services
 from sharing.models import Request
 from sharing.states import DECISION_STATES, Decision, RequestState
@@ -33,11 +34,13 @@ class Actors:
     assessor: object
     approver: object
     decider: object
+    dpo: object = None
 
 
 def actors(cast, direction: str = "iasc_to_ho") -> Actors:
     if direction == "iasc_to_ho":
-        return Actors(cast.iasc_requester, cast.spoc, cast.msu_assessor, cast.ho_approver, cast.msu_assessor)
+        return Actors(cast.iasc_requester, cast.spoc, cast.msu_assessor, cast.ho_approver, cast.msu_assessor,
+                      cast.ho_dpo)
     return Actors(cast.ho_requester, cast.iasc_case_officer, cast.iasc_assessor, cast.iasc_approver, cast.commissioner)
 
 
@@ -82,7 +85,8 @@ def _steps(request, who: Actors, decision: str):
         r = services.record_checklist(r, by=who.decider, expected_version=r.version, answers=answers)
         if decision != Decision.DECLINED and policies.approvals_to_ask(fresh(r)):
             for approval in approval_services.ask(fresh(r), by=who.decider, expected_version=fresh(r).version):
-                approval_services.approve(approval, by=who.approver, expected_version=approval.version)
+                by = who.dpo if approval.kind == ApprovalKind.DATA_PROTECTION else who.approver
+                approval_services.approve(approval, by=by, expected_version=approval.version)
         return fresh(r)
 
     def decide(r):

@@ -31,8 +31,8 @@ def test_iasc_request_to_the_home_office_from_draft_to_closed(cast, api, django_
         request_id = _iasc_request_from_draft_to_closed(cast, api)
     assert verify_stored_chain().ok
     assert AuditEvent.objects.filter(object_type="sharing.request", object_id=str(request_id)).count() == 13
-    # Two approvals, each asked and approved: their own cases, on the same chain.
-    assert AuditEvent.objects.filter(object_type="approvals.approval").count() == 4
+    # Three approvals, each asked and approved: their own cases, on the same chain.
+    assert AuditEvent.objects.filter(object_type="approvals.approval").count() == 6
     subjects = sorted(message.subject for message in mail.outbox)
     assert all(subject.startswith("OFFICIAL-SENSITIVE: ") for subject in subjects)
     assert {m.to[0] for m in mail.outbox if m.subject.endswith("submitted")} == {"spoc@example.org"}
@@ -82,17 +82,20 @@ def _iasc_request_from_draft_to_closed(cast, api) -> int:
                             format="json")
     assert refused.status_code == 400
     assert {e["clause"] for e in refused.json()["errors"]} == {"§10", "§15–17"}
-    assert set(body["approvals_required"]) == {"classification", "personal_data"}
+    assert set(body["approvals_required"]) == {"classification", "personal_data", "data_protection"}
     body = post(assessor, request_id, "request_approval", body["version"], justification="Repeat referrals.")
-    assert {(a["kind"], a["state"]) for a in body["approvals"]} == {("classification", "requested"),
-                                                                   ("personal_data", "requested")}
-    mine = approver.get("/api/approvals/", {"waiting": "me"}).json()["results"]
-    assert {a["kind"] for a in mine} == {"classification", "personal_data"}
+    assert {(a["kind"], a["role_required"], a["state"]) for a in body["approvals"]} == {
+        ("classification", "approver", "requested"), ("personal_data", "approver", "requested"),
+        ("data_protection", "dpo", "requested")}
     assert assessor.get("/api/approvals/", {"waiting": "me"}).json()["count"] == 0  # not the one who asked
-    for approval in mine:
-        decided = approver.post(f"/api/approvals/{approval['id']}/approve/",
-                                {"version": approval["version"], "text": "Approved by DG."}, format="json")
-        assert decided.status_code == 200 and decided.json()["state"] == "approved", decided.json()
+    dpo = api(cast.ho_dpo)
+    for who, kinds in ((approver, {"classification", "personal_data"}), (dpo, {"data_protection"})):
+        mine = who.get("/api/approvals/", {"waiting": "me"}).json()["results"]
+        assert {a["kind"] for a in mine} == kinds
+        for approval in mine:
+            decided = who.post(f"/api/approvals/{approval['id']}/approve/",
+                               {"version": approval["version"], "text": "Approved."}, format="json")
+            assert decided.status_code == 200 and decided.json()["state"] == "approved", decided.json()
     body = assessor.get(url(request_id)).json()
     body = post(assessor, request_id, "decide", body["version"], decision="agreed")
     assert body["state"] == "agreed"

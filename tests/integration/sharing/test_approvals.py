@@ -15,7 +15,7 @@ from approvals.states import ApprovalKind, ApprovalState
 from audit.models import AuditEvent
 from audit.verify import verify_stored_chain
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
-from sharing import rules, services
+from sharing import permissions, rules, services
 from sharing.states import Decision, RequestState
 from tests.integration.sharing.test_concurrency import THREADS, run_together
 from tests.support.requests import draft, fresh, walk
@@ -181,3 +181,17 @@ def test_twenty_approvers_deciding_at_once_one_decision_stands(cast, person):
     assert all(isinstance(o, StaleObject) for o in outcomes if isinstance(o, Exception)), outcomes
     assert fresh_approval(approval).version == 2 and ApprovalEvent.objects.filter(approval=approval).count() == 2
     assert verify_stored_chain().ok
+
+
+def test_the_data_protection_officer_sees_a_sensitive_request_only_once_asked(cast):
+    request = walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE",
+                         personal_data_category="personal", legal_basis="UK GDPR Art 6(1)(e)."), cast,
+                   RequestState.UNDER_ASSESSMENT)
+    request = answered(request, cast)
+    assert not permissions.user_can_view(cast.ho_dpo, fresh(request))
+    assert not permissions.visible_requests(cast.ho_dpo).filter(pk=request.pk).exists()
+    kinds = {a.kind for a in ask(request, cast)}
+    assert kinds == {ApprovalKind.CLASSIFICATION, ApprovalKind.PERSONAL_DATA, ApprovalKind.DATA_PROTECTION}
+    assert permissions.user_can_view(cast.ho_dpo, fresh(request))
+    assert permissions.visible_requests(cast.ho_dpo).filter(pk=request.pk).exists()
+    assert not permissions.user_can_view(cast.iasc_approver, fresh(request))  # the other party's roles do not count
