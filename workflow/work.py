@@ -7,6 +7,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from django.db.models import Count, F, Q
+
 from workflow import registry
 
 
@@ -52,8 +54,11 @@ def capped_counts(waiting, due_field: str, today: date, drafts=None) -> WorkCoun
     def count(queryset) -> int:
         return queryset[:COUNT_CAP + 1].count()
 
+    # The overdue are the soonest due: the first COUNT_CAP + 1 in due order hold them all, up to the cap.
+    first = waiting.order_by(F(due_field).asc(nulls_last=True))[:COUNT_CAP + 1]
+    head = first.aggregate(total=Count("pk"), overdue=Count("pk", filter=Q(**{f"{due_field}__lt": today})))
     return WorkCounts(
-        total=count(waiting), overdue=count(waiting.filter(**{f"{due_field}__lt": today})),
+        total=head["total"], overdue=head["overdue"],
         due_this_week=count(waiting.filter(**{f"{due_field}__gte": today, f"{due_field}__lte": today + WEEK})),
         drafts=count(waiting.filter(drafts)) if drafts is not None else 0)
 
