@@ -9,11 +9,12 @@ from rest_framework.response import Response
 
 from approvals import services
 from approvals.cases import APPROVALS
+from concordat import limits
 from sharing.serializers import ApprovalSerializer
 
 
 class VersionedText(serializers.Serializer):
-    version = serializers.IntegerField(min_value=1, max_value=2_147_483_647)
+    version = serializers.IntegerField(min_value=1, max_value=limits.COUNTER_MAX)
     text = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.TEXT_MAX,
                                  help_text="The note (approve), the reasons (refuse) or the question (return).")
 
@@ -22,6 +23,7 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Approvals asked for on requests; `?waiting=me` lists those you may decide now."""
 
     serializer_class = ApprovalSerializer
+    lookup_value_regex = limits.ID_PATTERN
 
     def get_queryset(self):
         approvals = APPROVALS.visible(self.request.user).select_related("requested_by__organisation",

@@ -10,6 +10,7 @@ from accounts.roles import Role
 from approvals.cases import APPROVALS
 from approvals.models import Approval
 from approvals.states import ApprovalAction, ApprovalKind, ApprovalState
+from concordat import limits
 from concordat.errors import Problem, RuleViolation
 from sharing import policies, rules
 from sharing.cases import REQUESTS
@@ -20,7 +21,7 @@ from sharing.states import Action, RequestState
 # protection officer confirms that the disclosure complies with the data protection legislation (§17).
 ROLE_FOR_KIND = {ApprovalKind.CLASSIFICATION: Role.APPROVER, ApprovalKind.PERSONAL_DATA: Role.APPROVER,
                  ApprovalKind.DATA_PROTECTION: Role.DPO}
-TEXT_MAX = 10_000
+TEXT_MAX = limits.NOTE_MAX
 
 
 def ask(request: Request | int, *, by: User, expected_version: int, justification: str = "") -> list[Approval]:
@@ -94,5 +95,4 @@ def _require(text: str, field: str, message: str) -> None:
 
 
 def _check_length(text: str, field: str) -> None:
-    if len(text or "") > TEXT_MAX:
-        raise RuleViolation(Problem(f"Keep this to {TEXT_MAX:,} characters.", field=field))
+    limits.check_texts(**{field: text})

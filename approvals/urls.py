@@ -1,9 +1,10 @@
 from django.urls import path
 
 from approvals import views
+from concordat import converters  # noqa: F401  (registers <id:>)
 
 app_name = "approvals"
 
 urlpatterns = [
-    path("<int:pk>/", views.detail, name="detail"),
+    path("<id:pk>/", views.detail, name="detail"),
 ]

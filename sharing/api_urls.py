@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from approvals.api import ApprovalViewSet
+from concordat import converters  # noqa: F401  (registers <id:>)
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -16,5 +17,5 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", include(router.urls)),
-    path("files/<int:pk>/download/", FileDownloadView.as_view(), name="file-download"),
+    path("files/<id:pk>/download/", FileDownloadView.as_view(), name="file-download"),
 ]

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvals import services as approval_services
+from concordat import limits
 from concordat.errors import NotAllowed, RuleViolation
 from protocols.services import current_protocol
 from sharing import queries, serializers, services
@@ -29,6 +30,8 @@ def _version(serializer) -> int:
 
 class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Requests for information under a protocol (§5–9) and outside it (§18, §4 fn 1)."""
+
+    lookup_value_regex = limits.ID_PATTERN
 
     filterset_class = RequestFilter
     filter_backends = [DjangoFilterBackend, filters.OrderingFilter]

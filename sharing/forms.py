@@ -21,6 +21,7 @@ from accounts.models import Organisation, User
 from accounts.roles import Role
 from approvals import services as approval_services
 from clock.forms import GovukDateInput
+from concordat import limits
 from concordat.errors import RuleViolation
 from concordat.forms import GovukCheckboxes, GovukRadioSelect, form_rows
 from protocols.wording import element_questions
@@ -54,7 +55,29 @@ def _date(label: str, help_text: str = "For example, 27 3 2026") -> forms.DateFi
                            help_text=help_text, error_messages={"invalid": "Enter a real date, for example 27 3 2026."})
 
 
-class NamedPeopleField(forms.ModelMultipleChoiceField):
+class BoundedIds:
+    """Model choice fields that refuse, as an invalid choice, any value that cannot be one of our ids, before
+    it reaches the database (a number past 2**63 would otherwise raise there)."""
+
+    def _refuse_unless_ids(self, values) -> None:
+        if any(value not in self.empty_values and not limits.is_id(value) for value in values):
+            raise forms.ValidationError("Choose from the list.", code="invalid_choice")
+
+
+class BoundedModelChoiceField(BoundedIds, forms.ModelChoiceField):
+    def to_python(self, value):
+        self._refuse_unless_ids([value])
+        return super().to_python(value)
+
+
+class NamedPeopleField(BoundedIds, forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        values = list(value)
+        if len(values) > limits.NAMED_PEOPLE_MAX:
+            raise forms.ValidationError(f"Name at most {limits.NAMED_PEOPLE_MAX} people.", code="list")
+        self._refuse_unless_ids(values)
+        return super()._check_values(values)
+
     def label_from_instance(self, person):
         return f"{person}, {person.job_title or 'no job title'} ({person.organisation})"
 
@@ -184,7 +207,7 @@ class RequestDraftForm(ProblemsForm):
     def _add_other_route_fields(self, spec) -> None:
         route = next(r for r in spec.other_routes if r.key == self.direction)
         if self.sharing_request is None:
-            self.fields["holder_org"] = forms.ModelChoiceField(
+            self.fields["holder_org"] = BoundedModelChoiceField(
                 label="Body asked", queryset=Organisation.objects.filter(kind=route.organisation_kind),
                 widget=forms.Select(attrs=SELECT))
         self.fields["acknowledge_by"] = _date("Target date for acknowledgement")
@@ -248,9 +271,9 @@ class WithdrawForm(NoteForm):
 class ReassignForm(ProblemsForm):
     """§11: pass the request to the team that holds the information."""
 
-    to_org = forms.ModelChoiceField(label="Team", queryset=Organisation.objects.none(),
+    to_org = BoundedModelChoiceField(label="Team", queryset=Organisation.objects.none(),
                                     widget=forms.Select(attrs=SELECT))
-    to_user = forms.ModelChoiceField(label="Assessor (optional)", queryset=User.objects.none(), required=False,
+    to_user = BoundedModelChoiceField(label="Assessor (optional)", queryset=User.objects.none(), required=False,
                                      widget=forms.Select(attrs=SELECT))
     reason = _textarea("Reason")
 

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from accounts.models import Organisation, User
 from approvals.models import Approval
+from concordat import limits
 from sharing import queries, rules
 from sharing.cases import REQUESTS
 from sharing.models import (
@@ -235,6 +236,15 @@ class RequestDetailSerializer(RequestListSerializer):
 
 # --- writing -----------------------------------------------------------------------------------------
 
+class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
+    """A primary key no larger than any id can be: a larger number is refused, not sent to the database."""
+
+    def to_internal_value(self, data):
+        if not limits.is_id(data):
+            self.fail("does_not_exist", pk_value=str(data)[:30])
+        return super().to_internal_value(data)
+
+
 def _draft_field(name: str) -> serializers.Field:
     if name in ("period_start", "period_end", "acknowledge_by", "provide_by"):
         return serializers.DateField(required=False, allow_null=True)
@@ -242,8 +252,9 @@ def _draft_field(name: str) -> serializers.Field:
 
 
 class _DraftFieldsMixin(serializers.Serializer):
-    named_people = serializers.ListField(child=serializers.IntegerField(), required=False,
-                                         help_text="People named in the access list (§6(e) / §8(e)), by id.")
+    named_people = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=limits.ID_MAX), required=False,
+        max_length=limits.NAMED_PEOPLE_MAX, help_text="People named in the access list (§6(e) / §8(e)), by id.")
 
     def get_fields(self):
         fields = super().get_fields()
@@ -263,7 +274,8 @@ class DraftCreateSerializer(_DraftFieldsMixin):
 
 
 class VersionSerializer(serializers.Serializer):
-    version = serializers.IntegerField(help_text="The version you loaded; a changed request answers 409.")
+    version = serializers.IntegerField(min_value=1, max_value=limits.COUNTER_MAX,
+                                       help_text="The version you loaded; a changed request answers 409.")
 
 
 class DraftUpdateSerializer(_DraftFieldsMixin, VersionSerializer):
@@ -276,7 +288,7 @@ class NoteSerializer(VersionSerializer):
 
 class ReassignSerializer(VersionSerializer):
     to_org = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all())
-    to_user = serializers.PrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
+    to_user = BoundedPrimaryKeyRelatedField(queryset=User.objects.all(), required=False, allow_null=True)
     reason = serializers.CharField(allow_blank=True)
 
 
@@ -315,5 +327,6 @@ class DeliverSerializer(VersionSerializer):
     description = serializers.CharField(allow_blank=True)
     answer = serializers.CharField(required=False, allow_blank=True, default="")
     marking = serializers.CharField()
-    occasion = serializers.IntegerField(required=False, allow_null=True, help_text="Occasion id, for a regular request.")
+    occasion = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=limits.ID_MAX,
+                                        help_text="Occasion id, for a regular request.")
     files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False, default=list)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from approvals import services as approval_services
+from concordat import limits
 from concordat.errors import Problem, RuleViolation
 from sharing import policies, rules
 from sharing.cases import REQUESTS
@@ -27,6 +28,7 @@ class ChecklistEntry:
 
 def request_further_information(request: Request | int, *, by: User, expected_version: int, question: str) -> Request:
     """§10: the holder, or an approver, asks for further justification before deciding."""
+    limits.check_texts(question=question)
     with REQUESTS.acting(request, by=by, action=Action.REQUEST_FURTHER_INFORMATION, expected_version=expected_version) as locked:
         if not question.strip():
             raise RuleViolation("Say what further information is needed.", field="question",
@@ -37,6 +39,7 @@ def request_further_information(request: Request | int, *, by: User, expected_ve
 
 def respond(request: Request | int, *, by: User, expected_version: int, answer: str, fields: dict | None = None) -> Request:
     """The requester answers, and may amend the elements the question was about."""
+    limits.check_texts(answer=answer)
     with REQUESTS.acting(request, by=by, action=Action.RESPOND, expected_version=expected_version) as locked:
         if not answer.strip():
             raise RuleViolation("Give your answer.", field="answer")
@@ -79,6 +82,8 @@ def _checklist_entry_problems(items: dict, answers: list[ChecklistEntry]) -> lis
             problems.append(Problem(f"'{entry.item_key}' is not a point of this checklist.", field="answers"))
         elif entry.item_key in seen:
             problems.append(Problem("Answer each point once.", field=f"checklist.{entry.item_key}", clause=item.clause))
+        elif limits.text_problem(entry.note, f"checklist.{entry.item_key}"):
+            problems.append(limits.text_problem(entry.note, f"checklist.{entry.item_key}"))
         elif not entry.satisfied and not entry.note.strip():
             problems.append(Problem(f"Say why you are not satisfied: {item.label}", field=f"checklist.{entry.item_key}",
                                     clause=item.clause))
@@ -91,6 +96,7 @@ def decide(request: Request | int, *, by: User, expected_version: int, decision:
     """§7 / §9: agree, agree in part or decline, once every point of the checklist is answered.
     A decline names the points not satisfied; an HO agreement on OFFICIAL-SENSITIVE or personal data
     needs its approvals first (§10, §17); for HO→IASC the Commissioner's decision is final (§14)."""
+    limits.check_texts(reasons=reasons, provided_scope=provided_scope, withheld_scope=withheld_scope)
     with REQUESTS.acting(request, by=by, action=Action.DECIDE, expected_version=expected_version) as locked:
         policies.check_decision(locked, decision, reasons=reasons, provided_scope=provided_scope,
                                 withheld_scope=withheld_scope)

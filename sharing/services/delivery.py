@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.services import record_event
+from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
 from sharing import files as file_checks
 from sharing import permissions, policies, rules
@@ -23,6 +24,7 @@ from sharing.states import Action, RequestState
 def deliver(request: Request | int, *, by: User, expected_version: int, description: str, marking: str,
             uploads: Iterable = (), occasion_id: int | None = None, answer: str = "") -> Delivery:
     """Provide the information, or one occasion of a regular request (§6), with its marking (§7(e))."""
+    limits.check_texts(description=description, answer=answer)
     uploads = list(uploads)
     saved: list[str] = []
     try:

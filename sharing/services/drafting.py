@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.permissions import is_active_member
 from accounts.roles import OrganisationKind
+from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
 from protocols.models import Protocol
 from protocols.services import current_protocol
@@ -28,6 +29,8 @@ TARGET_DATE_FIELDS = ("acknowledge_by", "provide_by")
 # What a requester may amend when answering a request for further information (§10).
 RESPONSE_FIELDS = tuple(rules.ELEMENT_FIELDS.values()) + ("publication_detail", "legal_basis")
 TITLE_MAX = 200
+LONG_TEXT_FIELDS = ("necessity", "information_requested", "purpose", "publication_detail", "access",
+                    "storage_retention", "disposal", "legal_basis")
 
 
 def default_protocol() -> Protocol:
@@ -138,6 +141,8 @@ def _field_problems(request: Request, fields: dict) -> list[Problem]:
                             rules.category_problem(spec, request.personal_data_category)) if p]
     if len(request.title) > TITLE_MAX:
         problems.append(Problem(f"Keep the title to {TITLE_MAX} characters.", field="title"))
+    problems += [p for name in LONG_TEXT_FIELDS
+                 if (p := limits.text_problem(getattr(request, name), name, limits.ELEMENT_MAX))]
     for name, choices in (("publication_intent", PublicationIntent), ("provision", Provision),
                           ("frequency", Frequency)):
         value = getattr(request, name)
@@ -157,6 +162,9 @@ def _field_problems(request: Request, fields: dict) -> list[Problem]:
 def _named_people(request: Request, people: Iterable) -> list[User]:
     """§6(e)/§8(e): the people named in the access list, who must belong to one of the two parties."""
     ids = {getattr(person, "pk", person) for person in people}
+    if len(ids) > limits.NAMED_PEOPLE_MAX or not all(limits.is_id(pk) for pk in ids):
+        raise RuleViolation(f"Name at most {limits.NAMED_PEOPLE_MAX} people, each by their id.",
+                            field="named_people", clause=_element_clause(request, "access"))
     found = list(User.objects.filter(pk__in=ids, is_active=True).select_related("organisation"))
     departments = {request.requester_org.department.pk, request.holder_org.department.pk}
     outsiders = ids - {person.pk for person in found if person.organisation_id

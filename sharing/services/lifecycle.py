@@ -9,6 +9,7 @@ from accounts.models import Organisation, User
 from accounts.permissions import is_active_member
 from accounts.roles import Role
 from approvals import services as approval_services
+from concordat import limits
 from concordat.errors import Problem, RuleViolation
 from protocols.services import current_protocol
 from sharing import permissions, rules, schedule
@@ -20,6 +21,7 @@ from sharing.states import Action
 
 def submit(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
     """Send the request; store its receipt and due dates (§12) and the protocol version it is made under."""
+    limits.check_texts(note=note)
     with REQUESTS.acting(request, by=by, action=Action.SUBMIT, expected_version=expected_version) as locked:
         _pin_newest_protocol(locked)
         problems = submission_problems(locked)
@@ -56,6 +58,7 @@ def _pin_newest_protocol(request: Request) -> None:
 
 def acknowledge(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
     """§12: tell the requester the request is being considered."""
+    limits.check_texts(note=note)
     with REQUESTS.acting(request, by=by, action=Action.ACKNOWLEDGE, expected_version=expected_version) as locked:
         locked.acknowledged_at, locked.acknowledged_by = timezone.now(), by
         REQUESTS.advance(locked, by, Action.ACKNOWLEDGE, note)
@@ -65,6 +68,7 @@ def acknowledge(request: Request | int, *, by: User, expected_version: int, note
 def reassign(request: Request | int, *, by: User, expected_version: int, to_org: Organisation,
              to_user: User | None = None, reason: str) -> Request:
     """§11: pass the request to the team that holds the information, saying why."""
+    limits.check_texts(reason=reason)
     with REQUESTS.acting(request, by=by, action=Action.REASSIGN, expected_version=expected_version) as locked:
         problems = _reassignment_problems(locked, to_org, to_user, reason)
         if problems:
@@ -101,6 +105,7 @@ def _reassignment_problems(request: Request, to_org: Organisation, to_user: User
 
 
 def start_assessment(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
+    limits.check_texts(note=note)
     with REQUESTS.acting(request, by=by, action=Action.START_ASSESSMENT, expected_version=expected_version) as locked:
         if locked.assigned_to_id is None and permissions.is_assessor(by, locked):
             locked.assigned_to = by
@@ -109,6 +114,7 @@ def start_assessment(request: Request | int, *, by: User, expected_version: int,
 
 
 def close(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
+    limits.check_texts(note=note)
     with REQUESTS.acting(request, by=by, action=Action.CLOSE, expected_version=expected_version) as locked:
         locked.closed_at, locked.closed_by = timezone.now(), by
         REQUESTS.advance(locked, by, Action.CLOSE, note)
@@ -116,6 +122,7 @@ def close(request: Request | int, *, by: User, expected_version: int, note: str 
 
 
 def withdraw(request: Request | int, *, by: User, expected_version: int, note: str = "") -> Request:
+    limits.check_texts(note=note)
     with REQUESTS.acting(request, by=by, action=Action.WITHDRAW, expected_version=expected_version) as locked:
         locked.withdrawn_at, locked.withdrawn_by = timezone.now(), by
         approval_services.cancel_open(locked, by, "The request was withdrawn.")
