@@ -268,10 +268,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"refusals_as_one_line": {"()": "concordat.logging.RefusalsAsOneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    # Request bodies never reach the logs; axes logs usernames only at WARNING.
-    "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"}},
+    # Request bodies never reach the logs; axes logs usernames only at WARNING. Refused requests (4xx) are one
+    # line at INFO (concordat.logging); only 5xx keep their traceback.
+    "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"},
+                "django.request": {"filters": ["refusals_as_one_line"]},
+                "django.security": {"filters": ["refusals_as_one_line"]}},
 }
 
 CONCORDAT_SERVICE_NAME = "Concordat"
