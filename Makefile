@@ -10,6 +10,8 @@ PORT ?= 8000
 # Links in emails point where the demo is served. Static files come from whitenoise (var/static, collected by
 # `assets`), as in production, whether or not DEBUG=1 is set.
 run: export CONCORDAT_BASE_URL = http://$(HOST):$(PORT)
+# The demo (its people, printed one-time codes and demo key) is on only here: settings fail closed elsewhere.
+run migrate demo: export CONCORDAT_DEMO = 1
 run: install assets migrate demo
 	@$(PY) manage.py demo_instructions
 	$(PY) manage.py runserver --nostatic $(HOST):$(PORT)

@@ -51,6 +51,7 @@ def point_django_at_bench_database() -> str:
     os.environ["DATABASE_URL"] = bench_url
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "concordat.settings")
     os.environ.setdefault("DEBUG", "0")  # as served: no query log, no debug templates
+    os.environ.setdefault("CONCORDAT_DEMO", "1")  # the demo people sign in to the pages measured
     return admin_dsn, psycopg
 
 

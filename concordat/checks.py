@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.core.checks import Error, register
+from django.core.exceptions import ImproperlyConfigured
 
 
 @register(deploy=True)
@@ -11,3 +12,16 @@ def production_secrets(app_configs, **kwargs):
     if settings.PRODUCTION and settings.DEMO_MODE:
         errors.append(Error("CONCORDAT_DEMO must be off in production.", id="concordat.E002"))
     return errors
+
+
+@register()
+def secret_key_set(app_configs, **kwargs):
+    """Outside the demo nothing falls back to a known key: SECRET_KEY must come from the environment."""
+    try:
+        key = settings.SECRET_KEY
+    except ImproperlyConfigured:  # Django refuses to hand out an empty key
+        key = ""
+    if not key:
+        return [Error("SECRET_KEY is not set; set it in the environment (the demo key is used only by `make run`).",
+                      id="concordat.E003")]
+    return []

@@ -32,14 +32,15 @@ PRODUCTION = env_bool("CONCORDAT_PRODUCTION")
 # Fail closed: debug pages (settings, URL patterns, tracebacks) only when DEBUG=1 is set explicitly,
 # never because of demo mode or a missing variable.
 DEBUG = env_bool("DEBUG")
-# The demo key is refused in production by concordat.checks.
+# The demo prints a way to obtain a one-time code and may use the demo key; never in production. Fail closed:
+# only `make run` (CONCORDAT_DEMO=1) turns it on.
+DEMO_MODE = env_bool("CONCORDAT_DEMO")
+# The demo key only in demo mode (and refused in production by concordat.checks); otherwise SECRET_KEY must be
+# set, or Django refuses to sign anything (ImproperlyConfigured) and `manage.py check` says so.
 DEMO_SECRET_KEY = "concordat-demo-only-not-secret-0c3f1e5a9b7d4e2f8a6c1d3b5e7f9a2c4d6e8f0a"
-SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
+SECRET_KEY = os.environ.get("SECRET_KEY") or (DEMO_SECRET_KEY if DEMO_MODE else "")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
-
-# The demo prints a way to obtain a one-time code; never in production.
-DEMO_MODE = env_bool("CONCORDAT_DEMO", default=not PRODUCTION)
 
 # Where people reach the service (scheme, host and port only), for links with no request at hand, such as
 # those in emails: concordat.links.absolute_url. `make run` passes the address it serves on.

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "",
             f"Concordat demo: {options['url'] or absolute_url('/')}",
             f"  Password for every demo person: {demo_password()}",
-            "  One-time code (second factor): .venv/bin/python manage.py demo_code USERNAME",
+            "  One-time code (second factor): CONCORDAT_DEMO=1 .venv/bin/python manage.py demo_code USERNAME",
             f"  Notification emails go to the addresses below (.example domains) and are {mail}.",
             "  People:",
             *[f"    {username:<19} {email:<39} {title} ({org})" for username, _, email, title, org, _ in DEMO_PEOPLE],

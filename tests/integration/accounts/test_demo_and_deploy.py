@@ -85,8 +85,10 @@ def test_check_deploy_is_clean_under_production_settings():
 
 
 def test_production_refuses_the_demo_secret_key():
-    env = {**os.environ, "CONCORDAT_PRODUCTION": "1", "ALLOWED_HOSTS": "concordat.example.org"}
-    env.pop("SECRET_KEY", None)
+    from django.conf import settings
+
+    env = {**os.environ, "CONCORDAT_PRODUCTION": "1", "ALLOWED_HOSTS": "concordat.example.org",
+           "DJANGO_SETTINGS_MODULE": "concordat.settings", "SECRET_KEY": settings.DEMO_SECRET_KEY}
     result = subprocess.run([sys.executable, "manage.py", "check", "--deploy"], cwd=ROOT, env=env,
                             capture_output=True, text=True)
     assert result.returncode != 0
