@@ -1,5 +1,6 @@
 from django.urls import path
 
+from concordat import converters  # noqa: F401  (registers <id:>)
 from sharing import views
 
 app_name = "sharing"
@@ -11,5 +12,5 @@ urlpatterns = [
     path("requests/<str:reference>/", views.request_detail, name="request_detail"),
     path("requests/<str:reference>/edit/", views.request_edit, name="request_edit"),
     path("requests/<str:reference>/<str:action>/", views.request_action, name="request_action"),
-    path("files/<int:file_id>/", views.download, name="download"),
+    path("files/<id:file_id>/", views.download, name="download"),
 ]
