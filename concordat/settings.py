@@ -228,6 +228,8 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
     "REDOC_DIST": "SIDECAR",  # served from our own static files: no third-party origin
+    # Every answer each operation gives, errors included, in one documented shape.
+    "POSTPROCESSING_HOOKS": ["drf_spectacular.hooks.postprocess_schema_enums", "concordat.openapi.add_error_responses"],
     # Every case type has a "state": name each enum after its case type.
     "ENUM_NAME_OVERRIDES": {
         "RequestStateEnum": "sharing.states.RequestState",

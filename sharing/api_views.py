@@ -20,6 +20,7 @@ from concordat.errors import NotAllowed, RuleViolation
 from protocols.services import current_protocol
 from sharing import queries, serializers, services
 from sharing.downloads import attachment_response
+from sharing.files import ALLOWED_TYPES
 from sharing.filters import RequestFilter
 from sharing.permissions import visible_requests
 
@@ -191,7 +192,7 @@ def _protocol(slug: str | None):
 class FileDownloadView(APIView):
     """A delivered file, always as an attachment, only to people who may see its request."""
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES},
                    parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)])
     def get(self, request, pk: int):
         try:
