@@ -23,6 +23,7 @@ from sharing.downloads import attachment_response
 from sharing.files import ALLOWED_TYPES
 from sharing.filters import RequestFilter
 from sharing.permissions import visible_requests
+from sharing.services import reading
 
 
 def _version(serializer) -> int:
@@ -48,6 +49,18 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
 
     def get_serializer_class(self):
         return serializers.RequestListSerializer if self.action == "list" else serializers.RequestDetailSerializer
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            reading.refused_lookup("lookup", self.kwargs.get(self.lookup_field), by=self.request.user)
+            raise
+
+    def retrieve(self, request, *args, **kwargs):
+        target = self.get_object()
+        reading.viewed(target, by=request.user, how="api")
+        return Response(self.get_serializer(target).data)
 
     def _answer(self, pk, code=status.HTTP_200_OK) -> Response:
         fresh = queries.request_detail(self.request.user, pk)

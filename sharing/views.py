@@ -21,6 +21,7 @@ from sharing.cases import REQUESTS
 from sharing.downloads import attachment_response
 from sharing.filters import OWNER_CHOICES, RequestFilter
 from sharing.schedule import preview_due_dates
+from sharing.services import reading
 from sharing.states import Action, RequestState
 
 PAGE_SIZE = 25
@@ -73,6 +74,7 @@ def request_list(request):
 def _visible(user, reference: str):
     found = queries.request_detail_queryset(user).filter(reference=reference).first()
     if found is None:
+        reading.refused_lookup("lookup", reference, by=user)
         raise Http404("No such request, or you cannot see it.")
     return found
 
@@ -85,6 +87,7 @@ def _marking(req) -> str:
 @require_GET
 def request_detail(request, reference: str):
     req = _visible(request.user, reference)
+    reading.viewed(req, by=request.user)
     actions = [Action(a) for a in REQUESTS.available_actions(request.user, req)]
     return render(request, "sharing/detail.html", {
         "req": req, "page_marking": _marking(req), "elements": queries.element_values(req),

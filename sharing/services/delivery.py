@@ -18,6 +18,7 @@ from sharing import files as file_checks
 from sharing import permissions, policies, rules
 from sharing.cases import LOCKED_RELATIONS, REQUESTS
 from sharing.models import Delivery, DeliveryFile, DeliveryOccasion, Request
+from sharing.services import reading
 from sharing.states import Action, RequestState
 
 
@@ -98,6 +99,7 @@ def file_for_download(file_id: int, *, by: User) -> DeliveryFile:
     delivery_file = (DeliveryFile.objects.select_related(
         *(f"delivery__request__{relation}" for relation in LOCKED_RELATIONS)).filter(pk=file_id).first())
     if delivery_file is None or not permissions.user_can_view(by, delivery_file.delivery.request):
+        reading.refused_lookup("download", file_id, by=by)
         raise NotAllowed("You cannot see this file.")
     with transaction.atomic():
         record_event("sharing.file_downloaded", by=by, obj=delivery_file,

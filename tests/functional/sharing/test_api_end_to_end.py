@@ -30,7 +30,9 @@ def test_iasc_request_to_the_home_office_from_draft_to_closed(cast, api, django_
     with django_capture_on_commit_callbacks(execute=True):
         request_id = _iasc_request_from_draft_to_closed(cast, api)
     assert verify_stored_chain().ok
-    assert AuditEvent.objects.filter(object_type="sharing.request", object_id=str(request_id)).count() == 13
+    on_the_request = AuditEvent.objects.filter(object_type="sharing.request", object_id=str(request_id))
+    assert on_the_request.exclude(action="sharing.viewed").count() == 13  # one per step
+    assert on_the_request.filter(action="sharing.viewed").count() == 1  # the assessor read it once (OFFICIAL-SENSITIVE)
     # Three approvals, each asked and approved: their own cases, on the same chain.
     assert AuditEvent.objects.filter(object_type="approvals.approval").count() == 6
     subjects = sorted(message.subject for message in mail.outbox)
