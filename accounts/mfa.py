@@ -1,4 +1,4 @@
-"""The second factor: TOTP devices from django-otp (one use per code, throttled on failure)."""
+"""The second factor: TOTP devices from django-otp (one use per code, even under a race; throttled on failure)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import io
 
 import qrcode
 import qrcode.image.svg
+from django.db import transaction
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -41,5 +42,13 @@ def token_at(device: TOTPDevice, moment: float | None = None) -> str:
 
 
 def verify(device: TOTPDevice, token: str) -> bool:
-    allowed, _ = device.verify_is_allowed()
-    return bool(allowed) and device.verify_token(token)
+    """Check a code, at most once: the device row is locked while its last used step is read, checked and saved.
+
+    django-otp's verify_token reads `last_t`, compares and saves without a lock, so two sessions submitting the
+    same code at the same instant could both be let in. Here the second waits for the first to commit, then reads
+    the new `last_t` and is refused. `device` is refreshed from the locked row, so the caller sees what was saved.
+    """
+    with transaction.atomic():
+        device.refresh_from_db(from_queryset=TOTPDevice.objects.select_for_update())
+        allowed, _ = device.verify_is_allowed()
+        return bool(allowed) and device.verify_token(token)
