@@ -11,7 +11,8 @@ def parse_head(value: str) -> tuple[int, str]:
 
 
 class Command(BaseCommand):
-    help = "Walk the audit chain and name the first broken event."
+    help = ("Walk the audit chain, compare it with the stored head row (and with --head, kept outside the"
+            " system), and name the first broken event.")
 
     def add_arguments(self, parser):
         parser.add_argument("--head", help="COUNT:HASH recorded earlier with audit_head; the chain must extend it")
@@ -22,4 +23,5 @@ class Command(BaseCommand):
         if not report.ok:
             raise CommandError(f"Audit chain broken at event {report.first_broken_sequence}: {report.problem}")
         suffix = f", and it extends the recorded head {expected[0]}" if expected else ""
-        self.stdout.write(f"Audit chain intact: {report.count} events, head {report.head_hash}{suffix}")
+        self.stdout.write(f"Audit chain intact: {report.count} events, head {report.head_hash},"
+                          f" matching the stored head row{suffix}")
