@@ -158,12 +158,18 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
-# Brute-force protection (django-axes): lock the username-and-address pair, not the username alone,
-# so that nobody can lock a colleague out from elsewhere; the lock lifts after the cool-off.
+# Brute-force protection (django-axes): lock the username-and-address pair after AXES_FAILURE_LIMIT failures; and
+# (accounts.throttle, ADR 15) after AXES_ACCOUNT_FAILURE_LIMIT failures on a username from any addresses, refuse it
+# from every address where that account has not signed in (both factors) in AXES_ACCOUNT_TRUSTED_DAYS days, so an
+# attacker cannot lock the owner out at their usual address. Locks lift once failures stop for the cool-off.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_ACCOUNT_FAILURE_LIMIT = int(os.environ.get("AXES_ACCOUNT_FAILURE_LIMIT", "10"))
+AXES_ACCOUNT_TRUSTED_DAYS = int(os.environ.get("AXES_ACCOUNT_TRUSTED_DAYS", "90"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
+AXES_HANDLER = "accounts.throttle.AccountCapHandler"
+AXES_LOCKOUT_CALLABLE = "accounts.throttle.lockout_response"
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
