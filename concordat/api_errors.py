@@ -1,9 +1,16 @@
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
+
+# A body past Django's limits (DATA_UPLOAD_MAX_MEMORY_SIZE, _NUMBER_FIELDS, _NUMBER_FILES), raised while DRF parses.
+TOO_MUCH = {
+    RequestDataTooBig: "The request body is too large.",
+    TooManyFieldsSent: "The request has too many fields.",
+    TooManyFilesSent: "The request has too many files.",
+}
 
 
 def exception_handler(exc, context):
@@ -15,6 +22,11 @@ def exception_handler(exc, context):
         elif isinstance(exc, StaleObject):
             code = status.HTTP_409_CONFLICT
         return Response({"errors": [p.as_dict() for p in exc.problems]}, status=code)
+    if isinstance(exc, tuple(TOO_MUCH)):
+        # Django's own answer would be its HTML 400 page: say it in the API's error shape instead.
+        message = next(words for kind, words in TOO_MUCH.items() if isinstance(exc, kind))
+        return Response({"errors": [{"field": None, "clause": None, "message": message}]},
+                        status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, PermissionDenied) and str(exc):
         return Response({"errors": [{"field": None, "clause": None, "message": str(exc)}]},
                         status=status.HTTP_403_FORBIDDEN)

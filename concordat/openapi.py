@@ -23,6 +23,8 @@ WORDS = {
     "404": "No such object, or not one you may see.",
     "409": "Someone changed the object since you loaded it: reload it and try again.",
 }
+# A list answers 404 for a page it does not have (?page=0, ?page=99 past the last, ?page=x).
+PAGE_NOT_FOUND = "No such page: ?page= counts from 1 up to the last page."
 WRITES = {"post", "put", "patch", "delete"}
 
 
@@ -32,12 +34,16 @@ def add_error_responses(result, generator, request, public):
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
             codes = ["401", "403"]
-            if "{" in path:
+            query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
+            if "{" in path or "page" in query:
                 codes.append("404")
             if method in WRITES:
                 codes += ["400", "409"]
+            elif query - {"page"}:
+                codes.append("400")  # a filter's value it cannot take (?state=nonsense)
             responses = operation.setdefault("responses", {})
             for code in codes:
-                responses.setdefault(code, {"description": WORDS[code], "content": {
+                words = PAGE_NOT_FOUND if code == "404" and "{" not in path else WORDS[code]
+                responses.setdefault(code, {"description": words, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}})
     return result

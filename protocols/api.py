@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, permissions, serializers
 
 from accounts.permissions import Action, user_can
@@ -43,6 +43,11 @@ class ProtocolSerializer(ProtocolSummarySerializer):
         fields = [*ProtocolSummarySerializer.Meta.fields, "definition"]
 
 
+# The paths' <slug:slug> and <str:version>, as patterns: any other text is no URL of the API.
+SLUG = OpenApiParameter("slug", str, OpenApiParameter.PATH, pattern=r"^[-a-zA-Z0-9_]+$")
+VERSION = OpenApiParameter("version", str, OpenApiParameter.PATH, pattern=r"^[^/]+$")
+
+
 class ProtocolReadMixin:
     permission_classes = [permissions.IsAuthenticated, CanViewProtocols]
     queryset = Protocol.objects.order_by("slug", "-last_updated", "-loaded_at")
@@ -53,7 +58,7 @@ class ProtocolListAPI(ProtocolReadMixin, generics.ListAPIView):
     filterset_fields = ["slug"]
 
 
-@extend_schema_view(get=extend_schema(operation_id="protocols_version_retrieve"))
+@extend_schema_view(get=extend_schema(operation_id="protocols_version_retrieve", parameters=[SLUG, VERSION]))
 class ProtocolDetailAPI(ProtocolReadMixin, generics.RetrieveAPIView):
     serializer_class = ProtocolSerializer
 
@@ -61,7 +66,7 @@ class ProtocolDetailAPI(ProtocolReadMixin, generics.RetrieveAPIView):
         return get_object_or_404(self.get_queryset(), slug=self.kwargs["slug"], version=self.kwargs["version"])
 
 
-@extend_schema_view(get=extend_schema(operation_id="protocols_current_retrieve"))
+@extend_schema_view(get=extend_schema(operation_id="protocols_current_retrieve", parameters=[SLUG]))
 class CurrentProtocolAPI(ProtocolReadMixin, generics.RetrieveAPIView):
     serializer_class = ProtocolSerializer
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import filters, mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
@@ -205,8 +205,9 @@ def _protocol(slug: str | None):
 class FileDownloadView(APIView):
     """A delivered file, always as an attachment, only to people who may see its request."""
 
-    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES},
-                   parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)])
+    # The path's <id:pk> is documented as {id} (drf-spectacular's SCHEMA_COERCE_PATH_PK), with the converter's
+    # pattern: no separate "pk", which is no parameter of the path.
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES})
     def get(self, request, pk: int):
         try:
             delivery_file = services.file_for_download(pk, by=request.user)
