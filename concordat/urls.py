@@ -11,6 +11,8 @@ from protocols import api as protocols_api
 admin.site.login = login_required(admin.site.login)
 admin.site.site_header = "Concordat administration"
 
+handler404 = "concordat.views.page_not_found"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

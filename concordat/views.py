@@ -2,11 +2,20 @@ from django.contrib.auth.decorators import login_required
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views import defaults
 
 
 @login_required
 def home(request):
     return redirect("workflow:my_work")
+
+
+def page_not_found(request, exception=None):
+    """handler404: the API answers in its error shape; pages get the service's own 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"errors": [{"field": None, "clause": None,
+                                         "message": "No such object, or not one you may see."}]}, status=404)
+    return defaults.page_not_found(request, exception)
 
 
 def healthz(request):

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from concordat.urls import handler404  # noqa: F401  (the root URLconf's, as the project's)
 from concordat.urls import urlpatterns as project_urlpatterns
 
 _included = any(getattr(pattern, "namespace", None) == "sharing-api" for pattern in project_urlpatterns)

@@ -59,8 +59,6 @@ def test_every_path_parameter_is_in_its_path_with_the_pattern_its_url_takes(docu
                 assert schema.get("pattern") == patterns[name], (method, path, name)
 
 
-@pytest.mark.xfail(strict=True, reason="Django's handler404 answers a path no URL pattern takes, with its HTML page: "
-                                       "an API-aware handler404 belongs in the root URLconf (concordat/urls.py)")
 def test_an_unroutable_api_path_answers_in_the_error_shape(cast, api):
     answer = api(cast.iasc_requester).get("/api/requests/not-a-number/")
     assert answer.status_code == 404
