@@ -85,7 +85,8 @@ def approval_problems(request: Request) -> list[Problem]:
     by_kind = approvals_by_kind(request)
     problems = []
     for kind in outstanding_approvals(request):
-        label, clause = ApprovalKind(kind).label, rules.approval_clause(spec, kind)
+        # The clause goes beside the message (Problem.clause), so the kind is named without its own.
+        label, clause = ApprovalKind(kind).label.rsplit(" (§", 1)[0], rules.approval_clause(spec, kind)
         latest = _latest(by_kind[kind])
         if latest is None:
             message = f"Ask an approver first: {label}."

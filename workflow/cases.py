@@ -58,8 +58,9 @@ class CaseType:
         return False
 
     def who_may(self, action: str, case) -> tuple[Any, str]:
-        """(predicate(user, case) -> bool, "who, in words") for this action."""
-        raise NotImplementedError
+        """(predicate(user, case) -> bool, "who, in words") for this action. Fails closed: a case type that
+        does not say who may act lets nobody act."""
+        return (lambda user, case: False), "nobody"
 
     def rule_problem(self, action: str, case) -> Problem | None:
         """What else than the state stops the action (e.g. nothing left to deliver)."""

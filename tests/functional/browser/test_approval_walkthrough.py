@@ -57,6 +57,7 @@ def test_an_approval_is_asked_given_and_the_request_agreed(page, viewport, cast,
     screenshot("21-approver-my-work")
     page.goto("/notifications/")
     assert page_passes()
+    screenshot("24-approver-notifications")
     page.get_by_role("link", name=f"OFFICIAL-SENSITIVE: {reference} approval asked").click()
     page.wait_for_load_state()
     assert "Needed for the Commissioner's report" in page.locator("main").inner_text()

@@ -84,6 +84,7 @@ def test_the_decide_page_lists_what_is_still_missing(cast, signed_in):
     page = signed_in(cast.msu_assessor).get(f"/requests/{request.reference}/decide/").content.decode()
     assert 'data-testid="missing"' in page
     assert "Record whether you are satisfied" in page and "Ask an approver first" in page
+    assert "(§10). (§10)" not in page and "Ask an approver first: OFFICIAL-SENSITIVE information. (§10)" in page
 
 
 def test_a_delivery_with_neither_file_nor_answer_is_refused_on_the_page(cast, signed_in):

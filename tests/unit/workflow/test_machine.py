@@ -65,3 +65,10 @@ def test_owners_and_open_states():
     machine = toy()
     assert machine.states_owned_by("checker") == ["checked"]
     assert machine.open_states == ["open", "checked"] and machine.finals == {"done"}
+
+
+def test_a_case_type_that_does_not_say_who_may_act_lets_nobody_act():
+    from workflow.cases import CaseType
+
+    allowed, who = CaseType().who_may("anything", case=None)
+    assert who == "nobody" and allowed(object(), None) is False
