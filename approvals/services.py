@@ -16,6 +16,7 @@ from sharing import policies, rules
 from sharing.cases import REQUESTS
 from sharing.models import Request
 from sharing.states import Action, RequestState
+from workflow.cases import CURRENT
 
 # Who decides each kind: senior officials or Ministers' offices hold the approver role (§10, §17); the data
 # protection officer confirms that the disclosure complies with the data protection legislation (§17).
@@ -62,8 +63,7 @@ def ask_for_justification(approval: Approval | int, *, by: User, expected_versio
     """§10: the approver needs more justification; the question goes to the requester as further information."""
     _require(question, "question", "Say what further justification is needed.")
     with APPROVALS.acting(approval, by=by, action=ApprovalAction.RETURN, expected_version=expected_version) as locked:
-        request = REQUESTS.lock(locked.request_id, by, Request.objects.values_list("version", flat=True)
-                                .get(pk=locked.request_id))
+        request = REQUESTS.lock(locked.request_id, by, CURRENT)
         if request.state != RequestState.UNDER_ASSESSMENT:
             raise RuleViolation(f"The request is {request.get_state_display().lower()}: it can only be asked "
                                 "for more justification while under assessment.", field="state")

@@ -29,6 +29,10 @@ from workflow import tasks
 from workflow.machine import Machine
 from workflow.work import WorkCounts, WorkItem, counts_of
 
+# For a case moved as part of another case's action (an approval returned moves its request): lock it as it is
+# now; the person's own version check was on the case they acted on.
+CURRENT = object()
+
 
 class CaseType:
     kind: str  # "request", "approval": the key in notifications and the audit record
@@ -147,7 +151,8 @@ class CaseType:
                   .filter(pk=pk).first())
         if locked is None or not self.can_view(by, locked):
             raise NotAllowed(f"You cannot see this {self.label.lower()}.")
-        if expected_version is None or str(expected_version) != str(locked.version):
+        if expected_version is not CURRENT and (expected_version is None
+                                                or str(expected_version) != str(locked.version)):
             raise StaleObject(
                 f"Someone else changed {self.reference(locked)} since you opened it (it is now at version "
                 f"{locked.version}). Reload it to see what changed, then try again.", field="version")
