@@ -53,11 +53,14 @@ def page(chromium, live_server, viewport):
 
 
 def one_time_code(user) -> str:
+    """The code the person's authenticator shows now. A code is used once (tests/integration/accounts), so a
+    person signing in again within the same 30 seconds would be refused: as a fresh authenticator would, the
+    device forgets the steps the walkthrough used before and any drift, and the current code is valid."""
     device = TOTPDevice.objects.get(user=user, confirmed=True)
-    now = time.time()
-    current_step = int((now - device.t0) / device.step)
-    # A code already used in this 30-second step is refused (one use per code): take the next step's.
-    return token_at(device, now + (device.step if device.last_t >= current_step else 0))
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1, drift=0, throttling_failure_count=0,
+                                                  throttling_failure_timestamp=None)
+    device.refresh_from_db()
+    return token_at(device, time.time())
 
 
 @pytest.fixture
