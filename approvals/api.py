@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from approvals import services
 from approvals.cases import APPROVALS
+from approvals.filters import ApprovalFilter
 from concordat import limits
 from sharing.serializers import ApprovalSerializer
 
@@ -23,18 +24,13 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
     """Approvals asked for on requests; `?waiting=me` lists those you may decide now."""
 
     serializer_class = ApprovalSerializer
+    filterset_class = ApprovalFilter
     lookup_value_regex = limits.ID_PATTERN
 
     def get_queryset(self):
         approvals = APPROVALS.visible(self.request.user).select_related("requested_by__organisation",
                                                                         "decided_by__organisation")
-        if self.action == "list" and self.request.query_params.get("waiting") == "me":
-            approvals = approvals.filter(APPROVALS.waiting_on(self.request.user))
         return approvals.order_by("-requested_at", "-pk")
-
-    @extend_schema(parameters=[OpenApiParameter("waiting", str, enum=["me"])])
-    def list(self, request, *args, **kwargs):
-        return super().list(request, *args, **kwargs)
 
     def _outcome(self, perform):
         target = self.get_object()

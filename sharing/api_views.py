@@ -5,10 +5,9 @@ the field and the clause (concordat.api_errors)."""
 from __future__ import annotations
 
 from django.http import Http404
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
-from rest_framework import filters, mixins, status, viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
@@ -16,6 +15,7 @@ from rest_framework.views import APIView
 
 from approvals import services as approval_services
 from concordat import limits
+from concordat.api_filters import StrictFilterBackend, StrictOrderingFilter
 from concordat.errors import NotAllowed, RuleViolation
 from protocols.services import current_protocol
 from sharing import queries, serializers, services
@@ -36,7 +36,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     lookup_value_regex = limits.ID_PATTERN
 
     filterset_class = RequestFilter
-    filter_backends = [DjangoFilterBackend, filters.OrderingFilter]
+    filter_backends = [StrictFilterBackend, StrictOrderingFilter]
     ordering_fields = ["created_at", "reference", "acknowledge_by", "provide_by"]
     parser_classes = [JSONParser, FormParser, MultiPartParser]
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from concordat.api_filters import YES_OR_NO
 from concordat.links import absolute_url
 from workflow import notify
 from workflow.models import Notification
@@ -33,19 +35,29 @@ class MarkedRead(serializers.Serializer):
     unread = serializers.IntegerField()
 
 
+class NotificationFilter(django_filters.FilterSet):
+    unread = django_filters.ChoiceFilter(choices=YES_OR_NO, method="filter_unread",
+                                         help_text="true for those not yet read, false for those read.")
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]
+
+    def filter_unread(self, queryset, name, value):
+        return queryset.filter(read_at__isnull=value == "true")
+
+
 class NotificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     """Your notifications, newest first; `?unread=true` for those not yet read."""
 
     serializer_class = NotificationSerializer
+    filterset_class = NotificationFilter
     queryset = Notification.objects.none()  # for the schema; get_queryset gives each person their own
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
-        mine = Notification.objects.filter(recipient=self.request.user)
-        if self.request.query_params.get("unread") == "true":
-            mine = mine.filter(read_at__isnull=True)
-        return mine
+        return Notification.objects.filter(recipient=self.request.user)
 
     @extend_schema(request=MarkRead, responses=MarkedRead)
     @action(detail=False, methods=["post"])
