@@ -6,7 +6,7 @@ addresses within the cool-off, further password attempts for that username are r
 checked, from every address except those where that account has completed sign-in (password and one-time code)
 within the last AXES_ACCOUNT_TRUSTED_DAYS days. Refused attempts count as failures, so the pause lasts until the
 failures stop for the cool-off. The owner, at an address they have signed in from before, is not paused; there
-the per-pair lock still applies. Every failure is logged as one line, without the password.
+the per-pair lock still applies. Every failure is logged as one line, without the password or the typed username.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from django.conf import settings
 from django.db.models import Count, Sum
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from audit.models import AuditEvent
 
@@ -99,13 +100,26 @@ class AccountCapHandler(AxesDatabaseHandler):
             paused = ADDRESS
         request.signin_paused = paused
         log.warning(
-            "Sign-in failed for username %r from %s: %s failures from this address, %s for the account from %s "
+            "Sign-in failed for %s from %s: %s failures from this address, %s for the account from %s "
             "addresses in the last %s minutes%s",
-            str(username or "")[:150], request.axes_ip_address, request.axes_failures_since_start, failures,
+            who_for_the_log(username), request.axes_ip_address, request.axes_failures_since_start, failures,
             addresses, cool_off_minutes(request),
             {ACCOUNT: "; the account is paused for addresses it has not signed in from",
              ADDRESS: "; paused for this username from this address"}.get(paused, ""),
         )
+
+
+def who_for_the_log(username: str | None) -> str:
+    """The account a failed sign-in was for, without the typed username: a username is personal data, and people
+    sometimes type their password into its box. An existing account is named by its id; anything else by a keyed
+    hash, so that repeated attempts on one name can still be told apart and counted."""
+    from accounts.models import User
+
+    typed = str(username or "")[:150]
+    account_id = User.objects.filter(username=typed).values_list("pk", flat=True).first() if typed else None
+    if account_id is not None:
+        return f"account #{account_id}"
+    return f"an unknown username (keyed hash {salted_hmac('accounts.signin', typed).hexdigest()[:12]})"
 
 
 def lockout_response(request, original_response=None, credentials=None):
