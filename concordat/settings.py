@@ -50,7 +50,7 @@ except BadBaseURL as error:
     raise ImproperlyConfigured(str(error)) from error
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "concordat.admin_apps.ConcordatAdminConfig",  # django.contrib.admin, every change audited (ADR 18)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
