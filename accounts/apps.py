@@ -6,4 +6,5 @@ class AccountsConfig(AppConfig):
     verbose_name = "Organisations and people"
 
     def ready(self):
-        from accounts import api_auth, signals  # noqa: F401  (audit events for sign-in; the API scheme)
+        # Audit events for sign-in; the API's schemes; a disabled account's tokens revoked.
+        from accounts import api_auth, signals, token_auth, token_signals  # noqa: F401

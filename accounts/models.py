@@ -63,3 +63,6 @@ class RoleGrant(models.Model):
 
     def __str__(self):
         return f"{self.user} as {self.get_role_display()}"
+
+
+from accounts.token_models import ApiToken, ApiTokenAddress  # noqa: E402,F401  (API tokens: ADR 16)

@@ -1,5 +1,6 @@
 from django.core.exceptions import PermissionDenied, RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from rest_framework import status
+from rest_framework.exceptions import Throttled
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -30,7 +31,11 @@ def exception_handler(exc, context):
     if isinstance(exc, PermissionDenied) and str(exc):
         return Response({"errors": [{"field": None, "clause": None, "message": str(exc)}]},
                         status=status.HTTP_403_FORBIDDEN)
-    response = drf_exception_handler(exc, context)
+    response = drf_exception_handler(exc, context)  # sets Retry-After on a 429
+    if isinstance(exc, Throttled) and response is not None:
+        wait = f" in {exc.wait:.0f} seconds" if exc.wait is not None else " later"
+        response.data = {"errors": [{"field": None, "clause": None,
+                                     "message": f"Too many requests from this token or person: try again{wait}."}]}
     if response is not None and isinstance(response.data, dict) and "errors" not in response.data:
         response.data = {"errors": _flatten(response.data)}
     return response

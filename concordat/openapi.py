@@ -22,10 +22,13 @@ WORDS = {
     "403": "Signed in, but not allowed to do this (the message says who may).",
     "404": "No such object, or not one you may see.",
     "409": "Someone changed the object since you loaded it: reload it and try again.",
+    "429": "Too many requests from this token (or person, signed in): wait the seconds Retry-After gives.",
 }
 # A list answers 404 for a page it does not have (?page=0, ?page=99 past the last, ?page=x).
 PAGE_NOT_FOUND = "No such page: ?page= counts from 1 up to the last page."
 WRITES = {"post", "put", "patch", "delete"}
+RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before the next request.",
+                               "schema": {"type": "integer"}}}
 
 
 def add_error_responses(result, generator, request, public):
@@ -33,7 +36,7 @@ def add_error_responses(result, generator, request, public):
     result.setdefault("components", {}).setdefault("schemas", {})["Errors"] = ERRORS
     for path, operations in result.get("paths", {}).items():
         for method, operation in operations.items():
-            codes = ["401", "403"]
+            codes = ["401", "403", "429"]  # 429: every operation is rate-limited (concordat.throttling)
             query = {p["name"] for p in operation.get("parameters", []) if p.get("in") == "query"}
             if "{" in path or "page" in query:
                 codes.append("404")
@@ -46,4 +49,5 @@ def add_error_responses(result, generator, request, public):
                 words = PAGE_NOT_FOUND if code == "404" and "{" not in path else WORDS[code]
                 responses.setdefault(code, {"description": words, "content": {
                     "application/json": {"schema": {"$ref": "#/components/schemas/Errors"}}}})
+            responses["429"].setdefault("headers", RETRY_AFTER)
     return result

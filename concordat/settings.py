@@ -61,7 +61,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "axes",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -217,7 +217,7 @@ CELERY_TIMEZONE = TIME_ZONE
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.token_auth.ApiTokenAuthentication",
         "accounts.api_auth.VerifiedSessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -226,7 +226,23 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "concordat.api_errors.exception_handler",
+    # Per token for systems, per person for the browsable API's session (concordat.throttling).
+    "DEFAULT_THROTTLE_CLASSES": ["concordat.throttling.PerTokenOrPersonThrottle"],
+    "DEFAULT_THROTTLE_RATES": {
+        "token": os.environ.get("API_TOKEN_RATE", "300/minute"),
+        "session": os.environ.get("API_SESSION_RATE", "120/minute"),
+    },
 }
+# API tokens (ADR 16): knox keeps a SHA-512 digest only; the secret is "concordat_" and 64 hex characters, shown
+# once. Each token expires after the days its owner chose, at most 365 (accounts.tokens.MAX_DAYS).
+KNOX_TOKEN_MODEL = "accounts.ApiToken"
+REST_KNOX = {"TOKEN_PREFIX": "concordat_", "AUTH_TOKEN_CHARACTER_LENGTH": 64, "TOKEN_TTL": None,
+             "AUTO_REFRESH": False, "AUTH_HEADER_PREFIX": "Token"}
+# knox's own migrations would create its AuthToken table, which accounts.ApiToken replaces: none is made.
+MIGRATION_MODULES = {"knox": None}
+# Throttle counts live in the cache: one per process unless CACHE_URL names a shared one (redis://host:6379/1).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": os.environ["CACHE_URL"]}
+          if os.environ.get("CACHE_URL") else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Concordat API",
     "DESCRIPTION": "Requests, assessments, decisions and deliveries under a data sharing protocol.",

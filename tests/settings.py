@@ -4,6 +4,10 @@ import os
 
 # The suite signs sessions and tokens with its own key; the demo stays off unless a test turns it on.
 os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
+# The API is rate-limited (concordat.throttling); the suite sends thousands of requests per person (schemathesis),
+# so its limits are far off: the throttling tests set their own.
+os.environ.setdefault("API_TOKEN_RATE", "1000000/hour")
+os.environ.setdefault("API_SESSION_RATE", "1000000/hour")
 
 from concordat.settings import *  # noqa: E402,F403
 from concordat.settings import INSTALLED_APPS  # noqa: E402

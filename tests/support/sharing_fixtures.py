@@ -32,14 +32,19 @@ def sharing_api_urls(settings):
 
 @pytest.fixture
 def api():
-    """api(user) -> a DRF client authenticated with the user's API token, as a system would be."""
-    from rest_framework.authtoken.models import Token
+    """api(user) -> a DRF client authenticated with an API token of the user's (scope act), as a system would be.
+    One token per person per test, made by the service a person uses (tests/support/tokens.py)."""
     from rest_framework.test import APIClient
+
+    from tests.support.tokens import api_token_for
+
+    secrets: dict[int, str] = {}
 
     def client_for(user) -> APIClient:
         client = APIClient()
-        token, _ = Token.objects.get_or_create(user=user)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
+        if user.pk not in secrets:
+            secrets[user.pk] = api_token_for(user)
+        client.credentials(HTTP_AUTHORIZATION=f"Token {secrets[user.pk]}")
         return client
 
     return client_for

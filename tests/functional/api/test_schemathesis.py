@@ -30,7 +30,6 @@ from django.urls import Resolver404, resolve
 from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.renderers import OpenApiJsonRenderer
 from hypothesis import HealthCheck, settings
-from rest_framework.authtoken.models import Token
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
@@ -45,6 +44,7 @@ from sharing import policies, rules, services
 from sharing.models import DeliveryFile, Request
 from sharing.states import RequestState
 from tests.support.requests import actors, ask_further_information, draft, fresh, walk
+from tests.support.tokens import token_header
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
 EXAMPLES = 6  # fuzzed cases per operation, schema-valid and schema-violating together, besides the coverage phase
@@ -123,7 +123,7 @@ def world(db, cast, connection_kept):
     KNOWN["protocols"] = [{"slug": slug, "version": version}
                           for slug, version in Protocol.objects.order_by("pk").values_list("slug", "version")]
     people = (cast.iasc_requester, cast.spoc, cast.ho_approver)
-    yield [{"Authorization": f"Token {Token.objects.get_or_create(user=person)[0].key}"} for person in people]
+    yield [token_header(person) for person in people]
     KNOWN.clear()
 
 
