@@ -4,7 +4,8 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from concordat import views
+from accounts import token_views
+from concordat import converters, views  # noqa: F401  (converters registers <id:>)
 from protocols import api as protocols_api
 
 # The admin has no sign-in of its own: it uses the service's (password and one-time code).
@@ -17,6 +18,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("profile/", views.profile, name="profile"),
+    path("profile/tokens/new/", token_views.new_token, name="token-new"),
+    path("profile/tokens/<id:token_id>/revoke/", token_views.revoke_token, name="token-revoke"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("protocols/", include("protocols.urls")),

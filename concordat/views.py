@@ -4,6 +4,8 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
 
+from accounts.token_views import token_rows
+
 
 @login_required
 def home(request):
@@ -26,6 +28,6 @@ def healthz(request):
 
 @login_required
 def profile(request):
-    """Who the signed-in person is, where they belong and what roles they hold."""
+    """Who the signed-in person is, where they belong, what roles they hold, and their API tokens (ADR 16)."""
     grants = request.user.role_grants.order_by("role")
-    return render(request, "profile.html", {"grants": grants})
+    return render(request, "profile.html", {"grants": grants, "tokens": token_rows(request.user)})
