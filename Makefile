@@ -32,8 +32,10 @@ assets: node_modules/.installed
 	npm run --silent build
 	$(PY) manage.py collectstatic --noinput -v0
 
+# The demo's audit keys (ADR 17) in var/keys, created once: the MAC key and each party's checkpoint key pair.
 migrate: install
 	@mkdir -p var
+	$(PY) manage.py create_audit_keys
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_protocol
 

@@ -51,6 +51,7 @@ class ApprovalCaseType(CaseType):
     notified_actions = frozenset({ApprovalAction.ASK.value, ApprovalAction.APPROVE.value,
                                   ApprovalAction.REFUSE.value, ApprovalAction.RETURN.value})
     diagram_path = "docs/approvals.md"
+    audited_fields = ("state", "kind", "request", "role_required", "decided_by", "decided_at")  # ADR 17
 
     def reference(self, case) -> str:
         return f"{case.request.reference} approval {case.pk}"

@@ -2,11 +2,18 @@
 
 Each event's hash is SHA-256 over a canonical JSON of its content and the previous event's hash,
 so editing, deleting, inserting or reordering any event breaks the chain from that point on.
+
+The hash function is public, so a hash chain alone cannot stop someone who writes the database from
+rewriting it whole. Each event's hash therefore also carries a MAC under a key held outside the database
+(`event_mac_message`, ADR 17): the walk is given the function that computes it and names an event whose
+MAC is missing or wrong. Events written before MACs existed carry none; they are vouched for, through the
+hash chain, by the first event after them that carries one.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -49,6 +56,17 @@ def event_hash(content: EventContent, prev_hash: str) -> str:
     return hashlib.sha256(content.canonical(prev_hash)).hexdigest()
 
 
+def event_mac_message(digest: str) -> bytes:
+    """What an event's MAC is computed over: its hash, which covers its content and every event before it."""
+    return b"concordat-audit-event\0" + digest.encode()
+
+
+def head_mac_message(count: int, digest: str) -> bytes:
+    """What the head row's MAC is computed over; a different domain from events', so that an event's MAC
+    cannot be copied onto a head row moved back to that event."""
+    return b"concordat-audit-head\0" + f"{count}:{digest}".encode()
+
+
 @dataclass(frozen=True)
 class ChainReport:
     ok: bool
@@ -60,8 +78,12 @@ class ChainReport:
 
 def verify_chain(rows: Iterable[tuple[EventContent, str, str]], expected_head: tuple[int, str] | None = None,
                  *, stored_head: tuple[int, str] | None = None,
-                 stored_head_after: Callable[[], tuple[int, str]] | None = None) -> ChainReport:
-    """Walk (content, stored prev_hash, stored hash) in sequence order and report the first break.
+                 stored_head_after: Callable[[], tuple[int, str]] | None = None,
+                 mac_of: Callable[[str], str] | None = None) -> ChainReport:
+    """Walk (content, stored prev_hash, stored hash[, stored mac]) in sequence order and report the first break.
+
+    `mac_of(hash)` gives the MAC each event must carry (hex, ADR 17). With it, an event whose MAC is wrong,
+    or missing after an event that carried one, is named; and the chain must end on an event with a MAC.
 
     `expected_head` is a (count, hash) pair recorded earlier outside the system: the chain must still
     contain that event with that hash, so a wholesale rewrite of the table is caught too.
@@ -77,7 +99,8 @@ def verify_chain(rows: Iterable[tuple[EventContent, str, str]], expected_head: t
     expected_sequence = 1
     head_seen = expected_head is None
     count = 0
-    for content, stored_prev, stored_hash in rows:
+    macs = _MacWalk(mac_of)
+    for content, stored_prev, stored_hash, *stored_mac in rows:
         if content.sequence != expected_sequence:
             problem = (
                 f"event {expected_sequence} is missing" if content.sequence > expected_sequence
@@ -90,6 +113,9 @@ def verify_chain(rows: Iterable[tuple[EventContent, str, str]], expected_head: t
         if event_hash(content, stored_prev) != stored_hash:
             return ChainReport(False, count, prev_hash, content.sequence,
                                f"event {content.sequence} was altered after it was written")
+        mac_problem = macs.check(content.sequence, stored_hash, stored_mac[0] if stored_mac else None)
+        if mac_problem:
+            return ChainReport(False, count, prev_hash, content.sequence, mac_problem)
         if expected_head and content.sequence == expected_head[0]:
             if stored_hash != expected_head[1]:
                 return ChainReport(False, count, prev_hash, content.sequence,
@@ -110,7 +136,40 @@ def verify_chain(rows: Iterable[tuple[EventContent, str, str]], expected_head: t
         problem = _compare_with_stored_head(count, prev_hash, stored_head, after)
         if problem:
             return ChainReport(False, count, prev_hash, problem[0], problem[1])
+    unauthenticated = macs.unauthenticated_tail(count)
+    if unauthenticated:
+        return ChainReport(False, count, prev_hash, count, unauthenticated)
     return ChainReport(True, count, prev_hash)
+
+
+class _MacWalk:
+    """The MAC rule along the walk: every event from the first that carries a MAC on must carry the right one."""
+
+    def __init__(self, mac_of: Callable[[str], str] | None):
+        self.mac_of = mac_of
+        self.first_authenticated: int | None = None
+
+    def check(self, sequence: int, digest: str, mac: str | None) -> str:
+        if self.mac_of is None:
+            return ""
+        if not mac:
+            if self.first_authenticated is None:
+                return ""  # written before MACs: vouched for by the first event after it that has one
+            return (f"event {sequence} carries no MAC although event {self.first_authenticated} before it does:"
+                    f" it was written or rewritten without the audit key")
+        if not hmac.compare_digest(mac, self.mac_of(digest)):
+            return (f"event {sequence} does not carry a valid MAC: it was forged or rewritten without the audit key"
+                    f" (or the key configured is not the one it was written with)")
+        if self.first_authenticated is None:
+            self.first_authenticated = sequence
+        return ""
+
+    def unauthenticated_tail(self, count: int) -> str:
+        """A chain whose last event carries no MAC proves nothing against someone who can write the table."""
+        if self.mac_of is None or count == 0 or self.first_authenticated is not None:
+            return ""
+        return (f"no event carries a MAC: the {count} events cannot be told from a rewrite; if they were written"
+                f" before MACs existed, `manage.py seal_audit` writes an authenticated event vouching for them")
 
 
 def _short(head: tuple[int, str]) -> str:

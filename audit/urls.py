@@ -7,4 +7,5 @@ app_name = "audit"
 urlpatterns = [
     path("", views.event_log, name="log"),
     path("verify/", views.verify, name="verify"),
+    path("checkpoints/sign/", views.sign, name="sign_checkpoint"),
 ]

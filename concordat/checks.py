@@ -25,3 +25,15 @@ def secret_key_set(app_configs, **kwargs):
         return [Error("SECRET_KEY is not set; set it in the environment (the demo key is used only by `make run`).",
                       id="concordat.E003")]
     return []
+
+
+@register()
+def audit_mac_key(app_configs, **kwargs):
+    """Fail closed (ADR 17): production never runs without the key that authenticates the audit chain."""
+    from audit.keys import mac_key_problem
+
+    problem = mac_key_problem() if settings.PRODUCTION else ""
+    if problem:
+        return [Error(problem, hint="Provision the key outside the database (a file readable by the service only,"
+                                    " or a KMS) and set AUDIT_MAC_KEY_FILE.", id="concordat.E004")]
+    return []

@@ -305,3 +305,21 @@ LOGGING = {
 
 CONCORDAT_SERVICE_NAME = "Concordat"
 CONCORDAT_PROTOCOL_DIR = BASE_DIR / "protocols" / "definitions"
+
+# The audit chain's keys, all outside the database (ADR 17, audit/keys.py). The MAC key authenticates every event
+# and the head row: AUDIT_MAC_KEY (hex, at least 16 bytes) or AUDIT_MAC_KEY_FILE; with neither, nothing is written
+# to the chain, and in production `manage.py check` fails (concordat.E004). Each party in AUDIT_PARTIES signs
+# checkpoints with AUDIT_SIGNING_KEY_DIR/<party>.ed25519, verified with AUDIT_PUBLIC_KEY_DIR/<party>.ed25519.pub,
+# and appends each one to AUDIT_WITNESS_DIR/<party>.checkpoints.jsonl. The demo keeps all of them in var/keys
+# (`make run` creates them: `manage.py create_audit_keys`); a deployment gives each party its own.
+AUDIT_KEY_DIR = Path(os.environ.get("AUDIT_KEY_DIR", BASE_DIR / "var" / "keys"))
+AUDIT_MAC_KEY = os.environ.get("AUDIT_MAC_KEY", "")
+AUDIT_MAC_KEY_FILE = os.environ.get("AUDIT_MAC_KEY_FILE") or (str(AUDIT_KEY_DIR / "audit-mac.key") if DEMO_MODE else "")
+AUDIT_PARTIES = env_list("AUDIT_PARTIES", "home-office,iasc")
+AUDIT_SIGNING_KEY_DIR = os.environ.get("AUDIT_SIGNING_KEY_DIR") or (str(AUDIT_KEY_DIR) if DEMO_MODE else "")
+AUDIT_PUBLIC_KEY_DIR = os.environ.get("AUDIT_PUBLIC_KEY_DIR") or (str(AUDIT_KEY_DIR) if DEMO_MODE else "")
+AUDIT_WITNESS_DIR = os.environ.get("AUDIT_WITNESS_DIR") or (str(BASE_DIR / "var" / "witness") if DEMO_MODE else "")
+# Each party signs a checkpoint of the chain every hour (with a broker and `celery beat`; audit.tasks).
+CELERY_BEAT_SCHEDULE = {
+    "audit-checkpoints": {"task": "audit.tasks.sign_checkpoints", "schedule": 3600.0},
+}

@@ -29,6 +29,10 @@ class RequestCaseType(CaseType):
     owner_labels = dict(StateOwner.choices)
     notified_actions = frozenset(str(action) for action in notifications.EVENT_NOTIFICATIONS)
     diagram_path = "docs/lifecycle.md"
+    # What `verify_audit --state` replays (ADR 17): the state, the marking (§10), the parties, who may see it
+    # (named people) and the decision; structured values only, never the reasons people wrote.
+    audited_fields = ("state", "classification", "requester_org", "holder_org", "named_people", "decision",
+                      "decided_by", "decided_at")
 
     def reference(self, case) -> str:
         return case.reference

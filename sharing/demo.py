@@ -21,6 +21,7 @@ from django.test.utils import override_settings
 from accounts.models import Organisation, User
 from approvals import services as approval_services
 from sharing import policies, rules, schedule, services
+from sharing.cases import REQUESTS
 from sharing.models import Request, RequestEvent
 from sharing.states import DECISION_STATES, Decision, RequestState
 
@@ -140,6 +141,7 @@ def _backdate(request: Request, submitted_at: datetime, reference: str) -> None:
         acknowledge_by=dates.acknowledge_by, provide_by=dates.provide_by, created_at=submitted_at,
         next_due_on=schedule.next_due_on(request))
     RequestEvent.objects.filter(request=request).update(occurred_at=submitted_at)
+    REQUESTS.record_timeline_correction(request, None, "demo: dated back to the letters")
 
 
 # --- generated requests --------------------------------------------------------------------------

@@ -13,3 +13,5 @@ from concordat.settings import *  # noqa: E402,F403
 from concordat.settings import INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy"]
+# A fixed audit MAC key (ADR 17); the checkpoint keys are made per test (tests/support/audit_keys.py).
+AUDIT_MAC_KEY = "7e575" + "0" * 59

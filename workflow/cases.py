@@ -22,7 +22,9 @@ from django.db import models, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from audit.keys import mac_key
 from audit.services import record_event
+from audit.state import entry_digest, entry_fields
 from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
 from protocols.markings import BASE_MARKING
 from workflow import tasks
@@ -46,6 +48,9 @@ class CaseType:
     phrases: Mapping[str, str] = {}  # action -> "approve this request": "Only … can <phrase>"
     state_labels: Mapping[str, str] = {}
     diagram_path: str = ""  # docs/…md holding the machine's diagram, checked by a test
+    # The fields each audit event snapshots, so that `verify_audit --state` can replay the chain against the rows
+    # (ADR 17). Structured values only (ADR 2): states, markings, keys, dates; never free text.
+    audited_fields: tuple[str, ...] = ("state",)
 
     # --- what each case type says of itself ------------------------------------------------------
 
@@ -176,21 +181,57 @@ class CaseType:
         return self.record(case, by, action, from_state, note, details=details)
 
     def record(self, case, by, action: str, from_state: str, note: str = "", *, details: dict | None = None):
-        """One timeline entry and one audit event; the case type's notifications after commit."""
+        """One timeline entry and one audit event; the case type's notifications after commit.
+
+        The event carries a snapshot of the case's audited fields and a keyed digest of the entry, and the entry
+        carries the event's sequence, so each can be checked against the other (ADR 17)."""
         details = _plain(details or {})
         entry = None
         if self.timeline is not None:
-            entry = self.timeline.objects.create(**{self.timeline_case_field: case}, action=str(action), actor=by,
-                                                 occurred_at=timezone.now(), from_state=from_state,
-                                                 to_state=case.state, note=(note or "").strip(), details=details)
+            entry = self.timeline(**{self.timeline_case_field: case}, action=str(action), actor=by,
+                                  occurred_at=timezone.now(), from_state=from_state, to_state=case.state,
+                                  note=(note or "").strip(), details=details)
         # The audit record carries the structure, not the free text people wrote.
-        record_event(f"{self.audit_prefix or self.kind}.{action}", by=by, obj=case,
-                     organisation_id=None if by else self.audit_organisation(case), details={
-                         "reference": self.reference(case), "from_state": from_state, "to_state": case.state,
-                         "version": case.version, **details})
-        if entry is not None and str(action) in self.notified_actions:
-            transaction.on_commit(lambda: tasks.notify_entry.delay(self.kind, entry.pk))
+        audit_details = {"reference": self.reference(case), "from_state": from_state, "to_state": case.state,
+                         "version": case.version, **details, "snapshot": self.snapshot(case)}
+        if entry is not None:
+            audit_details["entry"] = timeline_digest(entry)
+        event = record_event(f"{self.audit_prefix or self.kind}.{action}", by=by, obj=case,
+                             organisation_id=None if by else self.audit_organisation(case), details=audit_details)
+        if entry is not None:
+            entry.audit_sequence = event.sequence
+            entry.save(force_insert=True)
+            if str(action) in self.notified_actions:
+                transaction.on_commit(lambda: tasks.notify_entry.delay(self.kind, entry.pk))
         return entry
+
+    def record_timeline_correction(self, case, by, reason: str):
+        """When the service itself rewrites a case's timeline entries (the demo dates its story back to the
+        letters), it says so on the chain: one event carrying each entry's new digest, which replay then expects
+        (ADR 17). Never for people's changes: those are new entries."""
+        entries = self.timeline.objects.filter(**{self.timeline_case_field: case}, audit_sequence__isnull=False)
+        return record_event(f"{self.audit_prefix or self.kind}.timeline_corrected", by=by, obj=case, details={
+            "reference": self.reference(case), "reason": reason,
+            "entries_corrected": {str(entry.audit_sequence): timeline_digest(entry) for entry in entries}})
+
+    def snapshot(self, case) -> dict:
+        """The audited fields as the chain records them: foreign keys by id, many-to-many as sorted ids."""
+        return _plain({name: _audited_value(case, name) for name in self.audited_fields})
+
+
+def timeline_digest(entry) -> str:
+    """The keyed digest binding a timeline entry to its audit event (audit.state.entry_digest)."""
+    return entry_digest(entry_fields(entry.action, entry.actor_id, entry.occurred_at, entry.from_state,
+                                     entry.to_state, entry.note, entry.details), mac_key().mac)
+
+
+def _audited_value(case, name: str):
+    field = case._meta.get_field(name)
+    if field.many_to_many:
+        if name in getattr(case, "_prefetched_objects_cache", {}):
+            return sorted(item.pk for item in getattr(case, name).all())
+        return sorted(getattr(case, name).values_list("pk", flat=True))
+    return getattr(case, field.attname)
 
 
 def _plain(details: dict) -> dict:

@@ -22,6 +22,9 @@ class TimelineEntry(models.Model):
     to_state = models.CharField(max_length=40)
     note = models.TextField(blank=True)
     details = models.JSONField(default=dict, blank=True)
+    # The audit event written with this entry, whose details carry a keyed digest of it (ADR 17): empty only for
+    # entries written before entries were bound to events.
+    audit_sequence = models.BigIntegerField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True

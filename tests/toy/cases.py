@@ -13,6 +13,7 @@ class ToyCaseType(CaseType):
     machine = Machine(name="toy", initial="open", owners={"open": "maker", "checked": "checker", "done": NOBODY},
                       transitions={"check": Transition({"open"}, "checked"), "finish": Transition({"checked"}, "done")})
     diagram_path = "tests/toy/lifecycle.md"
+    audited_fields = ("state", "maker")
 
     def can_view(self, user, case):
         return user.is_active

@@ -1,7 +1,9 @@
 """The audit chain: tampering with stored events is caught, naming the first broken event; the database
 itself refuses UPDATE and DELETE of audit events, on SQLite as on PostgreSQL.
 
-What the chain cannot catch without a key held outside the database (issue 8, item 5) is marked xfail."""
+Each event and the head row carry a MAC under a key held outside the database (ADR 17), so a rewrite with the
+public hash function, a forged append and a head row moved are caught without a head kept by hand. The full
+catalogue of tampering, with checkpoints and the state of cases, is in test_tampering.py."""
 
 from io import StringIO
 
@@ -136,7 +138,9 @@ def test_an_inserted_event_is_named():
          events[1].hash, digest],
     )
     report = verify_stored_chain()
-    assert not report.ok and report.first_broken_sequence == 4
+    # The forged event itself is named: it carries no MAC (ADR 17); without one it would break at 4.
+    assert not report.ok and report.first_broken_sequence == 3
+    assert "event 3 carries no MAC" in report.problem
 
 
 def test_reordered_events_are_named():
@@ -175,25 +179,25 @@ def test_a_truncated_chain_with_its_head_row_moved_back_is_caught_by_the_recorde
         call_command("verify_audit", "--head", head)
 
 
-def test_a_rewrite_with_every_later_hash_recomputed_is_caught_by_the_stored_head_row():
+def test_a_rewrite_with_every_later_hash_recomputed_is_caught_by_its_mac():
     write_events(3)
     raw_sql("UPDATE audit_auditevent SET action = 'test.rewritten' WHERE sequence = 2")
     rehash_from(2)
     report = verify_stored_chain()
-    assert not report.ok and report.first_broken_sequence == 3
-    assert "does not match the stored head row" in report.problem
+    assert not report.ok and report.first_broken_sequence == 2
+    assert "event 2 does not carry a valid MAC" in report.problem
 
 
-def test_a_rewritten_table_is_caught_by_the_recorded_head():
+def test_a_rewritten_table_with_its_head_row_moved_is_caught_without_the_recorded_head():
     write_events(3)
     head = (3, AuditEvent.objects.get(sequence=3).hash)
-    # The attacker edits event 2, recomputes every hash after it and moves the head row: consistent again...
+    # The attacker edits event 2, recomputes every hash after it and moves the head row: the hashes agree again,
+    # but the MACs, under a key the attacker cannot read, do not (ADR 17).
     raw_sql("UPDATE audit_auditevent SET action = 'test.rewritten' WHERE sequence = 2")
     move_head(3, rehash_from(2))
-    assert verify_stored_chain().ok
-    # ...but not with the head each party kept outside the system.
+    assert verify_stored_chain().first_broken_sequence == 2
     report = verify_stored_chain(expected_head=head)
-    assert not report.ok and report.first_broken_sequence == 3
+    assert not report.ok and report.first_broken_sequence == 2
 
 
 def test_a_truncated_chain_is_caught_by_the_recorded_head():
@@ -229,30 +233,32 @@ def test_an_event_appended_without_moving_the_head_row_is_caught():
     forge_append(4, events[2].hash)
     report = verify_stored_chain()
     assert not report.ok and report.first_broken_sequence == 4
-    assert "event 4 lies past the stored head row" in report.problem
+    assert "event 4 carries no MAC" in report.problem
 
 
 def test_an_empty_chain_verifies():
     assert "intact: 0 events" in verify_command()
 
 
-@pytest.mark.xfail(strict=True, reason="the hash function is public: needs events authenticated with a key"
-                                       " held outside the database (issue 8, item 5)")
 def test_a_forged_append_with_its_head_row_moved_is_caught():
+    """Was a strict xfail before events carried a MAC: the hash function is public (ADR 17)."""
     events = write_events(3)
     head = recorded_head()
     move_head(4, forge_append(4, events[2].hash))
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match=r"broken at event 4: event 4 carries no MAC although event 1 before it"):
         call_command("verify_audit", "--head", head)
+    with pytest.raises(CommandError, match=r"broken at event 4: event 4 carries no MAC"):
+        call_command("verify_audit")
 
 
-@pytest.mark.xfail(strict=True, reason="without --head only the stored head row, which the attacker can move,"
-                                       " says where the chain ends: needs signed checkpoints (issue 8, item 5)")
 def test_a_truncated_chain_with_its_head_row_moved_back_is_caught_without_the_recorded_head():
+    """Was a strict xfail: the head row now carries a MAC the attacker cannot compute (ADR 17). A head row
+    replayed from an earlier copy is caught by signed checkpoints instead (test_tampering.py)."""
     events = write_events(3)
     raw_sql("DELETE FROM audit_auditevent WHERE sequence = 3")
     move_head(2, events[1].hash)
-    with pytest.raises(CommandError):
+    with pytest.raises(CommandError, match=r"broken at event 2: the stored head row \(2 events\) does not carry a"
+                                           r" valid MAC: it was moved or edited without the audit key"):
         call_command("verify_audit")
 
 
@@ -261,6 +267,7 @@ def test_verify_audit_command_names_the_first_broken_event():
     head = recorded_head()
     output = verify_command("--head", head)
     assert "intact: 3 events" in output and "matching the stored head row" in output
+    assert "each carrying a valid MAC" in output
     assert "extends the recorded head 3" in output
     write_events(1)
     assert "intact: 4 events" in verify_command("--head", head)

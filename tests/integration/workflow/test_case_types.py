@@ -12,6 +12,7 @@ from concordat.errors import NotAllowed, RuleViolation, StaleObject
 from tests.toy.cases import TOYS
 from tests.toy.models import Toy
 from workflow import diagrams, registry, work
+from workflow.cases import timeline_digest
 
 CASE_TYPES = registry.case_types()
 
@@ -59,8 +60,11 @@ def test_the_toy_gets_the_acting_wrapper_for_free(db, maker, checker):
     entry = toy.events.get()
     assert (entry.action, entry.from_state, entry.to_state, entry.note) == ("check", "open", "checked", "Looks right.")
     event = AuditEvent.objects.get(action="toy.check")
+    # No free text on the chain: the note is bound by a keyed digest only, beside the audited fields (ADR 17).
     assert event.details == {"reference": f"Toy {toy.pk}", "from_state": "open", "to_state": "checked",
-                             "version": 2, "why": "test"}  # no free text on the chain
+                             "version": 2, "why": "test", "snapshot": {"state": "checked", "maker": maker.pk},
+                             "entry": timeline_digest(entry)}
+    assert entry.audit_sequence == event.sequence
 
 
 def test_the_toy_refuses_the_wrong_person_the_wrong_state_and_a_stale_page(db, maker, checker):
