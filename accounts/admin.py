@@ -198,7 +198,9 @@ class ConcordatUserAdmin(UserAdmin):
         people = super().get_queryset(request).select_related("organisation")
         if request.user.is_superuser:
             return people
-        department = request.user.organisation.department if request.user.organisation else None
+        if request.user.organisation is None:
+            return people.none()
+        department = request.user.organisation.department
         return people.filter(Q(organisation=department) | Q(organisation__parent=department))
 
     def has_module_permission(self, request):

@@ -307,3 +307,12 @@ def test_a_bulk_deletion_in_the_admin_is_one_transaction_with_an_event_per_objec
     assert response.status_code == 302
     assert not AccessAttempt.objects.exists()
     assert AuditEvent.objects.filter(action="admin.deleted", object_type="axes.accessattempt").count() == 3
+
+
+def test_changing_ones_own_password_in_the_admin_is_audited_without_the_password(superuser, signed_in):
+    response = signed_in(superuser).post(reverse("admin:password_change"), {
+        "old_password": "correct horse battery staple", "new_password1": "a fresh long passphrase",
+        "new_password2": "a fresh long passphrase"})
+    assert response.status_code == 302
+    event = AuditEvent.objects.get(action="people.own_password_changed")
+    assert event.actor == superuser and "passphrase" not in str(event.details)
