@@ -179,7 +179,9 @@ def test_downloads_are_attachments_only_for_people_who_may_see_the_request(cast,
     assert response.status_code == 200
     assert response["Content-Disposition"].startswith("attachment")
     assert response["X-Content-Type-Options"] == "nosniff"
-    assert signed_in(cast.dwp_officer).get(f"/files/{delivered.pk}/").status_code == 403
+    # A file you may not see is no file, as in the API: the same 404 whether it exists or not
+    assert signed_in(cast.dwp_officer).get(f"/files/{delivered.pk}/").status_code == 404
+    assert signed_in(cast.dwp_officer).get(f"/files/{delivered.pk + 1000}/").status_code == 404
 
 
 def test_pages_need_the_second_factor(cast, client):
