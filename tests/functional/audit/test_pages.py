@@ -1,8 +1,10 @@
 import pytest
 
 from accounts.roles import Role
-from audit.models import AuditHead
+from audit.models import AuditCheckpoint, AuditHead
 from audit.services import record_standalone
+from tests.support.audit_keys import checkpoint_keys  # noqa: F401
+from tests.support.sharing_fixtures import cast, protocol  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -37,3 +39,50 @@ def test_people_who_are_not_auditors_cannot_read_the_log(person, signed_in, role
 def test_the_verify_action_needs_a_post(person, signed_in):
     client = signed_in(person("iasc", Role.AUDITOR))
     assert client.get("/audit/verify/").status_code == 405
+
+
+def test_an_auditor_signs_a_checkpoint_for_their_party_and_sees_it(person, signed_in, checkpoint_keys):  # noqa: F811
+    auditor = person("iasc", Role.AUDITOR)
+    record_standalone("test.event")
+    client = signed_in(auditor)
+    page = client.get("/audit/").content.decode()
+    assert "Sign a checkpoint now for iasc" in page and "No checkpoint signed yet." in page
+    assert 'name="csrfmiddlewaretoken"' in page
+    response = client.post("/audit/checkpoints/sign/", follow=True)
+    row = AuditCheckpoint.objects.get()
+    assert (row.party, row.signed_by) == ("iasc", auditor.username)
+    assert "iasc signed the chain at event" in response.content.decode()
+    assert row.head_hash.encode() in response.content
+    verified = client.post("/audit/verify/").content.decode()
+    assert "The audit chain is intact" in verified and "1 signed checkpoint verifies" in verified
+
+
+def test_signing_needs_a_post_with_its_csrf_token(person, checkpoint_keys):  # noqa: F811
+    from django.test import Client
+
+    from tests.factories import verified_client
+
+    client = verified_client(person("iasc", Role.AUDITOR), Client(enforce_csrf_checks=True))
+    assert client.get("/audit/checkpoints/sign/").status_code == 405
+    assert client.post("/audit/checkpoints/sign/").status_code == 403  # no CSRF token
+    assert not AuditCheckpoint.objects.exists()
+
+
+def test_only_auditors_of_a_party_sign(person, signed_in, checkpoint_keys):  # noqa: F811
+    assert signed_in(person("home-office", Role.REQUESTER)).post("/audit/checkpoints/sign/").status_code == 403
+    dwp_auditor = signed_in(person("dwp", Role.AUDITOR))
+    assert b"Sign a checkpoint now" not in dwp_auditor.get("/audit/").content
+    assert dwp_auditor.post("/audit/checkpoints/sign/").status_code == 403
+
+
+def test_the_verify_page_names_a_request_changed_by_sql(person, signed_in, checkpoint_keys, cast):  # noqa: F811
+    from django.db import connection
+
+    from tests.support.requests import draft
+
+    request = draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE")
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE sharing_request SET classification = 'OFFICIAL' WHERE id = %s", [request.pk])
+    page = signed_in(cast.iasc_auditor).post("/audit/verify/").content.decode()
+    assert "The audit chain is broken" in page
+    assert "classification is &quot;OFFICIAL&quot; in the table but &quot;OFFICIAL-SENSITIVE&quot;" in page

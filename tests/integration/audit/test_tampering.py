@@ -21,7 +21,7 @@ from audit.checkpoints import sign
 from audit.models import AuditCheckpoint, AuditEvent
 from audit.services import record_standalone
 from audit.verify import verify_all
-from sharing.models import Request, RequestEvent
+from sharing.models import RequestEvent
 from sharing.states import RequestState
 from tests.support.audit_keys import checkpoint_keys  # noqa: F401
 from tests.support.requests import DECIDED, draft, walk
