@@ -89,7 +89,8 @@ def fill(n_requests: int, n_audit: int) -> None:
     from django.db import connection, transaction
 
     from accounts.models import Organisation, User
-    from audit.chain import GENESIS_HASH, EventContent, event_hash
+    from audit.chain import GENESIS_HASH, EventContent, event_hash, event_mac_message, head_mac_message
+    from audit.keys import mac_key
     from audit.models import AuditHead
     from protocols.services import current_protocol
     from sharing.states import AWAITING_PROVISION, Decision, RequestState
@@ -162,6 +163,8 @@ def fill(n_requests: int, n_audit: int) -> None:
         start = AuditHead.objects.get_or_create(id=1, defaults={"hash": GENESIS_HASH})[0]
         head = {"hash": start.hash, "count": start.count + n_audit}
 
+        key = mac_key()  # the events carry MACs as record_event writes them (ADR 17)
+
         def audit_rows():
             prev = start.hash
             for sequence in range(start.count + 1, start.count + n_audit + 1):
@@ -170,13 +173,15 @@ def fill(n_requests: int, n_audit: int) -> None:
                                        {"n": sequence})
                 digest = event_hash(content, prev)
                 yield [sequence, content.occurred_at, "bench", "request.event", "sharing.request",
-                       content.object_id, json.dumps(content.details), prev, digest]
+                       content.object_id, json.dumps(content.details), prev, digest,
+                       key.mac(event_mac_message(digest)).hex(), key.key_id]
                 prev = digest
             head["hash"] = prev  # the head is written after the COPY: the connection is busy until then
 
         copy_rows("audit_auditevent", ["sequence", "occurred_at", "actor_label", "action", "object_type", "object_id",
-                                       "details", "prev_hash", "hash"], audit_rows())
-        AuditHead.objects.filter(id=1).update(count=head["count"], hash=head["hash"])
+                                       "details", "prev_hash", "hash", "mac", "mac_key_id"], audit_rows())
+        AuditHead.objects.filter(id=1).update(count=head["count"], hash=head["hash"],
+                                              mac=key.mac(head_mac_message(head["count"], head["hash"])).hex())
         fill_approvals(people)
     connection.cursor().execute("ANALYZE")
 
@@ -260,6 +265,9 @@ def main():
     import django
 
     django.setup()
+    from audit.keys import create_missing_keys
+
+    create_missing_keys()  # the demo's audit keys in var/keys, as `make run` makes them (ADR 17)
     if reused:
         from django.core.management import call_command
 
