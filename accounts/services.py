@@ -72,7 +72,7 @@ def _check(problem: str | None, field: str) -> None:
 
 
 def _locked(person: User) -> User:
-    return User.objects.select_for_update().select_related("organisation__parent").get(pk=person.pk)
+    return User.objects.select_for_update(of=("self",)).select_related("organisation__parent").get(pk=person.pk)
 
 
 def _roles_of(person: User) -> list[str]:
