@@ -18,7 +18,8 @@ from tests.support.requests import draft, walk
 # and the people it names in one more (a person field that is empty on every row costs nothing).
 LIST_QUERIES = 2
 # Through the API: token and person (1), their organisation (1) and roles (1), the page's count (1), rows (1)
-# and the requesters (1).
+# and the requesters (1). A token's first use from an address costs more, once (noted and audited, ADR 16):
+# each client is used once before counting.
 API_LIST_QUERIES = 6
 # The request page through the API: the person (3), the request with its organisations (1), its requester (1),
 # one query per prefetched collection (named people, events, checklist, approvals, reassignments, occasions,
@@ -62,11 +63,16 @@ def test_listing_every_visible_request_costs_two_queries(cast, submitted, count)
     assert queries.request_list(user).count() == count
 
 
+def used_once(client):
+    assert client.options("/api/requests/").status_code == 200
+    return client
+
+
 @pytest.mark.parametrize("count", [10, 1000])
 def test_the_api_list_costs_the_same_for_ten_or_a_thousand_requests(cast, submitted, api, count,
                                                                     django_assert_num_queries):
     copies_of(submitted, count - 1)
-    client = api(cast.spoc)
+    client = used_once(api(cast.spoc))
     with django_assert_num_queries(API_LIST_QUERIES):
         response = client.get("/api/requests/", {"overdue": "false", "state": "submitted"})
     assert response.json()["count"] == count
@@ -79,7 +85,7 @@ def test_the_request_page_costs_the_same_however_long_its_timeline(cast, submitt
         RequestEvent(request=submitted, action=Action.UPDATE, actor=cast.iasc_requester, occurred_at=timezone.now(),
                      from_state=RequestState.SUBMITTED, to_state=RequestState.SUBMITTED, note=f"Note {n}")
         for n in range(events)])
-    client = api(cast.spoc)
+    client = used_once(api(cast.spoc))
     with django_assert_num_queries(API_DETAIL_QUERIES):
         response = client.get(f"/api/requests/{submitted.pk}/")
     assert len(response.json()["events"]) == events + 2  # create and submit
@@ -87,7 +93,7 @@ def test_the_request_page_costs_the_same_however_long_its_timeline(cast, submitt
 
 def test_a_provided_request_page_costs_the_same_as_a_new_one(cast, api, django_assert_num_queries):
     provided = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
-    client = api(cast.iasc_requester)
+    client = used_once(api(cast.iasc_requester))
     with django_assert_num_queries(API_DETAIL_QUERIES_WITH_DELIVERIES):
         body = client.get(f"/api/requests/{provided.pk}/").json()
     assert body["deliveries"][0]["files"] and body["checklist"][0]["answer"]
