@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.db import connection
 from django.test import RequestFactory
 from django.urls import reverse
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -18,6 +19,7 @@ from accounts.models import RoleGrant, User
 from accounts.roles import Role
 from audit.models import AuditEvent
 from clock.services import add_adjustment
+from tests.integration.sharing.test_concurrency import run_together
 
 pytestmark = pytest.mark.django_db
 
@@ -316,3 +318,16 @@ def test_changing_ones_own_password_in_the_admin_is_audited_without_the_password
     assert response.status_code == 302
     event = AuditEvent.objects.get(action="people.own_password_changed")
     assert event.actor == superuser and "passphrase" not in str(event.details)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_the_same_role_added_in_the_admin_by_several_at_once_is_granted_once(person, analyst, signed_in):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: row locks (SELECT ... FOR UPDATE) between concurrent connections")
+    clients = [signed_in(person("home-office", Role.ADMINISTRATOR, is_staff=True)) for _ in range(6)]
+    form = change_form(analyst, add=[Role.ASSESSOR])
+    outcomes = run_together([lambda client=client: client.post(change_url(analyst), form) for client in clients])
+    assert all(getattr(outcome, "status_code", None) in (200, 302) for outcome in outcomes), outcomes
+    assert RoleGrant.objects.filter(user=analyst, role=Role.ASSESSOR).count() == 1
+    assert AuditEvent.objects.filter(action="people.role_granted").count() == 1
