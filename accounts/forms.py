@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.validators import MaxLengthValidator
 
 
 class GovukAuthenticationForm(AuthenticationForm):
@@ -10,6 +11,10 @@ class GovukAuthenticationForm(AuthenticationForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # Django sets the field's max_length but no validator for it: a longer username reached authenticate()
+        # and axes, whose failure record holds 255 characters (PostgreSQL then raised: a 500 to anyone).
+        username = self.fields["username"]
+        username.validators.append(MaxLengthValidator(username.max_length))
         self.fields["username"].widget.attrs.update({"class": "govuk-input govuk-!-width-one-half",
                                                      "autocomplete": "username", "spellcheck": "false"})
         self.fields["password"].widget.attrs.update({"class": "govuk-input govuk-!-width-one-half",
