@@ -31,7 +31,8 @@ class GovukDateInput(forms.MultiWidget):
         return [None, None, None]
 
     def value_from_datadict(self, data, files, name):
-        day, month, year = (part.strip() for part in super().value_from_datadict(data, files, name))
+        # A part left out of the data altogether is empty, not an error (it was a 500)
+        day, month, year = ((part or "").strip() for part in super().value_from_datadict(data, files, name))
         if not (day or month or year):
             return None
         return f"{year}-{month}-{day}"
