@@ -22,7 +22,10 @@ ELEMENT_FIELDS = ["necessity", "information_requested", "purpose", "publication_
 
 
 def record_counts() -> tuple[int, ...]:
-    return (RequestEvent.objects.count(), AuditEvent.objects.count(), Delivery.objects.count(),
+    # A test's API token is made, and first used from its address, with audit events of its own (ADR 16): the
+    # refused action must write none.
+    audit = AuditEvent.objects.exclude(action__startswith="api_token.")
+    return (RequestEvent.objects.count(), audit.count(), Delivery.objects.count(),
             DeliveryFile.objects.count(), ChecklistAnswer.objects.count())
 
 
