@@ -59,6 +59,8 @@ def superuser_refusal(actor, person: User, what: str) -> str | None:
 
 
 def organisation_refusal(actor, organisation: Organisation | None) -> str | None:
+    if not may_administer_people(actor):
+        return f"You do not have permission to {Action.MANAGE_PEOPLE.label}."
     if organisation is None and not actor.is_superuser:
         return "Choose an organisation: only a superuser may leave a person without one."
     if not within_reach(actor, organisation):
