@@ -1,0 +1,336 @@
+"""The authorisation matrix: who may reach every URL and every API operation, declared here and checked by
+test_matrix.py against the service as it answers.
+
+Every URL pattern (by its name, "namespace:name") and method has a row in ROWS; an OpenAPI operation finds its
+row through the URL its path resolves to. A URL or operation with no row fails test_matrix with a message saying
+which row to add: that is how a new page or endpoint inherits the suite.
+
+A row is a Rule and, for a URL with parameters, the objects (world.py) whose ids fill them:
+
+    ("sharing:request_detail", "GET"): Sees(REQUESTS),        # who sees the object: allowed; anyone else 404
+    ("sharing:request_edit", "GET"): Acts("update", REQUESTS),  # sees and may act: allowed; sees only: 403
+    ("audit:log", "GET"): Roles(AUDITORS),                      # these people: allowed; other people 403
+
+The answers:
+  - allowed: 2xx, a redirect that is not to a sign-in page, or 400/409 (a well-formed but wrong action, or an
+    empty form sent by someone who may send it);
+  - refused: exactly the code the rule names. Anonymous visitors are sent to sign in (pages) or get 401/403 (API);
+    a session past the password but not the second factor is sent to the one-time code page (pages), or is signed
+    out and treated as anonymous (API); an object the person may not see is a 404, whether it exists or not, so
+    that no answer tells them it exists.
+
+Who sees what is need-to-know (sharing/permissions.py): it is written out here by hand, from the rules in that
+module's docstring, not computed from the code under test.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# --- the people (world.PEOPLE) -------------------------------------------------------------------------------
+
+IASC = frozenset({"iasc_requester", "iasc_case_officer", "commissioner", "iasc_approver", "iasc_auditor"})
+MSU = frozenset({"spoc", "msu_assessor", "ho_requester"})  # the Modern Slavery Unit, a unit of the Home Office
+HOME_OFFICE = MSU | {"ho_analyst", "ho_approver", "ho_dpo", "ho_auditor", "administrator"}
+MEMBERS = IASC | HOME_OFFICE | {"dwp_officer"}  # active, in an organisation, with a role
+EVERYONE_SIGNED_IN = MEMBERS | {"nobody"}
+AUDITORS = frozenset({"iasc_auditor", "ho_auditor", "administrator"})  # view_audit, verify_audit
+ADMINISTRATORS = frozenset({"administrator"})
+STAFF = frozenset({"administrator"})  # is_staff: the admin site
+# Who may start a request (requesters and case officers of a party of the protocol)
+REQUESTERS = frozenset({"iasc_requester", "iasc_case_officer", "ho_requester", "ho_analyst"})
+
+# --- need-to-know: who sees each object ----------------------------------------------------------------------
+
+SENSITIVE_SEERS = frozenset({
+    "iasc_requester",  # the requester
+    "commissioner",  # every request her office makes
+    "iasc_auditor", "ho_auditor",  # auditors of either party
+    "spoc",  # the routed recipient (§11)
+    "msu_assessor",  # the assessor it is assigned to
+    "ho_approver",  # approvers of the holder (§10)
+    "ho_dpo",  # the holder's data protection officer: a §17 approval was asked of the role
+})  # not iasc_case_officer, iasc_approver, ho_requester, ho_analyst, the administrator: not named, no need to know
+
+SEES: dict[str, frozenset[str]] = {
+    "iasc_draft": IASC,  # OFFICIAL, never sent: the requesting side only
+    "ho_draft": MSU | {"ho_auditor"},  # the Home Office's draft: its unit, and auditors of its department
+    "submitted": IASC | HOME_OFFICE,  # OFFICIAL, sent: both parties
+    "sensitive": SENSITIVE_SEERS,  # OFFICIAL-SENSITIVE, under assessment, approvals asked
+    "file": IASC | HOME_OFFICE,  # delivered on an OFFICIAL request
+    "sensitive_file": SENSITIVE_SEERS,  # delivered on an OFFICIAL-SENSITIVE request
+    "approval": SENSITIVE_SEERS,  # an approval is seen by whoever sees its request
+    "dpo_approval": SENSITIVE_SEERS,
+    "protocol": MEMBERS,
+    "adjustment": ADMINISTRATORS,
+    "token": frozenset({"iasc_requester"}),  # an API token: its owner's alone
+}
+
+# Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
+# side, the routed recipient, and the assessor of the team it is assigned to (who decides, for IASC→HO).
+_IASC_TO_HO = {"requester": {"iasc_requester", "iasc_case_officer"}, "receiver": {"spoc"},
+               "holder": {"msu_assessor"}}
+_SIDES = {
+    "iasc_draft": {"requester": {"iasc_requester", "iasc_case_officer"}},  # not yet routed or assigned
+    "ho_draft": {"requester": {"ho_requester"}},
+    "submitted": _IASC_TO_HO,
+    "sensitive": _IASC_TO_HO,
+}
+_SIDE_OF_ACTION = {
+    "update": "requester", "submit": "requester", "respond": "requester", "close": "requester",
+    "withdraw": "requester", "acknowledge": "receiver", "reassign": "receiver", "start_assessment": "holder",
+    "record_checklist": "holder", "request_further_information": "holder", "request_approval": "holder",
+    "decide": "holder", "deliver": "holder",
+}
+ACTORS: dict[tuple[str, str], frozenset[str]] = {
+    (action, obj): frozenset(sides.get(side, ())) for obj, sides in _SIDES.items()
+    for action, side in _SIDE_OF_ACTION.items()
+}
+# Approvals: an approver of the holder, for the role the approval requires, who did not ask (§10, §17)
+for _action in ("decide_approval",):
+    ACTORS[(_action, "approval")] = frozenset({"ho_approver"})
+    ACTORS[(_action, "dpo_approval")] = frozenset({"ho_dpo"})
+
+REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
+FILES = ("file", "sensitive_file")
+APPROVALS = ("approval", "dpo_approval")
+PAGE_ACTIONS = ("submit", "acknowledge", "reassign", "start_assessment", "request_further_information", "respond",
+                "record_checklist", "request_approval", "decide", "deliver", "close", "withdraw")
+
+# Each page of an action runs the same lookup and permission check before its form. Shown (GET): every action on
+# the two sent requests, and on the drafts (which only their own side sees) one action of the requesting side and
+# one of the holder's. Sent (POST, an empty form): every action on the OFFICIAL-SENSITIVE request, those two on
+# the others. Bounded so that the whole matrix runs in about two minutes.
+_TWO = ("submit", "acknowledge")
+GET_ACTIONS = {"iasc_draft": _TWO, "ho_draft": _TWO}
+POST_ACTIONS = {"iasc_draft": _TWO, "ho_draft": _TWO, "submitted": _TWO}
+# The API's empty-body check (a 404 before any 400) on the objects whose visibility is narrowest
+EMPTY_BODY_OBJECTS = ("ho_draft", "sensitive")
+
+# --- rules ------------------------------------------------------------------------------------------------------
+
+ALLOWED = "allowed"  # 2xx, a redirect not to sign in, 400 or 409
+LOGIN = "login"  # a redirect to the sign-in page
+MFA = "mfa"  # a redirect to the one-time code page
+ADMIN_LOGIN = "admin_login"  # a redirect to the admin's sign-in, which is the service's (no admin page)
+API_DENIED = "api_denied"  # 401 or 403
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who reaches a URL with a method. `objects` fill the URL's parameters (world.objects keys)."""
+
+    objects: tuple[str, ...] = ()
+    anonymous: object = None  # None: LOGIN for pages, API_DENIED for the API
+    unverified: object = None  # None: MFA for pages, API_DENIED for the API
+    body: str = "empty"  # "empty", or "current": a well-formed body carrying the object's current version
+
+    def expect(self, person: str, obj: str | None) -> object:
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class Everyone(Rule):
+    """Anyone, signed in or not, gets `answer`."""
+
+    answer: object = ALLOWED
+
+    def expect(self, person, obj):
+        return self.answer
+
+
+@dataclass(frozen=True)
+class SignedIn(Rule):
+    """Anyone signed in with both factors; `refused` for people outside `who` (all signed in by default)."""
+
+    who: frozenset[str] = EVERYONE_SIGNED_IN
+    answer: object = ALLOWED
+    refused: object = 403
+
+    def expect(self, person, obj):
+        return self.answer if person in self.who else self.refused
+
+
+def Roles(who, answer=ALLOWED, refused=403, **kwargs) -> SignedIn:  # noqa: N802  (reads as a rule)
+    return SignedIn(who=frozenset(who), answer=answer, refused=refused, **kwargs)
+
+
+@dataclass(frozen=True)
+class Sees(Rule):
+    """People who see the object (SEES) are answered; everyone else gets a 404 (`unseen`)."""
+
+    answer: object = ALLOWED
+    unseen: object = 404
+    others: dict = field(default_factory=dict)  # {person: answer} where the answer is the same for every object
+
+    def expect(self, person, obj):
+        if person in self.others:
+            return self.others[person]
+        return self.answer if person in SEES[obj] else self.unseen
+
+
+@dataclass(frozen=True)
+class Acts(Rule):
+    """People who see the object and may take `action` on it are answered; who only sees it gets `refused`;
+    anyone else 404. `action` None: the action is the URL's `action` parameter (filled from `actions`)."""
+
+    action: str | None = None
+    actions: tuple[str, ...] = ()
+    only: dict = field(default_factory=dict)  # {object: actions}: try just these actions on that object
+    refused: object = 403
+    unseen: object = 404
+    answer: object = ALLOWED
+
+    def expect(self, person, obj, action=None):
+        action = action or self.action
+        if person not in SEES[obj]:
+            return self.unseen
+        return self.answer if person in ACTORS.get((action, obj), ()) else self.refused
+
+
+@dataclass(frozen=True)
+class Method(Rule):
+    """The method is not one the URL takes: 405 for everyone who reaches the view."""
+
+    answer: object = 405
+
+    def expect(self, person, obj):
+        return self.answer
+
+
+# The body sent with a POST or PATCH: pages get an empty form (they check who may act first); the API is sent an
+# empty body (an unseen object must still be a 404, not a 400 that says it exists) and, as a second check, a
+# well-formed body with the object's current version, so that the person's permission decides the answer.
+API_BODIES: dict[str, dict] = {
+    "sharing-api:request-detail": {"title": "Changed"},
+    "sharing-api:request-acknowledge": {"note": ""},
+    "sharing-api:request-close": {"note": ""},
+    "sharing-api:request-submit": {"note": ""},
+    "sharing-api:request-withdraw": {"note": ""},
+    "sharing-api:request-start-assessment": {"note": ""},
+    "sharing-api:request-decide": {"decision": "declined", "reasons": "Not necessary."},
+    "sharing-api:request-deliver": {"description": "Tables", "marking": "OFFICIAL", "answer": "Attached."},
+    "sharing-api:request-reassign": {"to_org": "msu", "reason": "They hold it."},
+    "sharing-api:request-record-checklist": {"answers": []},
+    "sharing-api:request-request-approval": {"justification": "Needed."},
+    "sharing-api:request-request-further-information": {"question": "Which regions?"},
+    "sharing-api:request-respond": {"answer": "The north."},
+    "sharing-api:approval-approve": {"text": ""},
+    "sharing-api:approval-refuse": {"text": "No."},
+    "sharing-api:approval-return-for-justification": {"text": "Why?"},
+}
+API_ACTION = {name: name.split(":request-")[-1].replace("-", "_") for name in API_BODIES if ":request-" in name}
+API_ACTION["sharing-api:request-detail"] = "update"
+API_ACTION.update(dict.fromkeys(("sharing-api:approval-approve", "sharing-api:approval-refuse",
+                                 "sharing-api:approval-return-for-justification"), "decide_approval"))
+
+
+def _api_action_rows() -> dict:
+    rows = {}
+    for name, action in API_ACTION.items():
+        objects = APPROVALS if action == "decide_approval" else REQUESTS
+        method = "PATCH" if name == "sharing-api:request-detail" else "POST"
+        # an empty body: a 400 for who sees it, a 404 for who does not
+        rows[(name, method)] = Sees(objects=APPROVALS[:1] if action == "decide_approval" else EMPTY_BODY_OBJECTS)
+        rows[(name, method, "current")] = Acts(action=action, objects=objects, body="current")
+    return rows
+
+
+@dataclass(frozen=True)
+class Chooses(Rule):
+    """The URL's `parameter` takes these values, each allowed to these people; other people, and any other value,
+    get `refused` (the value is tried as `values`, plus one no URL takes)."""
+
+    parameter: str = ""
+    who: dict = field(default_factory=dict)
+    refused: object = 404
+
+    def expect(self, person, obj, value=None):
+        return ALLOWED if person in self.who.get(value, ()) else self.refused
+
+
+IASC_REQUESTERS = frozenset({"iasc_requester", "iasc_case_officer"})
+HO_REQUESTERS = frozenset({"ho_requester", "ho_analyst"})
+DIRECTIONS = {"iasc_to_ho": IASC_REQUESTERS, "ho_to_iasc": HO_REQUESTERS,
+              "other_government_departments": IASC_REQUESTERS,  # §18: the Commissioner's office only
+              "no_such_direction": frozenset()}
+
+ROWS: dict[tuple, Rule] = {
+    # --- the frame and sign-in ---
+    ("home", "GET"): SignedIn(),  # a redirect to "My work"
+    ("home", "POST"): SignedIn(),
+    ("healthz", "GET"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
+    ("healthz", "POST"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
+    ("profile", "GET"): SignedIn(),
+    ("profile", "POST"): SignedIn(),
+    # API tokens (accounts/token_views.py): people of an organisation make their own; a token is its owner's
+    ("token-new", "GET"): Roles(MEMBERS),
+    ("token-new", "POST"): Roles(MEMBERS),
+    ("token-revoke", "GET"): SignedIn(answer=405, objects=("token",)),
+    # someone in no organisation may have no tokens at all: 403 whatever the id (nothing said about the token)
+    ("token-revoke", "POST"): Sees(objects=("token",), others={"nobody": 403}),
+    ("accounts:login", "GET"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
+    ("accounts:login", "POST"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),  # the form, with its errors
+    ("accounts:mfa", "GET"): SignedIn(unverified=ALLOWED),
+    ("accounts:mfa", "POST"): SignedIn(unverified=ALLOWED),
+    ("accounts:logout", "GET"): Everyone(anonymous=405, unverified=405, answer=405),
+    ("accounts:logout", "POST"): Everyone(anonymous=LOGIN, unverified=LOGIN, answer=LOGIN),  # then sign in
+    # The admin: one row for the site (its index and every registered model's list); staff only. Anyone else is
+    # sent to its sign-in, which is the service's sign-in and then, for a person who is not staff, no admin page.
+    ("admin", "GET"): Roles(STAFF, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
+    ("admin", "POST"): Roles(STAFF, refused=ADMIN_LOGIN, anonymous=ADMIN_LOGIN),
+    # --- protocols, audit, calendar ---
+    ("protocols:list", "GET"): Roles(MEMBERS),
+    ("protocols:list", "POST"): Roles(MEMBERS),
+    ("protocols:detail", "GET"): Roles(MEMBERS, objects=("protocol",)),
+    ("protocols:detail", "POST"): Roles(MEMBERS, objects=("protocol",)),
+    ("audit:log", "GET"): Roles(AUDITORS),
+    ("audit:log", "POST"): Roles(AUDITORS),
+    ("audit:verify", "GET"): SignedIn(answer=405),
+    ("audit:verify", "POST"): Roles(AUDITORS),
+    ("audit:sign_checkpoint", "GET"): SignedIn(answer=405),
+    ("audit:sign_checkpoint", "POST"): Roles(AUDITORS),  # an auditor of a party signs the chain's head (ADR 17)
+    ("clock:calendar", "GET"): Roles(MEMBERS),
+    ("clock:calendar", "POST"): Roles(ADMINISTRATORS),  # adds a closure
+    ("clock:remove_adjustment", "GET"): SignedIn(answer=405, objects=("adjustment",)),
+    ("clock:remove_adjustment", "POST"): Roles(ADMINISTRATORS, objects=("adjustment",)),
+    # --- requests (pages) ---
+    ("sharing:request_list", "GET"): SignedIn(),
+    ("sharing:request_list", "POST"): SignedIn(answer=405),
+    ("sharing:request_new", "GET"): Roles(REQUESTERS),
+    ("sharing:request_new", "POST"): Roles(REQUESTERS),
+    ("sharing:request_new_direction", "GET"): Chooses(parameter="direction", who=DIRECTIONS),
+    ("sharing:request_new_direction", "POST"): Chooses(parameter="direction", who=DIRECTIONS),
+    ("sharing:request_detail", "GET"): Sees(objects=REQUESTS),
+    ("sharing:request_detail", "POST"): SignedIn(answer=405, objects=REQUESTS),  # GET only, for everyone
+    ("sharing:request_edit", "GET"): Acts(action="update", objects=REQUESTS),
+    ("sharing:request_edit", "POST"): Acts(action="update", objects=REQUESTS),
+    ("sharing:request_action", "GET"): Acts(objects=REQUESTS, actions=PAGE_ACTIONS, only=GET_ACTIONS),
+    ("sharing:request_action", "POST"): Acts(objects=REQUESTS, actions=PAGE_ACTIONS, only=POST_ACTIONS),
+    ("sharing:download", "GET"): Sees(objects=FILES),
+    ("sharing:download", "POST"): Sees(objects=FILES),
+    ("approvals:detail", "GET"): Sees(objects=APPROVALS),
+    ("approvals:detail", "POST"): Acts(action="decide_approval", objects=APPROVALS),
+    # --- my work ---
+    ("workflow:my_work", "GET"): SignedIn(),
+    ("workflow:my_work", "POST"): SignedIn(),
+    ("workflow:notifications", "GET"): SignedIn(),
+    ("workflow:notifications", "POST"): SignedIn(),  # marks them read
+    # --- the API ---
+    ("api-protocol-list", "GET"): Roles(MEMBERS),
+    ("api-protocol-current", "GET"): Roles(MEMBERS, objects=("protocol",)),
+    ("api-protocol-detail", "GET"): Roles(MEMBERS, objects=("protocol",)),
+    ("sharing-api:request-list", "GET"): SignedIn(),
+    ("sharing-api:request-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
+    ("sharing-api:request-list", "POST", "current"): Roles(REQUESTERS - {"ho_analyst", "ho_requester"},
+                                                         body="current"),  # {"direction": "iasc_to_ho"}
+    ("sharing-api:request-detail", "GET"): Sees(objects=REQUESTS),
+    **_api_action_rows(),
+    ("sharing-api:approval-list", "GET"): SignedIn(),
+    ("sharing-api:approval-detail", "GET"): Sees(objects=APPROVALS),
+    ("sharing-api:notification-list", "GET"): SignedIn(),
+    ("sharing-api:notification-read", "POST"): SignedIn(),
+    ("sharing-api:file-download", "GET"): Sees(objects=FILES),
+    ("api-schema", "GET"): SignedIn(),  # slow to build: tried as a sample of the visitors (SAMPLED)
+    ("api-docs", "GET"): SignedIn(),
+}

@@ -1,0 +1,106 @@
+"""One world for the security suite, built once per test class (setUpTestData): the shipped protocol, people of
+each role in each organisation, and objects of each kind in the states that matter to who may see them.
+
+    world = build()
+    world.people["spoc"], world.objects["sensitive"], world.sees["sensitive"]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from accounts.roles import Role
+from approvals.models import Approval
+from clock.core import CALENDAR_NAMES
+from clock.models import CalendarAdjustment
+from clock.services import add_adjustment
+from protocols.services import load_protocol
+from sharing import policies, rules, services
+from sharing.models import DeliveryFile
+from sharing.states import RequestState
+from tests.factories import make_person, standard_organisations
+from tests.support.requests import actors, draft, fresh, walk
+from tests.support.sharing_fixtures import SHIPPED, Cast
+
+SENSITIVE = {"classification": "OFFICIAL-SENSITIVE", "personal_data_category": "personal",
+             "legal_basis": "UK GDPR Art 6(1)(e)."}  # needs the §10, §17 and data protection approvals
+
+# The people the matrix runs as: a name for each, their organisation and role. "anonymous" has no session and
+# "unverified" has passed the password but not the second factor; "nobody" belongs to no organisation.
+PEOPLE = {
+    "iasc_requester": "IASC requester (drafts and sends IASC's requests)",
+    "iasc_case_officer": "IASC case officer, not named on the OFFICIAL-SENSITIVE request",
+    "commissioner": "the Commissioner (IASC)",
+    "iasc_approver": "IASC approver",
+    "iasc_auditor": "IASC auditor",
+    "spoc": "Home Office single point of contact (Modern Slavery Unit)",
+    "msu_assessor": "Home Office assessor (Modern Slavery Unit), the team a request is assigned to",
+    "ho_requester": "Home Office requester (Modern Slavery Unit)",
+    "ho_analyst": "Home Office case officer (Analysis), not named on the OFFICIAL-SENSITIVE request",
+    "ho_approver": "Home Office approver",
+    "ho_dpo": "Home Office data protection officer",
+    "ho_auditor": "Home Office auditor",
+    "dwp_officer": "a case officer of another government department (DWP), party to nothing here",
+    "administrator": "Home Office administrator (staff, superuser)",
+    "nobody": "an active account in no organisation",
+}
+VISITORS = ("anonymous", "unverified", *PEOPLE)
+SAMPLE = ("anonymous", "unverified", "iasc_requester", "spoc", "nobody")
+
+
+@dataclass
+class World:
+    people: dict = field(default_factory=dict)
+    objects: dict = field(default_factory=dict)
+
+
+def _pending_approvals(request, cast):
+    """Under assessment, its checklist satisfied, the approvals the protocol needs asked for and none decided."""
+    who = actors(cast, request.direction)
+    answers = [services.ChecklistEntry(item.key, True, "") for item in rules.checklist_of(request)]
+    request = services.record_checklist(request, by=who.decider, expected_version=request.version, answers=answers)
+    if policies.approvals_to_ask(fresh(request)):
+        from approvals import services as approval_services
+        approval_services.ask(fresh(request), by=who.decider, expected_version=fresh(request).version)
+    return fresh(request)
+
+
+def build() -> World:
+    orgs = standard_organisations()
+    protocol = load_protocol(SHIPPED)
+
+    def person(org_slug, *roles, **extra):
+        return make_person(orgs[org_slug] if org_slug else None, *roles, **extra)
+
+    cast = Cast(person)
+    world = World()
+    for name in PEOPLE:
+        if name != "administrator":
+            world.people[name] = getattr(cast, name)
+    world.people["administrator"] = person("home-office", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    world.people["unverified"] = cast.iasc_requester
+
+    objects = world.objects
+    objects["protocol"] = protocol
+    objects["iasc_draft"] = draft(cast.iasc_requester)  # IASC's own; the Home Office cannot see it yet
+    objects["ho_draft"] = draft(cast.ho_requester, direction="ho_to_iasc")  # the Home Office's own
+    objects["submitted"] = walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)  # OFFICIAL, both parties
+    # OFFICIAL-SENSITIVE (§10), under assessment with its approvals asked for: need-to-know
+    objects["sensitive"] = _pending_approvals(walk(draft(cast.iasc_requester, **SENSITIVE), cast,
+                                                   RequestState.UNDER_ASSESSMENT), cast)
+    provided = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
+    objects["file"] = DeliveryFile.objects.filter(delivery__request=provided).first()
+    sensitive_provided = walk(draft(cast.iasc_requester, **SENSITIVE), cast, RequestState.PROVIDED)
+    objects["sensitive_file"] = DeliveryFile.objects.filter(delivery__request=sensitive_provided).first()
+    pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")
+    objects["approval"] = next(a for a in pending if a.role_required == Role.APPROVER)
+    objects["dpo_approval"] = next(a for a in pending if a.role_required == Role.DPO)
+    objects["adjustment"] = add_adjustment(CALENDAR_NAMES[0], date(2030, 1, 2), CalendarAdjustment.Kind.CLOSURE,
+                                           "Flood", by=world.people["administrator"])
+    from accounts import tokens  # an API token of the IASC requester's: only she may revoke it
+    from accounts.token_models import Scope
+    owner = cast.iasc_requester
+    owner.is_verified = lambda: True  # as django-otp marks a session past the second factor
+    objects["token"], _secret = tokens.create_token(owner, name="Reporting", scope=Scope.READ)
+    return world
