@@ -27,7 +27,8 @@ class Route:
 def _drf_methods(callback) -> tuple[str, ...] | None:
     actions = getattr(callback, "actions", None)
     if actions:
-        return tuple(sorted(method.upper() for method in actions))
+        # HEAD is GET's (DRF adds it to a viewset's actions at its first request)
+        return tuple(sorted(method.upper() for method in actions if method not in ("head", "options")))
     view_class = getattr(callback, "cls", None) or getattr(callback, "view_class", None)
     if view_class is None or not issubclass(view_class, APIView):
         return None  # a page: GET and POST are both tried
