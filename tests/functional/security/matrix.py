@@ -87,9 +87,8 @@ ACTORS: dict[tuple[str, str], frozenset[str]] = {
     for action, side in _SIDE_OF_ACTION.items()
 }
 # Approvals: an approver of the holder, for the role the approval requires, who did not ask (§10, §17)
-for _action in ("decide_approval",):
-    ACTORS[(_action, "approval")] = frozenset({"ho_approver"})
-    ACTORS[(_action, "dpo_approval")] = frozenset({"ho_dpo"})
+ACTORS[("decide_approval", "approval")] = frozenset({"ho_approver"})
+ACTORS[("decide_approval", "dpo_approval")] = frozenset({"ho_dpo"})
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
