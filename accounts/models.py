@@ -65,4 +65,5 @@ class RoleGrant(models.Model):
         return f"{self.user} as {self.get_role_display()}"
 
 
+from accounts.delegation_models import Delegation  # noqa: E402,F401  (the Commissioner's delegates, §14)
 from accounts.token_models import ApiToken, ApiTokenAddress  # noqa: E402,F401  (API tokens: ADR 16)

@@ -24,6 +24,8 @@ class Role(models.TextChoices):
     ESCALATION_SENIOR_SPONSOR = "escalation_senior_sponsor", "Escalation: Senior Sponsor (DG SOC)"  # §13
     ESCALATION_MINISTER = "escalation_minister", "Escalation: Ministers"  # §13, last resort
     COMMISSIONER = "commissioner", "Commissioner"  # final say on IASC disclosures (§14)
+    # Named by the Commissioner to decide on her behalf (§14), only through accounts.delegation, which keeps the record.
+    COMMISSIONER_DELEGATE = "commissioner_delegate", "Decides on the Commissioner's behalf (§14)"
     DPO = "dpo", "Data protection officer"  # §15–17
     OUTPUT_CHECKER = "output_checker", "Output checker"
     AUDITOR = "auditor", "Auditor"

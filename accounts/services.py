@@ -139,6 +139,7 @@ def grant_role(person: User, role: str, *, by) -> RoleGrant:
     """Grant `role`; granting a role the person already holds (even at the same instant) changes nothing."""
     if role not in Role.values:
         raise RuleViolation(Problem(f"“{role}” is not a role.", "role"))
+    _check_not_delegation(role)
     with transaction.atomic():
         stored = _locked(person)
         _check(refusal(by, stored, "roles"), "role")
@@ -156,6 +157,7 @@ def grant_role(person: User, role: str, *, by) -> RoleGrant:
 
 
 def revoke_role(grant: RoleGrant, *, by) -> None:
+    _check_not_delegation(grant.role)
     with transaction.atomic():
         stored = _locked(grant.user)
         _check(refusal(by, stored, "roles"), "role")
@@ -165,6 +167,13 @@ def revoke_role(grant: RoleGrant, *, by) -> None:
         before = _roles_of(stored)
         current.delete()
         _record("people.role_revoked", by, stored, before, _roles_of(stored), role=current.role)
+
+
+def _check_not_delegation(role: str) -> None:
+    """The delegate role comes and goes only with the Commissioner's record of it (accounts.delegation, §14)."""
+    if role == Role.COMMISSIONER_DELEGATE:
+        raise RuleViolation(Problem("Only the Commissioner names who decides on her behalf, on the page “Who decides "
+                                    "for the Commissioner” (§14).", "role"))
 
 
 def move_to_organisation(person: User, organisation: Organisation | None, *, by) -> User:

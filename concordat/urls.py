@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from accounts import token_views
+from accounts import delegation_views, token_views
 from concordat import converters, views  # noqa: F401  (converters registers <id:>)
 from protocols import api as protocols_api
 
@@ -20,6 +20,8 @@ urlpatterns = [
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/new/", token_views.new_token, name="token-new"),
     path("profile/tokens/<id:token_id>/revoke/", token_views.revoke_token, name="token-revoke"),
+    path("delegates/", delegation_views.delegates, name="delegates"),
+    path("delegates/<id:pk>/revoke/", delegation_views.revoke, name="delegate-revoke"),
     path("accounts/", include("accounts.urls")),
     path("admin/", admin.site.urls),
     path("protocols/", include("protocols.urls")),

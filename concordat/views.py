@@ -4,6 +4,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
 
+from accounts import delegation
 from accounts.token_views import token_rows
 
 
@@ -30,4 +31,5 @@ def healthz(request):
 def profile(request):
     """Who the signed-in person is, where they belong, what roles they hold, and their API tokens (ADR 16)."""
     grants = request.user.role_grants.order_by("role")
-    return render(request, "profile.html", {"grants": grants, "tokens": token_rows(request.user)})
+    return render(request, "profile.html", {"grants": grants, "tokens": token_rows(request.user),
+                                            "in_commissioner_office": delegation.office_of(request.user) is not None})

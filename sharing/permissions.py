@@ -15,7 +15,8 @@ rule 2 stands:
   - the routed recipients: people holding the routed role in the routed organisation (§11), who
     must acknowledge and route it;
   - assessors of the team it is assigned to;
-  - approvers and the Commissioner in the holder's department (§10, §14);
+  - approvers, the Commissioner and the people she names to decide on her behalf, in the holder's
+    department (§10, §14);
   - the Commissioner, for every request her office makes: she answers for all of them;
   - the holder's people whose role an approval asked on it requires (the data protection officer, §17).
   Case officers of either side who are not on that list do not see it.
@@ -50,7 +51,9 @@ from sharing.states import ACTION_PHRASES, Action, RouteKind
 
 BASE_MARKING = markings.BASE_MARKING  # anything above plain OFFICIAL is need-to-know
 REQUESTER_ROLES = (Role.REQUESTER, Role.CASE_OFFICER)
-HOLDER_APPROVER_ROLES = (Role.APPROVER, Role.COMMISSIONER)
+HOLDER_APPROVER_ROLES = (Role.APPROVER, Role.COMMISSIONER, Role.COMMISSIONER_DELEGATE)
+# §14: the Commissioner, or a person she names to decide on her behalf (accounts.delegation)
+FINAL_DECIDER_ROLES = (Role.COMMISSIONER, Role.COMMISSIONER_DELEGATE)
 PARTY_FIELDS = ("requester_org", "holder_org")
 SUBMITTED_FIELDS = ("requester_org", "holder_org", "routed_to", "assigned_org")
 
@@ -194,8 +197,14 @@ def is_approver(user, request: Request) -> bool:
 
 
 def is_final_decider(user, request: Request) -> bool:
-    """§14: where the holder's decision is final, the Commissioner of the holder takes it."""
-    return user.has_role(Role.COMMISSIONER) and _in_party_department(_user_orgs(user)[2], request.holder_org)
+    """§14: where the holder's decision is final, the Commissioner of the holder takes it, or a person she has named
+    to decide on her behalf (accounts.delegation)."""
+    return user.has_role(*FINAL_DECIDER_ROLES) and _in_party_department(_user_orgs(user)[2], request.holder_org)
+
+
+def decides_on_behalf(user, request: Request) -> bool:
+    """A final decision taken by a delegate, not the Commissioner herself: recorded as such (§14)."""
+    return rules.decision_is_final(request) and not user.has_role(Role.COMMISSIONER)
 
 
 def records_for_holder(user, request: Request) -> bool:

@@ -12,7 +12,7 @@ from accounts.models import User
 from approvals import services as approval_services
 from concordat import limits
 from concordat.errors import Problem, RuleViolation
-from sharing import policies, rules
+from sharing import permissions, policies, rules
 from sharing.cases import REQUESTS
 from sharing.models import ChecklistAnswer, Request
 from sharing.services.drafting import RESPONSE_FIELDS, _apply_fields, submission_problems
@@ -109,6 +109,8 @@ def decide(request: Request | int, *, by: User, expected_version: int, decision:
                                  if decision == Decision.DECLINED else [])
         if decision == Decision.DECLINED:
             approval_services.cancel_open(locked, by, "The request was declined.")
-        REQUESTS.advance(locked, by, Action.DECIDE, reasons, to=DECISION_STATES[decision],
-                         details={"decision": decision, "declined_items": locked.declined_items})
+        details = {"decision": decision, "declined_items": locked.declined_items}
+        if permissions.decides_on_behalf(by, locked):
+            details["on_behalf_of_commissioner"] = True  # §14: taken by a person she named (accounts.delegation)
+        REQUESTS.advance(locked, by, Action.DECIDE, reasons, to=DECISION_STATES[decision], details=details)
     return locked

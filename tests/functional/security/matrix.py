@@ -64,6 +64,7 @@ SEES: dict[str, frozenset[str]] = {
     "protocol": MEMBERS,
     "adjustment": ADMINISTRATORS,
     "token": frozenset({"iasc_requester"}),  # an API token: its owner's alone
+    "delegation": IASC,  # the Commissioner's delegates (§14): her office's page
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -268,6 +269,11 @@ ROWS: dict[tuple, Rule] = {
     ("token-revoke", "GET"): SignedIn(answer=405, objects=("token",)),
     # someone in no organisation may have no tokens at all: 403 whatever the id (nothing said about the token)
     ("token-revoke", "POST"): Sees(objects=("token",), others={"nobody": 403}),
+    # Who decides for the Commissioner (§14, accounts/delegation_views.py): her office sees it; she alone names
+    ("delegates", "GET"): Roles(IASC),
+    ("delegates", "POST"): Roles({"commissioner"}),
+    ("delegate-revoke", "GET"): SignedIn(answer=405, objects=("delegation",)),
+    ("delegate-revoke", "POST"): Roles({"commissioner"}, objects=("delegation",)),
     ("accounts:login", "GET"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
     ("accounts:login", "POST"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),  # the form, with its errors
     ("accounts:mfa", "GET"): SignedIn(unverified=ALLOWED),

@@ -103,4 +103,7 @@ def build() -> World:
     owner = cast.iasc_requester
     owner.is_verified = lambda: True  # as django-otp marks a session past the second factor
     objects["token"], _secret = tokens.create_token(owner, name="Reporting", scope=Scope.READ)
+    from accounts import delegation  # the Commissioner names a case officer to decide on her behalf (§14)
+    objects["delegation"] = delegation.name_delegate(by=cast.commissioner, delegate=cast.iasc_case_officer,
+                                                     reason="While the Commissioner is on leave")
     return world
