@@ -38,6 +38,8 @@ DEMO_PEOPLE = [
      [Role.REQUESTER, Role.CASE_OFFICER]),
     ("ho.approver", "Deputy Director", "deputy.director.msu@homeoffice.example",
      "Deputy Director, Modern Slavery Unit", "msu", [Role.APPROVER]),
+    ("ho.ministersoffice", "Alex Reid", "alex.reid@homeoffice.example",
+     "Private Secretary to the Minister for Safeguarding", "home-office", [Role.MINISTER]),  # §17
     ("ho.dpo", "Rachel Kim", "rachel.kim@homeoffice.example", "Data Protection Officer", "home-office",
      [Role.DPO]),
     ("ho.policylead", "Sam Patel", "sam.patel@homeoffice.example", "HO Policy lead on Modern Slavery", "msu",

@@ -18,7 +18,8 @@ class Role(models.TextChoices):
     CASE_OFFICER = "case_officer", "Case officer"  # works requests for their organisation
     SPOC = "spoc", "Single point of contact"  # receives requests to the HO first (§11)
     ASSESSOR = "assessor", "Assessor"  # works the §7 or §9 checklist and decides
-    APPROVER = "approver", "Approver"  # senior official or Minister's office (§10, §17)
+    APPROVER = "approver", "Approver"  # a senior official (§10, §17)
+    MINISTER = "minister", "Minister's office: approvals"  # §17: "approval from senior officials and Ministers"
     ESCALATION_POLICY_LEAD = "escalation_policy_lead", "Escalation: HO Policy lead on Modern Slavery"  # §13
     ESCALATION_DIRECTOR = "escalation_director", "Escalation: Director for Tackling Slavery and Exploitation"  # §13
     ESCALATION_SENIOR_SPONSOR = "escalation_senior_sponsor", "Escalation: Senior Sponsor (DG SOC)"  # §13

@@ -21,6 +21,7 @@ from workflow.cases import CURRENT
 # Who decides each kind: senior officials or Ministers' offices hold the approver role (§10, §17); the data
 # protection officer confirms that the disclosure complies with the data protection legislation (§17).
 ROLE_FOR_KIND = {ApprovalKind.CLASSIFICATION: Role.APPROVER, ApprovalKind.PERSONAL_DATA: Role.APPROVER,
+                 ApprovalKind.MINISTERIAL: Role.MINISTER,
                  ApprovalKind.DATA_PROTECTION: Role.DPO}
 TEXT_MAX = limits.NOTE_MAX
 

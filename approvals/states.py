@@ -20,7 +20,8 @@ class ApprovalKind(models.TextChoices):
     """What is approved, and under which clause; the protocol says when each is needed (sharing.rules)."""
 
     CLASSIFICATION = "classification", "OFFICIAL-SENSITIVE information (§10)"
-    PERSONAL_DATA = "personal_data", "Personal data (§17)"
+    PERSONAL_DATA = "personal_data", "Personal data: senior officials (§17)"
+    MINISTERIAL = "ministerial", "Personal data: Ministers (§17)"
     DATA_PROTECTION = "data_protection", "Compliance with data protection legislation (§17)"
 
 

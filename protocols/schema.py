@@ -48,7 +48,7 @@ CALENDARS = {
 ROLE_VALUES = frozenset({
     "requester", "case_officer", "spoc", "assessor", "approver",
     "escalation_policy_lead", "escalation_director", "escalation_senior_sponsor", "escalation_minister",
-    "commissioner", "dpo", "output_checker", "auditor", "administrator",
+    "commissioner", "commissioner_delegate", "minister", "dpo", "output_checker", "auditor", "administrator",
 })
 
 # Personal-data categories and the safeguards a disclosure can require (§15–17).

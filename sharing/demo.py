@@ -19,6 +19,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from accounts.models import Organisation, User
+from accounts.roles import Role
 from approvals import services as approval_services
 from sharing import policies, rules, schedule, services
 from sharing.cases import REQUESTS
@@ -87,6 +88,9 @@ class Cast:
         self.ho_requester = people["ho.requester"]
         self.ho_assessor = people["ho.assessor"]
         self.ho_approver = people["ho.approver"]
+        # Who decides each approval, by the role it asks for (§10, §17)
+        self.approver_by_role = {Role.APPROVER: self.ho_approver, Role.DPO: people["ho.dpo"],
+                                 Role.MINISTER: people["ho.ministersoffice"]}
         self.ho_analysis = Organisation.objects.get(slug="ho-analysis")
 
 
@@ -237,8 +241,8 @@ def _decide(cast: Cast, request: Request, decider: User, decision: str) -> Reque
     if satisfied and policies.approvals_to_ask(_fresh(request)):
         for approval in approval_services.ask(_fresh(request), by=decider, expected_version=_fresh(request).version,
                                               justification="Aggregate figures for the Commissioner's scrutiny."):
-            approval_services.approve(approval, by=cast.ho_approver, expected_version=approval.version,
-                                      note="Approved by the Deputy Director.")
+            approval_services.approve(approval, by=cast.approver_by_role[approval.role_required],
+                                      expected_version=approval.version, note="Approved.")
     request = _fresh(request)
     return services.decide(
         request, by=decider, expected_version=request.version, decision=decision,

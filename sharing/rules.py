@@ -33,6 +33,9 @@ ROUTE_FOR_ORGANISATION_KIND = {
 OTHER_ROUTE_REQUIRED_ELEMENTS = frozenset({"information"})
 # The §17 requirement that the disclosure complies with the data protection legislation.
 COMPLIANCE_CHECK = "compliance_check"
+# §17: "HO officials will seek approval from senior officials and Ministers": one approval of each.
+APPROVAL_FOR_REQUIREMENT = {"senior_official_approval": ApprovalKind.PERSONAL_DATA,
+                            "ministerial_approval": ApprovalKind.MINISTERIAL}
 # Where the protocol sets no routing, the holder's case officers receive the request.
 DEFAULT_RECIPIENT_ROLE = Role.CASE_OFFICER
 
@@ -159,8 +162,8 @@ def approvals_required(request) -> list[ApprovalKind]:
     if spec.classifications.needs_approval(request.classification, direction.holder_party):
         needed.append(ApprovalKind.CLASSIFICATION)
     requirements = set(personal_data_requirements(request))
+    needed += [kind for key, kind in APPROVAL_FOR_REQUIREMENT.items() if key in requirements]
     if APPROVAL_REQUIREMENTS & requirements:
-        needed.append(ApprovalKind.PERSONAL_DATA)
         # §17: where the holder's officials seek approval, its data protection officer confirms compliance.
         if COMPLIANCE_CHECK in requirements:
             needed.append(ApprovalKind.DATA_PROTECTION)

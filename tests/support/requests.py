@@ -35,12 +35,18 @@ class Actors:
     approver: object
     decider: object
     dpo: object = None
+    minister: object = None
+
+    def approver_for(self, approval):
+        """Who decides each approval: the DPO for compliance, a Minister's office for §17's Ministers."""
+        return {ApprovalKind.DATA_PROTECTION: self.dpo, ApprovalKind.MINISTERIAL: self.minister}.get(
+            approval.kind, self.approver)
 
 
 def actors(cast, direction: str = "iasc_to_ho") -> Actors:
     if direction == "iasc_to_ho":
         return Actors(cast.iasc_requester, cast.spoc, cast.msu_assessor, cast.ho_approver, cast.msu_assessor,
-                      cast.ho_dpo)
+                      cast.ho_dpo, cast.ho_minister)
     return Actors(cast.ho_requester, cast.iasc_case_officer, cast.iasc_assessor, cast.iasc_approver, cast.commissioner)
 
 
@@ -85,8 +91,7 @@ def _steps(request, who: Actors, decision: str):
         r = services.record_checklist(r, by=who.decider, expected_version=r.version, answers=answers)
         if decision != Decision.DECLINED and policies.approvals_to_ask(fresh(r)):
             for approval in approval_services.ask(fresh(r), by=who.decider, expected_version=fresh(r).version):
-                by = who.dpo if approval.kind == ApprovalKind.DATA_PROTECTION else who.approver
-                approval_services.approve(approval, by=by, expected_version=approval.version)
+                approval_services.approve(approval, by=who.approver_for(approval), expected_version=approval.version)
         return fresh(r)
 
     def decide(r):

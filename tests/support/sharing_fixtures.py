@@ -73,6 +73,7 @@ class Cast:
         self.ho_analyst = person("ho-analysis", Role.CASE_OFFICER, email="ho.analyst@example.org")
         self.ho_approver = person("home-office", Role.APPROVER, email="ho.approver@example.org")
         self.ho_dpo = person("home-office", Role.DPO, email="ho.dpo@example.org")
+        self.ho_minister = person("home-office", Role.MINISTER, email="ho.minister@example.org")
         self.ho_auditor = person("home-office", Role.AUDITOR, email="ho.auditor@example.org")
         self.sponsorship_officer = person("sponsorship-unit", Role.CASE_OFFICER, email="sponsor@example.org")
         self.dwp_officer = person("dwp", Role.CASE_OFFICER, email="dwp@example.org")

@@ -33,8 +33,9 @@ def test_iasc_request_to_the_home_office_from_draft_to_closed(cast, api, django_
     on_the_request = AuditEvent.objects.filter(object_type="sharing.request", object_id=str(request_id))
     assert on_the_request.exclude(action="sharing.viewed").count() == 13  # one per step
     assert on_the_request.filter(action="sharing.viewed").count() == 1  # the assessor read it once (OFFICIAL-SENSITIVE)
-    # Three approvals, each asked and approved: their own cases, on the same chain.
-    assert AuditEvent.objects.filter(object_type="approvals.approval").count() == 6
+    # Four approvals (§10; §17 senior officials and Ministers; data protection), each asked and approved: their own
+    # cases, on the same chain.
+    assert AuditEvent.objects.filter(object_type="approvals.approval").count() == 8
     subjects = sorted(message.subject for message in mail.outbox)
     assert all(subject.startswith("OFFICIAL-SENSITIVE: ") for subject in subjects)
     assert {m.to[0] for m in mail.outbox if m.subject.endswith("submitted")} == {"spoc@example.org"}
@@ -84,14 +85,15 @@ def _iasc_request_from_draft_to_closed(cast, api) -> int:
                             format="json")
     assert refused.status_code == 400
     assert {e["clause"] for e in refused.json()["errors"]} == {"§10", "§15–17"}
-    assert set(body["approvals_required"]) == {"classification", "personal_data", "data_protection"}
+    assert set(body["approvals_required"]) == {"classification", "personal_data", "ministerial", "data_protection"}
     body = post(assessor, request_id, "request_approval", body["version"], justification="Repeat referrals.")
     assert {(a["kind"], a["role_required"], a["state"]) for a in body["approvals"]} == {
         ("classification", "approver", "requested"), ("personal_data", "approver", "requested"),
-        ("data_protection", "dpo", "requested")}
+        ("ministerial", "minister", "requested"), ("data_protection", "dpo", "requested")}
     assert assessor.get("/api/approvals/", {"waiting": "me"}).json()["count"] == 0  # not the one who asked
-    dpo = api(cast.ho_dpo)
-    for who, kinds in ((approver, {"classification", "personal_data"}), (dpo, {"data_protection"})):
+    dpo, ministers_office = api(cast.ho_dpo), api(cast.ho_minister)
+    for who, kinds in ((approver, {"classification", "personal_data"}), (dpo, {"data_protection"}),
+                       (ministers_office, {"ministerial"})):
         mine = who.get("/api/approvals/", {"waiting": "me"}).json()["results"]
         assert {a["kind"] for a in mine} == kinds
         for approval in mine:

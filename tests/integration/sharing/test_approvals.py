@@ -191,7 +191,8 @@ def test_the_data_protection_officer_sees_a_sensitive_request_only_once_asked(ca
     assert not permissions.user_can_view(cast.ho_dpo, fresh(request))
     assert not permissions.visible_requests(cast.ho_dpo).filter(pk=request.pk).exists()
     kinds = {a.kind for a in ask(request, cast)}
-    assert kinds == {ApprovalKind.CLASSIFICATION, ApprovalKind.PERSONAL_DATA, ApprovalKind.DATA_PROTECTION}
+    assert kinds == {ApprovalKind.CLASSIFICATION, ApprovalKind.PERSONAL_DATA, ApprovalKind.MINISTERIAL,
+                     ApprovalKind.DATA_PROTECTION}
     assert permissions.user_can_view(cast.ho_dpo, fresh(request))
     assert permissions.visible_requests(cast.ho_dpo).filter(pk=request.pk).exists()
     assert not permissions.user_can_view(cast.iasc_approver, fresh(request))  # the other party's roles do not count

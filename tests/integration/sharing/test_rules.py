@@ -265,15 +265,19 @@ def test_personal_data_needs_a_legal_basis_and_an_approval_before_the_home_offic
                                  RequestState.UNDER_ASSESSMENT), cast)
     with pytest.raises(RuleViolation) as refused:
         services.decide(request, by=cast.msu_assessor, expected_version=request.version, decision=Decision.AGREED)
-    assert problems_of(refused.value) == [("approvals", "§15–17"), ("approvals", "§15–17"), ("legal_basis", "§15–17")]
+    assert problems_of(refused.value) == [("approvals", "§15–17")] * 3 + [("legal_basis", "§15–17")]
     services.request_further_information(request, by=cast.msu_assessor, expected_version=request.version,
                                          question="What is the legal basis?")
     request = fresh(request)
     services.respond(request, by=cast.iasc_requester, expected_version=request.version, answer="See legal basis.",
                      fields={"legal_basis": "UK GDPR Art 6(1)(e) and Art 9(2)(j); MSA 2015 s41."})
     request = fresh(request)
-    senior, compliance = approval_services.ask(request, by=cast.msu_assessor, expected_version=request.version)
+    senior, ministers, compliance = approval_services.ask(request, by=cast.msu_assessor,
+                                                          expected_version=request.version)
     assert (senior.kind, compliance.kind, compliance.role_required) == ("personal_data", "data_protection", "dpo")
+    assert (ministers.kind, ministers.role_required) == ("ministerial", "minister")  # §17: "and Ministers"
+    with pytest.raises(NotAllowed):  # a senior official does not approve for Ministers
+        approval_services.approve(ministers, by=cast.ho_approver, expected_version=ministers.version)
     with pytest.raises(NotAllowed):  # the data protection officer's check is the DPO's, not an approver's
         approval_services.approve(compliance, by=cast.ho_approver, expected_version=compliance.version)
     approval_services.approve(senior, by=cast.ho_approver, expected_version=senior.version)
@@ -281,7 +285,11 @@ def test_personal_data_needs_a_legal_basis_and_an_approval_before_the_home_offic
     with pytest.raises(RuleViolation, match="Compliance with data protection legislation"):
         services.decide(request, by=cast.msu_assessor, expected_version=request.version, decision=Decision.AGREED)
     approval_services.approve(compliance, by=cast.ho_dpo, expected_version=compliance.version)
-    services.decide(request, by=cast.msu_assessor, expected_version=request.version, decision=Decision.AGREED)
+    with pytest.raises(RuleViolation, match="Ministers"):
+        services.decide(fresh(request), by=cast.msu_assessor, expected_version=fresh(request).version,
+                        decision=Decision.AGREED)
+    approval_services.approve(ministers, by=cast.ho_minister, expected_version=ministers.version)
+    services.decide(request, by=cast.msu_assessor, expected_version=fresh(request).version, decision=Decision.AGREED)
     assert fresh(request).state == RequestState.AGREED
 
 
