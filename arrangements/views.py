@@ -92,6 +92,7 @@ def _names_field(violation) -> bool:
 
 
 @login_required
+@require_GET
 def detail(request, pk: int):
     arrangement = _visible(request.user, pk)
     available = ARRANGEMENTS.available_actions(request.user, arrangement)

@@ -154,3 +154,23 @@ def test_the_request_page_shows_the_covering_arrangement(cast, signed_in):
     services.submit(request, by=cast.iasc_requester, expected_version=request.version)
     page = signed_in(cast.iasc_requester).get(f"/requests/{request.reference}/").content.decode()
     assert f"Covered by <a class=\"govuk-link\" href=\"/arrangements/{arrangement.pk}/\">{arrangement.reference}</a>" in page
+
+
+def test_hostile_text_is_kept_as_typed_and_shown_escaped(cast, api, signed_in):
+    from django.utils.html import escape
+
+    from tests.functional.security.hostile import HOSTILE
+
+    markup = HOSTILE["script"]
+    response = api(cast.iasc_case_officer).post("/api/arrangements/", {
+        **_json_fields(title=markup[:200], purpose=markup, dpia_reference=markup[:100]),
+        "parties": ["iasc", "home-office"]}, format="json")
+    assert response.status_code == 201
+    made = Arrangement.objects.get()
+    assert (made.title, made.purpose) == (markup[:200].strip(), markup.strip())
+    for path in ("/arrangements/", f"/arrangements/{made.pk}/"):
+        html = signed_in(cast.spoc).get(path).content.decode()
+        assert markup[:200].strip() not in html and escape(markup[:200].strip()) in html
+    nul = api(cast.iasc_case_officer).post("/api/arrangements/", {
+        **_json_fields(title="A\x00B"), "parties": ["iasc", "home-office"]}, format="json")
+    assert nul.status_code == 400 and Arrangement.objects.count() == 1

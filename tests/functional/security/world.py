@@ -103,4 +103,7 @@ def build() -> World:
     owner = cast.iasc_requester
     owner.is_verified = lambda: True  # as django-otp marks a session past the second factor
     objects["token"], _secret = tokens.create_token(owner, name="Reporting", scope=Scope.READ)
+    # A draft data sharing arrangement between the IASC and the Home Office, its DPIA recorded (§16)
+    from tests.support.arrangements import drafted
+    objects["arrangement"] = drafted(cast, by=cast.iasc_case_officer)
     return world
