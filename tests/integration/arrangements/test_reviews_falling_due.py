@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from django.core import mail
 
-from arrangements import reminders, tasks
+from arrangements import reminders, services, tasks
 from arrangements.cases import ARRANGEMENTS
 from clock.calendar_store import get_calendar
 from clock.core import add_working_days
@@ -81,3 +81,21 @@ def test_a_draft_with_its_dpia_waits_on_the_signatories_but_not_its_drafter(cast
     assert ARRANGEMENTS.owner_actions(cast.ho_dpo, arrangement) == []
     without_dpia = drafted(cast, dpia_reference="", dpia_completed_on=None, dpia_outcome="")
     assert without_dpia.pk not in {i.case.pk for i in work.items_for(cast.ho_approver, today())}
+
+
+def test_sign_off_tells_the_other_owners_once_and_not_the_signatory(cast, django_capture_on_commit_callbacks):
+    arrangement = drafted(cast)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.sign_off(arrangement, by=cast.ho_dpo, expected_version=1)
+    told = {n.recipient for n in Notification.objects.filter(kind="arrangement_sign_off")}
+    assert cast.ho_dpo not in told and {cast.ho_approver, cast.iasc_approver, cast.iasc_case_officer} <= told
+    assert cast.dwp_officer not in told and cast.spoc not in told
+    assert len(mail.outbox) == len(told)
+
+
+def test_the_my_work_page_lists_the_review_that_has_fallen_due(cast, signed_in):
+    arrangement = active(cast, review_on=today())
+    page = signed_in(cast.ho_approver).get("/my-work/")
+    assert page.status_code == 200
+    assert arrangement.reference in page.content.decode() and "Review the arrangement (§16)" in page.content.decode()
