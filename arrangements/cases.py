@@ -19,7 +19,7 @@ from workflow.work import WorkItem
 
 DRAFTERS = "a case officer, approver or data protection officer of a party"
 SIGNATORIES = "an approver or data protection officer of a party"
-SIGN_OFF_WHO = f"{SIGNATORIES} who did not draft it (§16)"
+SIGN_OFF_WHO = f"{SIGNATORIES} who did not draft it or change the draft (§16)"
 CLAUSE = "§16"
 
 
@@ -89,7 +89,7 @@ class ArrangementCaseType(CaseType):
             return Q(pk__in=[])
         today = timezone.localdate()
         drafts = (Q(state=ArrangementState.DRAFT) & ~Q(dpia_reference="") & Q(ends_on__gte=today)
-                  & ~Q(drafted_by=user))
+                  & ~permissions.authored_q(user))
         reviews = Q(state=ArrangementState.ACTIVE, review_on__lte=review_horizon(today))
         return Q(parties=department) & (drafts | reviews | Q(state=ArrangementState.SUSPENDED))
 

@@ -174,3 +174,12 @@ def test_hostile_text_is_kept_as_typed_and_shown_escaped(cast, api, signed_in):
     nul = api(cast.iasc_case_officer).post("/api/arrangements/", {
         **_json_fields(title="A\x00B"), "parties": ["iasc", "home-office"]}, format="json")
     assert nul.status_code == 400 and Arrangement.objects.count() == 1
+
+
+def test_the_submit_page_says_no_arrangement_covers_the_request(cast, signed_in):
+    request = regular_personal_request(cast)
+    page = signed_in(cast.iasc_requester).post(f"/requests/{request.reference}/submit/",
+                                               {"version": request.version})
+    assert page.status_code == 400
+    html = page.content.decode()
+    assert "govuk-error-summary" in html and "needs an active data sharing arrangement" in html and "(§16)" in html

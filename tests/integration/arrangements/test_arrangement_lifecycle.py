@@ -97,6 +97,16 @@ def test_sign_off_by_its_own_drafter_is_refused_even_for_a_dpo(cast):
     assert (signed.state, signed.signed_off_by) == ("active", cast.ho_approver)
 
 
+def test_nobody_signs_off_a_draft_they_changed(cast):
+    arrangement = drafted(cast)
+    changed = services.update(arrangement, by=cast.ho_approver, expected_version=1,
+                              fields={"data_items": "NRM reference and region only."})
+    assert ARRANGEMENTS.owner_actions(cast.ho_approver, changed) == []
+    with pytest.raises(NotAllowed, match="change the draft"):
+        services.sign_off(changed, by=cast.ho_approver, expected_version=changed.version)
+    assert services.sign_off(changed, by=cast.ho_dpo, expected_version=changed.version).signed_off_by == cast.ho_dpo
+
+
 def test_sign_off_by_someone_outside_the_parties_or_without_the_role_is_refused(cast, person):
     arrangement = drafted(cast)
     for outsider in (person("dwp", "dpo"), cast.iasc_requester, cast.spoc, cast.ho_auditor):
