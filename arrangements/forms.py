@@ -23,6 +23,9 @@ class PartiesField(BoundedIds, forms.ModelMultipleChoiceField):
         self._refuse_unless_ids(values)
         return super()._check_values(values)
 
+    def label_from_instance(self, organisation):
+        return organisation.name
+
 
 def _bounded_textarea(label: str, help_text: str = "", limit: int = limits.ELEMENT_MAX) -> forms.CharField:
     return forms.CharField(label=label, required=False, help_text=help_text, max_length=limit, strip=True,
