@@ -200,3 +200,18 @@ def test_members_of_the_parties_and_their_auditors_see_it_and_nobody_else(cast):
         assert not ARRANGEMENTS.visible(outsider).exists()
         with pytest.raises(NotAllowed, match="cannot see"):
             services.update(arrangement, by=outsider, expected_version=1, fields={"title": "Mine"})
+
+
+def test_the_chain_replays_to_the_rows_and_catches_a_party_added_by_sql(cast, orgs):
+    """ADR 17: every action's audit event snapshots the audited fields, parties included."""
+    from audit.replay import verify_state
+
+    arrangement = active(cast)
+    services.review(arrangement, by=cast.ho_dpo, expected_version=arrangement.version,
+                    next_review_on=today() + timedelta(days=60), note="Reviewed.")
+    report = verify_state()
+    assert report.ok, report.problems
+    Arrangement.parties.through.objects.create(arrangement_id=arrangement.pk, organisation_id=orgs["dwp"].pk)
+    Arrangement.objects.filter(pk=arrangement.pk).update(ends_on=today() + timedelta(days=3000))
+    problems = " ".join(verify_state().problems)
+    assert "parties" in problems and "ends_on" in problems
