@@ -37,7 +37,7 @@ class ArrangementCaseType(CaseType):
     timeline = ArrangementEvent
     timeline_case_field = "arrangement"
     audit_prefix = "arrangements"
-    phrases = {ArrangementAction.UPDATE: "change this draft arrangement",
+    phrases = {ArrangementAction.UPDATE: "change this arrangement",
                ArrangementAction.SIGN_OFF: "sign off this arrangement",
                ArrangementAction.REVIEW: "record a review of this arrangement",
                ArrangementAction.SUSPEND: "suspend this arrangement",

@@ -64,7 +64,10 @@ def new(request):
 def edit(request, pk: int):
     arrangement = _visible(request.user, pk)
     ARRANGEMENTS.check_actor(request.user, ArrangementAction.UPDATE, arrangement)
-    ARRANGEMENTS.check_action(ArrangementAction.UPDATE, arrangement)
+    problem = ARRANGEMENTS.action_problem(ArrangementAction.UPDATE, arrangement)
+    if problem is not None:  # only a draft is changed: what was signed off stays as signed (a review records more)
+        messages.error(request, f"{problem.message} Record a review instead.")
+        return redirect("arrangements:detail", pk=pk)
     form = ArrangementForm(request.POST or None, arrangement=arrangement)
     return _save(request, form, "Changes saved.", arrangement)
 

@@ -183,3 +183,15 @@ def test_the_submit_page_says_no_arrangement_covers_the_request(cast, signed_in)
     assert page.status_code == 400
     html = page.content.decode()
     assert "govuk-error-summary" in html and "needs an active data sharing arrangement" in html and "(§16)" in html
+
+
+def test_editing_an_active_arrangement_sends_you_back_to_it(cast, signed_in):
+    arrangement = active(cast)
+    client = signed_in(cast.iasc_case_officer)
+    for answer in (client.get(f"/arrangements/{arrangement.pk}/edit/"),
+                   client.post(f"/arrangements/{arrangement.pk}/edit/", {"version": arrangement.version})):
+        assert answer.status_code == 302 and answer["Location"] == f"/arrangements/{arrangement.pk}/"
+    page = client.get(f"/arrangements/{arrangement.pk}/").content.decode()
+    assert "You cannot change this arrangement while it is active." in page
+    arrangement.refresh_from_db()
+    assert arrangement.version == 2
