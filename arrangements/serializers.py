@@ -22,7 +22,7 @@ class ArrangementSerializer(serializers.ModelSerializer):
     parties = PartySerializer(many=True, read_only=True)
     personal_data_categories = serializers.ListField(child=serializers.CharField(), read_only=True)
     drafted_by = serializers.StringRelatedField()
-    signed_off_by = serializers.StringRelatedField()
+    signed_off_by = serializers.StringRelatedField(allow_null=True)
     review_overdue = serializers.SerializerMethodField()
 
     class Meta:
