@@ -12,6 +12,7 @@ def service(request):
 NAVIGATION = [
     ("My work", "workflow:my_work"),
     ("Requests", "sharing:request_list"),
+    ("Arrangements", "arrangements:list"),
     ("Protocols", "protocols:list"),
     ("Calendar", "clock:calendar"),
     ("Audit", "audit:log"),

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "workflow",
     "sharing",
     "approvals",
+    "arrangements",
 ]
 
 MIDDLEWARE = [
@@ -322,4 +323,6 @@ AUDIT_WITNESS_DIR = os.environ.get("AUDIT_WITNESS_DIR") or (str(BASE_DIR / "var"
 # Each party signs a checkpoint of the chain every hour (with a broker and `celery beat`; audit.tasks).
 CELERY_BEAT_SCHEDULE = {
     "audit-checkpoints": {"task": "audit.tasks.sign_checkpoints", "schedule": 3600.0},
+    # Reviews of data sharing arrangements falling due and overdue, once a day (§16; arrangements.tasks).
+    "arrangement-review-reminders": {"task": "arrangements.tasks.send_review_reminders", "schedule": 86400.0},
 }

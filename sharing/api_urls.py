@@ -4,6 +4,7 @@ from django.urls import include, path
 from rest_framework.routers import SimpleRouter
 
 from approvals.api import ApprovalViewSet
+from arrangements.api import ArrangementViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
@@ -13,6 +14,7 @@ app_name = "sharing-api"
 router = SimpleRouter()
 router.register("requests", RequestViewSet, basename="request")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("arrangements", ArrangementViewSet, basename="arrangement")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

@@ -104,6 +104,9 @@ def seed_demo(stdout) -> None:
         rng = random.Random(2020_05_13)
         for n in range(GENERATED):
             _generated(cast, rng, n)
+        from arrangements.demo import seed_demo_arrangement
+
+        seed_demo_arrangement()  # the §16 register: one active HO–IASC arrangement
     stdout.write(f"Demo requests ready: the story of the letters and {GENERATED} more.")
 
 

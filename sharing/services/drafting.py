@@ -11,6 +11,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from accounts.permissions import is_active_member
 from accounts.roles import OrganisationKind
+from arrangements import coverage as arrangement_coverage
 from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
 from protocols.models import Protocol
@@ -191,7 +192,7 @@ def _next_reference(prefix: str) -> str:
 
 
 def submission_problems(request: Request) -> list[Problem]:
-    """What a request must state before it is sent (§6/§8 a–g, §10, §15–17, and §6's schedule)."""
+    """What a request must state before it is sent (§6/§8 a–g, §10, §15–17, §16's arrangement, and §6's schedule)."""
     spec = request.protocol.spec
     problems = [] if request.title.strip() else [Problem("Give the request a short title.", field="title")]
     for element in rules.request_element_fields(request):
@@ -208,6 +209,8 @@ def submission_problems(request: Request) -> list[Problem]:
         problems.append(Problem("This kind of request is not available in this direction.", field="provision",
                                 clause=direction.clause))
     problems += schedule.schedule_problems(request)
+    # §16: routine sharing of personal data needs an active data sharing arrangement and its impact assessment.
+    problems += arrangement_coverage.problems(request, rules.personal_data_requirements(request))
     if not request.is_protocol_route:
         problems += schedule.target_date_problems(request, schedule.today())
     return problems

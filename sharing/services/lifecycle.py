@@ -9,6 +9,7 @@ from accounts.models import Organisation, User
 from accounts.permissions import is_active_member
 from accounts.roles import Role
 from approvals import services as approval_services
+from arrangements import coverage as arrangement_coverage
 from concordat import limits
 from concordat.errors import Problem, RuleViolation
 from protocols.services import current_protocol
@@ -38,9 +39,12 @@ def submit(request: Request | int, *, by: User, expected_version: int, note: str
             DeliveryOccasion.objects.bulk_create([
                 DeliveryOccasion(request=locked, sequence=index, scheduled_on=scheduled, due_on=due)
                 for index, (scheduled, due) in enumerate(schedule.occasion_due_dates(locked, cal), start=1)])
-        REQUESTS.advance(locked, by, Action.SUBMIT, note, details={
-            "protocol_version": locked.protocol_version, "received_on": dates.received_on,
-            "acknowledge_by": dates.acknowledge_by, "provide_by": dates.provide_by})
+        details = {"protocol_version": locked.protocol_version, "received_on": dates.received_on,
+                   "acknowledge_by": dates.acknowledge_by, "provide_by": dates.provide_by}
+        if arrangement_coverage.ARRANGEMENT_KEY in rules.personal_data_requirements(locked):
+            covering = arrangement_coverage.covering(locked)  # §16: the arrangement it is sent under
+            details["arrangement"] = covering.pk if covering else None
+        REQUESTS.advance(locked, by, Action.SUBMIT, note, details=details)
     return locked
 
 

@@ -39,10 +39,12 @@ from schemathesis.specs.openapi.checks import (
 
 from approvals import services as approval_services
 from approvals.models import Approval
+from arrangements.models import Arrangement
 from protocols.models import Protocol
 from sharing import policies, rules, services
 from sharing.models import DeliveryFile, Request
 from sharing.states import RequestState
+from tests.support.arrangements import active, drafted
 from tests.support.requests import actors, ask_further_information, draft, fresh, walk
 from tests.support.tokens import token_header
 
@@ -62,7 +64,7 @@ KNOWN: dict[str, list] = {}
 
 
 def _kind(path: str) -> str | None:
-    for kind in ("requests", "approvals", "files", "protocols"):
+    for kind in ("requests", "approvals", "arrangements", "files", "protocols"):
         if path.startswith(f"/api/{kind}/"):
             return kind
     return None
@@ -76,7 +78,7 @@ def _aim(case, people: list[dict]) -> dict:
     known = KNOWN.get(_kind(case.operation.path) or "")
     if known and case.path_parameters and digest % 2 == 0:
         case.path_parameters = {**case.path_parameters, **known[(digest >> 1) % len(known)]}
-        model = {"requests": Request, "approvals": Approval}.get(_kind(case.operation.path))
+        model = {"requests": Request, "approvals": Approval, "arrangements": Arrangement}.get(_kind(case.operation.path))
         if model and isinstance(case.body, dict) and "version" in case.body and (digest >> 8) % 2 == 0:
             current = model.objects.filter(pk=int(case.path_parameters["id"])).values_list("version", flat=True)
             case.body = {**case.body, "version": current.first()}
@@ -115,10 +117,13 @@ def world(db, cast, connection_kept):
     walk(draft(cast.iasc_requester, **SENSITIVE), cast, RequestState.PROVIDED)  # its approvals given
     _pending_approvals(walk(draft(cast.iasc_requester, **SENSITIVE), cast, RequestState.UNDER_ASSESSMENT), cast)
     walk(draft(cast.ho_requester, direction="ho_to_iasc"), cast, RequestState.SUBMITTED)
+    drafted(cast)  # data sharing arrangements (§16): a draft the approver may sign off, and an active one
+    active(cast)
 
     KNOWN.clear()
     KNOWN["requests"] = [{"id": str(pk)} for pk in Request.objects.order_by("pk").values_list("pk", flat=True)]
     KNOWN["approvals"] = [{"id": str(pk)} for pk in Approval.objects.order_by("pk").values_list("pk", flat=True)]
+    KNOWN["arrangements"] = [{"id": str(pk)} for pk in Arrangement.objects.order_by("pk").values_list("pk", flat=True)]
     KNOWN["files"] = [{"id": str(pk)} for pk in DeliveryFile.objects.order_by("pk").values_list("pk", flat=True)]
     KNOWN["protocols"] = [{"slug": slug, "version": version}
                           for slug, version in Protocol.objects.order_by("pk").values_list("slug", "version")]

@@ -65,6 +65,7 @@ SEES: dict[str, frozenset[str]] = {
     "adjustment": ADMINISTRATORS,
     "token": frozenset({"iasc_requester"}),  # an API token: its owner's alone
     "delegation": IASC,  # the Commissioner's delegates (§14): her office's page
+    "arrangement": IASC | HOME_OFFICE,  # a data sharing arrangement: every member of its parties (§16)
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -90,6 +91,20 @@ ACTORS: dict[tuple[str, str], frozenset[str]] = {
 # Approvals: an approver of the holder, for the role the approval requires, who did not ask (§10, §17)
 ACTORS[("decide_approval", "approval")] = frozenset({"ho_approver"})
 ACTORS[("decide_approval", "dpo_approval")] = frozenset({"ho_dpo"})
+
+# Arrangements (arrangements/permissions.py): drafted and changed by a case officer, approver or DPO of a party;
+# signed off by an approver or DPO of a party who did not draft it (the IASC case officer drafted this one, §16);
+# reviewed, suspended and resumed by an approver or DPO of a party.
+ARRANGEMENT_DRAFTERS = frozenset({"iasc_case_officer", "iasc_approver", "ho_analyst", "ho_approver", "ho_dpo"})
+ARRANGEMENT_SIGNATORIES = frozenset({"iasc_approver", "ho_approver", "ho_dpo"})
+ACTORS[("update_arrangement", "arrangement")] = ARRANGEMENT_DRAFTERS
+ACTORS[("end", "arrangement")] = ARRANGEMENT_DRAFTERS  # a draft is abandoned by who may change it
+for _action in ("sign_off", "review", "suspend", "resume"):
+    ACTORS[(_action, "arrangement")] = ARRANGEMENT_SIGNATORIES
+# Who may start one: a drafting role in any organisation (the DWP's case officer too: for its own arrangements)
+ARRANGEMENT_STARTERS = ARRANGEMENT_DRAFTERS | {"dwp_officer"}
+ARRANGEMENTS = ("arrangement",)
+ARRANGEMENT_ACTIONS = ("sign_off", "review", "suspend", "resume", "end")
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -218,11 +233,20 @@ API_BODIES: dict[str, dict] = {
     "sharing-api:approval-approve": {"text": ""},
     "sharing-api:approval-refuse": {"text": "No."},
     "sharing-api:approval-return-for-justification": {"text": "Why?"},
+    "sharing-api:arrangement-detail": {"title": "Changed"},
+    "sharing-api:arrangement-sign-off": {"text": ""},
+    "sharing-api:arrangement-review": {"next_review_on": "2030-01-02", "note": "Still needed."},
+    "sharing-api:arrangement-suspend": {"text": "ICO enquiry."},
+    "sharing-api:arrangement-resume": {"text": ""},
+    "sharing-api:arrangement-end": {"text": "Superseded."},
 }
 API_ACTION = {name: name.split(":request-")[-1].replace("-", "_") for name in API_BODIES if ":request-" in name}
 API_ACTION["sharing-api:request-detail"] = "update"
 API_ACTION.update(dict.fromkeys(("sharing-api:approval-approve", "sharing-api:approval-refuse",
                                  "sharing-api:approval-return-for-justification"), "decide_approval"))
+ARRANGEMENT_API_ACTION = {name: name.split(":arrangement-")[-1].replace("-", "_") for name in API_BODIES
+                          if ":arrangement-" in name}
+ARRANGEMENT_API_ACTION["sharing-api:arrangement-detail"] = "update_arrangement"
 
 
 def _api_action_rows() -> dict:
@@ -233,6 +257,10 @@ def _api_action_rows() -> dict:
         # an empty body: a 400 for who sees it, a 404 for who does not
         rows[(name, method)] = Sees(objects=APPROVALS[:1] if action == "decide_approval" else EMPTY_BODY_OBJECTS)
         rows[(name, method, "current")] = Acts(action=action, objects=objects, body="current")
+    for name, action in ARRANGEMENT_API_ACTION.items():
+        method = "PATCH" if name == "sharing-api:arrangement-detail" else "POST"
+        rows[(name, method)] = Sees(objects=ARRANGEMENTS)
+        rows[(name, method, "current")] = Acts(action=action, objects=ARRANGEMENTS, body="current")
     return rows
 
 
@@ -316,6 +344,17 @@ ROWS: dict[tuple, Rule] = {
     ("sharing:download", "POST"): Sees(objects=FILES),
     ("approvals:detail", "GET"): Sees(objects=APPROVALS),
     ("approvals:detail", "POST"): Acts(action="decide_approval", objects=APPROVALS),
+    # --- data sharing arrangements (§16) ---
+    ("arrangements:list", "GET"): SignedIn(),
+    ("arrangements:list", "POST"): SignedIn(answer=405),
+    ("arrangements:new", "GET"): Roles(ARRANGEMENT_STARTERS),
+    ("arrangements:new", "POST"): Roles(ARRANGEMENT_STARTERS),
+    ("arrangements:detail", "GET"): Sees(objects=ARRANGEMENTS),
+    ("arrangements:detail", "POST"): SignedIn(answer=405, objects=ARRANGEMENTS),  # GET only, for everyone
+    ("arrangements:edit", "GET"): Acts(action="update_arrangement", objects=ARRANGEMENTS),
+    ("arrangements:edit", "POST"): Acts(action="update_arrangement", objects=ARRANGEMENTS),
+    ("arrangements:action", "GET"): Acts(objects=ARRANGEMENTS, actions=ARRANGEMENT_ACTIONS),
+    ("arrangements:action", "POST"): Acts(objects=ARRANGEMENTS, actions=ARRANGEMENT_ACTIONS),
     # --- my work ---
     ("workflow:my_work", "GET"): SignedIn(),
     ("workflow:my_work", "POST"): SignedIn(),
@@ -333,6 +372,10 @@ ROWS: dict[tuple, Rule] = {
     **_api_action_rows(),
     ("sharing-api:approval-list", "GET"): SignedIn(),
     ("sharing-api:approval-detail", "GET"): Sees(objects=APPROVALS),
+    ("sharing-api:arrangement-list", "GET"): SignedIn(),
+    ("sharing-api:arrangement-detail", "GET"): Sees(objects=ARRANGEMENTS),
+    # an empty body: who may draft is told what is missing (400); anyone else may not draft (403)
+    ("sharing-api:arrangement-list", "POST"): Roles(ARRANGEMENT_STARTERS),
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),

@@ -106,4 +106,7 @@ def build() -> World:
     from accounts import delegation  # the Commissioner names a case officer to decide on her behalf (§14)
     objects["delegation"] = delegation.name_delegate(by=cast.commissioner, delegate=cast.iasc_case_officer,
                                                      reason="While the Commissioner is on leave")
+    # A draft data sharing arrangement between the IASC and the Home Office, its DPIA recorded (§16)
+    from tests.support.arrangements import drafted
+    objects["arrangement"] = drafted(cast, by=cast.iasc_case_officer)
     return world
