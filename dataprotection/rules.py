@@ -71,7 +71,7 @@ def record_problems(request, record: PersonalDataRecord | None = None) -> list[P
         record = PersonalDataRecord(request=request)
         items = []
     else:
-        items = list(record.items.all())
+        items = list(record.items.all()) if record.pk else []
     category = request.personal_data_category
     problems = []
     if not record.article6_basis:

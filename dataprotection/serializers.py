@@ -39,7 +39,7 @@ class PersonalDataRecordSerializer(serializers.ModelSerializer):
     """The record as it stands (version 0 and empty when none is recorded yet), and `problems`: each piece still
     missing, with its field and clause (empty when complete, or when the request needs no record)."""
 
-    data_items = DataItemOutSerializer(source="items", many=True, read_only=True)
+    data_items = serializers.SerializerMethodField()
     updated_by = PersonRefSerializer(read_only=True, allow_null=True)
     confirmed_by = PersonRefSerializer(read_only=True, allow_null=True)
     confirmed = serializers.BooleanField(source="is_confirmed", read_only=True,
@@ -55,6 +55,10 @@ class PersonalDataRecordSerializer(serializers.ModelSerializer):
                   "updated_by", "updated_at", "confirmed", "confirmed_by", "confirmed_at", "confirmed_version",
                   "confirmation_note", "needed", "problems"]
         read_only_fields = fields
+
+    @extend_schema_field(DataItemOutSerializer(many=True))
+    def get_data_items(self, record) -> list:
+        return DataItemOutSerializer(record.items.all(), many=True).data if record.pk else []
 
     def get_needed(self, record) -> bool:
         from dataprotection import rules
