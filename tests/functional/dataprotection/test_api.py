@@ -88,3 +88,11 @@ def test_the_openapi_document_describes_the_record(cast, api):
     record = schema["paths"]["/api/requests/{id}/personal-data/"]
     assert set(record) >= {"get", "put"} and {"400", "403", "404", "409"} <= set(record["put"]["responses"])
     assert "/api/requests/{id}/personal-data/confirm/" in schema["paths"]
+
+
+def test_the_hostile_text_sweep_reaches_the_records_forms_and_serializers(db):
+    from tests.functional.security import hostile
+
+    assert {"PersonalDataForm", "ConfirmPersonalDataForm"} <= {cls.__name__ for cls in hostile.project_forms()}
+    assert {"PersonalDataWriteSerializer", "DataItemSerializer", "ConfirmSerializer"} <= {
+        cls.__name__ for cls in hostile.project_serializers()}
