@@ -257,6 +257,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestStateEnum": "sharing.states.RequestState",
         "ApprovalStateEnum": "approvals.states.ApprovalState",
+        "Schedule1ConditionEnum": "dataprotection.legislation.Schedule1Condition",  # two fields share it
     },
 }
 
