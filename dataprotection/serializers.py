@@ -39,6 +39,16 @@ class PersonalDataRecordSerializer(serializers.ModelSerializer):
     """The record as it stands (version 0 and empty when none is recorded yet), and `problems`: each piece still
     missing, with its field and clause (empty when complete, or when the request needs no record)."""
 
+    # Choices with "" for not given, so the OpenAPI document says an empty value may come back.
+    article6_basis = serializers.ChoiceField(choices=Article6Basis.choices, allow_blank=True, read_only=True)
+    article9_condition = serializers.ChoiceField(choices=Article9Condition.choices, allow_blank=True, read_only=True)
+    schedule1_condition = serializers.ChoiceField(choices=Schedule1Condition.choices, allow_blank=True,
+                                                  read_only=True)
+    article10_authority = serializers.ChoiceField(choices=Article10Authority.choices, allow_blank=True,
+                                                  read_only=True)
+    criminal_schedule1_condition = serializers.ChoiceField(choices=Schedule1Condition.choices, allow_blank=True,
+                                                           read_only=True)
+    updated_at = serializers.DateTimeField(read_only=True, allow_null=True, help_text="Empty before the first save.")
     data_items = serializers.SerializerMethodField()
     updated_by = PersonRefSerializer(read_only=True, allow_null=True)
     confirmed_by = PersonRefSerializer(read_only=True, allow_null=True)
