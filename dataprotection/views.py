@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
 from dataprotection import rules, services
 from dataprotection.forms import ConfirmPersonalDataForm, PersonalDataForm
+from sharing import rules as sharing_rules
 from sharing.permissions import visible_requests
 from sharing.services import reading
 from sharing.states import RequestState
@@ -42,6 +43,7 @@ def _page(request, req, form=None, confirm_form=None, status=200):
         "form": form, "confirm_form": confirm_form, "page_marking": req.classification,
         "needed": rules.needs_record(req), "problems": rules.record_problems(req) if rules.needs_record(req) else [],
         "can_edit": form is not None,
+        "category_label": sharing_rules.spec_of(req).personal_data.label(req.personal_data_category),
     }, status=status)
 
 
