@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sharing",
     "approvals",
     "arrangements",
+    "dataprotection",
 ]
 
 MIDDLEWARE = [
@@ -257,6 +258,7 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RequestStateEnum": "sharing.states.RequestState",
         "ApprovalStateEnum": "approvals.states.ApprovalState",
+        "Schedule1ConditionEnum": "dataprotection.legislation.Schedule1Condition",  # two fields share it
     },
 }
 

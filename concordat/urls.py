@@ -27,6 +27,7 @@ urlpatterns = [
     path("protocols/", include("protocols.urls")),
     path("audit/", include("audit.urls")),
     path("calendar/", include("clock.urls")),
+    path("", include("dataprotection.urls")),  # before sharing's requests/<reference>/<action>/
     path("", include("sharing.urls")),
     path("", include("workflow.urls")),
     path("approvals/", include("approvals.urls")),

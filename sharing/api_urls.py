@@ -6,6 +6,7 @@ from rest_framework.routers import SimpleRouter
 from approvals.api import ApprovalViewSet
 from arrangements.api import ArrangementViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
+from dataprotection.api import PersonalDataConfirmView, PersonalDataView
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -19,5 +20,9 @@ router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
     path("", include(router.urls)),
+    # §15–17: the request's personal-data record (dataprotection, ADR 21)
+    path("requests/<id:pk>/personal-data/", PersonalDataView.as_view(), name="request-personal-data"),
+    path("requests/<id:pk>/personal-data/confirm/", PersonalDataConfirmView.as_view(),
+         name="request-personal-data-confirm"),
     path("files/<id:pk>/download/", FileDownloadView.as_view(), name="file-download"),
 ]

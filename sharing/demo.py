@@ -21,6 +21,9 @@ from django.test.utils import override_settings
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from approvals import services as approval_services
+from dataprotection import rules as personal_data_rules
+from dataprotection import services as personal_data_services
+from dataprotection.examples import give_example_record
 from sharing import policies, rules, schedule, services
 from sharing.cases import REQUESTS
 from sharing.models import Request, RequestEvent
@@ -88,8 +91,9 @@ class Cast:
         self.ho_requester = people["ho.requester"]
         self.ho_assessor = people["ho.assessor"]
         self.ho_approver = people["ho.approver"]
+        self.ho_dpo = people["ho.dpo"]
         # Who decides each approval, by the role it asks for (§10, §17)
-        self.approver_by_role = {Role.APPROVER: self.ho_approver, Role.DPO: people["ho.dpo"],
+        self.approver_by_role = {Role.APPROVER: self.ho_approver, Role.DPO: self.ho_dpo,
                                  Role.MINISTER: people["ho.ministersoffice"]}
         self.ho_analysis = Organisation.objects.get(slug="ho-analysis")
 
@@ -168,10 +172,13 @@ def _generated(cast: Cast, rng: random.Random, n: int) -> None:
         "storage_retention": "Encrypted store, two years.",
         "disposal": "Secure deletion with confirmation.",
         "classification": "OFFICIAL-SENSITIVE" if rng.random() < 0.25 else "OFFICIAL",
-        "personal_data_category": "anonymised",
+        # One in five asks for pseudonymised records (still personal data, §15): its Annex B record is complete.
+        "personal_data_category": "pseudonymised" if n % 5 == 2 else "anonymised",
     }
     request = services.create_draft(by=requester, direction="iasc_to_ho" if iasc_asks else "ho_to_iasc",
                                     fields=fields)
+    if personal_data_rules.needs_record(request):
+        give_example_record(request, requester)
     target = STATE_MIX[n % len(STATE_MIX)]
     decision = Decision.DECLINED if n % 11 == 0 else Decision.AGREED_IN_PART if n % 7 == 0 else Decision.AGREED
     if target == RequestState.AGREED:
@@ -241,6 +248,10 @@ def _decide(cast: Cast, request: Request, decider: User, decision: str) -> Reque
                                        "" if satisfied or index > 0 else "Necessity not shown.")
                for index, item in enumerate(items)]
     request = services.record_checklist(request, by=decider, expected_version=request.version, answers=answers)
+    record = personal_data_rules.record_of(request)
+    if satisfied and record is not None and personal_data_rules.needs_confirmation(request):
+        personal_data_services.confirm(request, by=decider, expected_version=record.version,
+                                       note="Checked against the Annex B record (§17).")
     if satisfied and policies.approvals_to_ask(_fresh(request)):
         for approval in approval_services.ask(_fresh(request), by=decider, expected_version=_fresh(request).version,
                                               justification="Aggregate figures for the Commissioner's scrutiny."):

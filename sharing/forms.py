@@ -188,7 +188,10 @@ class RequestDraftForm(ProblemsForm):
         self.fields["personal_data_category"] = forms.CharField(
             label="Personal data", initial=personal.default,
             widget=forms.Select(choices=[(c, personal.label(c)) for c in personal.categories], attrs=SELECT))
-        self.fields["legal_basis"] = _textarea("Legal basis for sharing personal data")
+        self.fields["legal_basis"] = _textarea(
+            "Legal basis for sharing personal data: further explanation (optional)",
+            help_text="The UK GDPR Article 6 basis and the rest of the Annex B record are kept on the request's "
+                      "personal data page (§15–17).")
         self.clauses.update(classification=classifications.clause, personal_data_category=personal.clause,
                             legal_basis=personal.clause)
 

@@ -160,9 +160,15 @@ def _agreement_problems(request: Request, decision: str, provided_scope: str, wi
             problems.append(Problem("Say what will not be provided.", field="withheld_scope"))
     problems += approval_problems(request)
     spec = rules.spec_of(request)
-    if rules.legal_basis_required(request) and not request.legal_basis.strip():
-        problems.append(Problem("Record the legal basis for sharing this personal data.", field="legal_basis",
+    # §17: the legal basis is the personal-data record's UK GDPR Article 6 basis (or, for a request recorded before
+    # the record existed, its free-text legal basis); the holder confirms the record complies (ADR 21).
+    from dataprotection import rules as personal_data  # it imports sharing
+
+    if rules.legal_basis_required(request) and not personal_data.has_legal_basis(request):
+        problems.append(Problem("Record the legal basis for sharing this personal data (the UK GDPR Article 6 "
+                                "basis in the personal-data record).", field="legal_basis",
                                 clause=spec.personal_data.clause))
+    problems += personal_data.confirmation_problems(request)
     return problems
 
 

@@ -213,4 +213,8 @@ def submission_problems(request: Request) -> list[Problem]:
     problems += arrangement_coverage.problems(request, rules.personal_data_requirements(request))
     if not request.is_protocol_route:
         problems += schedule.target_date_problems(request, schedule.today())
+    # §15–17: personal data is sent only with its record complete (ICO data sharing code, Annex B; ADR 21).
+    from dataprotection.rules import submission_problems as personal_data_problems  # it imports sharing
+
+    problems += personal_data_problems(request)
     return problems

@@ -8,6 +8,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from approvals import services as approval_services
 from approvals.states import ApprovalKind
+from dataprotection import rules as personal_data_rules
+from dataprotection import services as personal_data_services
+from dataprotection.examples import give_example_record
 from sharing import policies, rules, services
 from sharing.models import Request
 from sharing.states import DECISION_STATES, Decision, RequestState
@@ -57,8 +60,22 @@ def fresh(request: Request) -> Request:
 def draft(by, direction: str = "iasc_to_ho", **fields) -> Request:
     named = fields.pop("named_people", None)
     holder_org = fields.pop("holder_org", None)
-    return services.create_draft(by=by, direction=direction, holder_org=holder_org,
-                                 fields={**COMPLETE_ELEMENTS, **fields}, named_people=named)
+    record = fields.pop("personal_data_record", True)
+    request = services.create_draft(by=by, direction=direction, holder_org=holder_org,
+                                    fields={**COMPLETE_ELEMENTS, **fields}, named_people=named)
+    if record and personal_data_rules.needs_record(request):  # §15–17: complete, so that it can be sent
+        give_example_record(request, by)
+    return request
+
+
+def confirm_personal_data(request: Request, by) -> Request:
+    """§17: the holder confirms the personal-data record, where agreeing needs it."""
+    request = fresh(request)
+    if personal_data_rules.needs_confirmation(request):
+        record = personal_data_rules.record_of(request)
+        if record is not None and not record.is_confirmed:
+            personal_data_services.confirm(request, by=by, expected_version=record.version)
+    return fresh(request)
 
 
 def pdf(name: str = "tables.pdf", body: bytes = b"%PDF-1.7\n1 0 obj\n<<>>\nendobj\ntrailer\n%%EOF\n"):
@@ -89,6 +106,8 @@ def _steps(request, who: Actors, decision: str):
                                            else "Not shown to be necessary.")
                    for index, item in enumerate(items)]
         r = services.record_checklist(r, by=who.decider, expected_version=r.version, answers=answers)
+        if decision != Decision.DECLINED:
+            confirm_personal_data(r, who.decider)
         if decision != Decision.DECLINED and policies.approvals_to_ask(fresh(r)):
             for approval in approval_services.ask(fresh(r), by=who.decider, expected_version=fresh(r).version):
                 approval_services.approve(approval, by=who.approver_for(approval), expected_version=approval.version)

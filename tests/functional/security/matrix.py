@@ -91,6 +91,11 @@ ACTORS: dict[tuple[str, str], frozenset[str]] = {
 # Approvals: an approver of the holder, for the role the approval requires, who did not ask (§10, §17)
 ACTORS[("decide_approval", "approval")] = frozenset({"ho_approver"})
 ACTORS[("decide_approval", "dpo_approval")] = frozenset({"ho_dpo"})
+# The personal-data record (dataprotection, §17): the holder's decision maker (the assessor it is assigned to) or
+# its data protection officer confirms it; neither sees a draft. Keeping it is "update": the requesting side.
+ACTORS.update({("confirm_personal_data", obj): frozenset() for obj in ("iasc_draft", "ho_draft")})
+ACTORS.update({("confirm_personal_data", obj): frozenset({"msu_assessor", "ho_dpo"}) for obj in ("submitted",
+                                                                                                 "sensitive")})
 
 # Arrangements (arrangements/permissions.py): drafted and changed by a case officer, approver or DPO of a party;
 # signed off by an approver or DPO of a party who did not draft it (the IASC case officer drafted this one, §16);
@@ -247,6 +252,10 @@ API_ACTION.update(dict.fromkeys(("sharing-api:approval-approve", "sharing-api:ap
 ARRANGEMENT_API_ACTION = {name: name.split(":arrangement-")[-1].replace("-", "_") for name in API_BODIES
                           if ":arrangement-" in name}
 ARRANGEMENT_API_ACTION["sharing-api:arrangement-detail"] = "update_arrangement"
+# The personal-data record's endpoints have rows of their own (below), not the request actions' rows. Their
+# "current" body carries the request's version, not the record's: the requesting side is told it is stale (409).
+API_BODIES["sharing-api:request-personal-data"] = {"retention": "One year."}
+API_BODIES["sharing-api:request-personal-data-confirm"] = {"note": ""}
 
 
 def _api_action_rows() -> dict:
@@ -342,6 +351,11 @@ ROWS: dict[tuple, Rule] = {
     ("sharing:request_action", "POST"): Acts(objects=REQUESTS, actions=PAGE_ACTIONS, only=POST_ACTIONS),
     ("sharing:download", "GET"): Sees(objects=FILES),
     ("sharing:download", "POST"): Sees(objects=FILES),
+    # the personal-data record (§15–17, Annex B): read by whoever sees the request, kept by its requesting side
+    ("dataprotection:record", "GET"): Sees(objects=REQUESTS),
+    ("dataprotection:record", "POST"): Acts(action="update", objects=REQUESTS),
+    ("dataprotection:confirm", "GET"): SignedIn(answer=405, objects=REQUESTS),  # POST only, for everyone
+    ("dataprotection:confirm", "POST"): Acts(action="confirm_personal_data", objects=REQUESTS),
     ("approvals:detail", "GET"): Sees(objects=APPROVALS),
     ("approvals:detail", "POST"): Acts(action="decide_approval", objects=APPROVALS),
     # --- data sharing arrangements (§16) ---
@@ -370,6 +384,12 @@ ROWS: dict[tuple, Rule] = {
                                                          body="current"),  # {"direction": "iasc_to_ho"}
     ("sharing-api:request-detail", "GET"): Sees(objects=REQUESTS),
     **_api_action_rows(),
+    ("sharing-api:request-personal-data", "GET"): Sees(objects=REQUESTS),
+    ("sharing-api:request-personal-data", "PUT"): Sees(objects=EMPTY_BODY_OBJECTS),
+    ("sharing-api:request-personal-data", "PUT", "current"): Acts(action="update", objects=REQUESTS, body="current"),
+    ("sharing-api:request-personal-data-confirm", "POST"): Sees(objects=EMPTY_BODY_OBJECTS),
+    ("sharing-api:request-personal-data-confirm", "POST", "current"): Acts(action="confirm_personal_data",
+                                                                           objects=REQUESTS, body="current"),
     ("sharing-api:approval-list", "GET"): SignedIn(),
     ("sharing-api:approval-detail", "GET"): Sees(objects=APPROVALS),
     ("sharing-api:arrangement-list", "GET"): SignedIn(),

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from audit.models import AuditEvent
 from audit.verify import verify_stored_chain
+from dataprotection.examples import ITEMS, example_fields
 from tests.support.requests import COMPLETE_ELEMENTS
 
 REQUESTS = "/api/requests/"
@@ -60,6 +61,11 @@ def _iasc_request_from_draft_to_closed(cast, api) -> int:
     patched = requester.patch(url(request_id), {"version": 1, "legal_basis": "UK GDPR Art 6(1)(e); MSA 2015 s41."},
                               format="json")
     assert patched.status_code == 200, patched.json()
+    refused = requester.post(url(request_id, "submit"), {"version": 2}, format="json")
+    assert refused.status_code == 400 and "article6_basis" in {e["field"] for e in refused.json()["errors"]}
+    record = requester.put(url(request_id, "personal-data"), {"version": 0, **example_fields("pseudonymised"),
+                                                              "data_items": ITEMS}, format="json")
+    assert record.status_code == 200 and record.json()["problems"] == [], record.json()  # §15–17, Annex B
     body = post(requester, request_id, "submit", 2)
     assert body["state"] == "submitted" and body["protocol_version"] == "2020-05-13"
     assert body["received_on"] and body["acknowledge_by"] and body["provide_by"]
@@ -84,7 +90,9 @@ def _iasc_request_from_draft_to_closed(cast, api) -> int:
     refused = assessor.post(url(request_id, "decide"), {"version": body["version"], "decision": "agreed"},
                             format="json")
     assert refused.status_code == 400
-    assert {e["clause"] for e in refused.json()["errors"]} == {"§10", "§15–17"}
+    assert {e["clause"] for e in refused.json()["errors"]} == {"§10", "§15–17", "§17"}
+    confirmed = assessor.post(url(request_id, "personal-data/confirm"), {"version": 1}, format="json")
+    assert confirmed.status_code == 200 and confirmed.json()["confirmed"] is True  # §17, the holder's check
     assert set(body["approvals_required"]) == {"classification", "personal_data", "ministerial", "data_protection"}
     body = post(assessor, request_id, "request_approval", body["version"], justification="Repeat referrals.")
     assert {(a["kind"], a["role_required"], a["state"]) for a in body["approvals"]} == {

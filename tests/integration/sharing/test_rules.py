@@ -12,6 +12,7 @@ from django.utils import timezone
 from approvals import services as approval_services
 from audit.models import AuditEvent
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from dataprotection import services as personal_data_services
 from sharing import rules, services
 from sharing.models import ChecklistAnswer, Delivery, DeliveryFile, Request, RequestEvent
 from sharing.states import ApprovalKind, Decision, RequestState
@@ -260,17 +261,14 @@ def test_the_iasc_sharing_official_sensitive_needs_no_home_office_approval(cast)
     assert rules.approvals_required(request) == []
 
 
-def test_personal_data_needs_a_legal_basis_and_an_approval_before_the_home_office_agrees(cast):
+def test_personal_data_needs_its_record_confirmed_and_approvals_before_the_home_office_agrees(cast):
     request = _all_answered(walk(draft(cast.iasc_requester, personal_data_category="special_category"), cast,
                                  RequestState.UNDER_ASSESSMENT), cast)
     with pytest.raises(RuleViolation) as refused:
         services.decide(request, by=cast.msu_assessor, expected_version=request.version, decision=Decision.AGREED)
-    assert problems_of(refused.value) == [("approvals", "§15–17")] * 3 + [("legal_basis", "§15–17")]
-    services.request_further_information(request, by=cast.msu_assessor, expected_version=request.version,
-                                         question="What is the legal basis?")
-    request = fresh(request)
-    services.respond(request, by=cast.iasc_requester, expected_version=request.version, answer="See legal basis.",
-                     fields={"legal_basis": "UK GDPR Art 6(1)(e) and Art 9(2)(j); MSA 2015 s41."})
+    # the legal basis is the record's Article 6 basis, given before submission; §17's confirmation is the holder's
+    assert problems_of(refused.value) == [("approvals", "§15–17")] * 3 + [("confirmation", "§17")]
+    personal_data_services.confirm(request, by=cast.msu_assessor, expected_version=1)
     request = fresh(request)
     senior, ministers, compliance = approval_services.ask(request, by=cast.msu_assessor,
                                                           expected_version=request.version)
