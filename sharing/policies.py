@@ -6,6 +6,8 @@ from __future__ import annotations
 from approvals.models import Approval
 from approvals.states import ApprovalKind, ApprovalState
 from concordat.errors import Problem, RuleViolation
+from escalations.models import Escalation
+from escalations.states import OPEN_STATES as ESCALATION_OPEN_STATES
 from sharing import rules
 from sharing.models import Request
 from sharing.states import Action, Decision, RequestState
@@ -38,7 +40,21 @@ def _approval_request_problem(request: Request) -> Problem | None:
     return None
 
 
+def _open_escalation_problem(request: Request) -> Problem | None:
+    """§13: while the IASC has the request on the ladder, it is neither closed nor withdrawn; the escalation is
+    closed or withdrawn first (escalations.services)."""
+    direction = rules.direction_of(request)
+    if direction is None or not direction.escalation.available:
+        return None
+    if Escalation.objects.filter(request=request, state__in=[s.value for s in ESCALATION_OPEN_STATES]).exists():
+        return Problem(f"This request is being escalated ({direction.escalation.clause}): close or withdraw the "
+                       "escalation first.", field="state", clause=direction.escalation.clause)
+    return None
+
+
 EXTRA_RULES = {
+    Action.CLOSE: _open_escalation_problem,
+    Action.WITHDRAW: _open_escalation_problem,
     Action.DELIVER: _delivery_problem,
     Action.RECORD_CHECKLIST: _checklist_problem,
     Action.REQUEST_APPROVAL: _approval_request_problem,
