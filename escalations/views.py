@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
 from escalations import ladder, services
-from escalations.cases import ESCALATIONS
+from escalations.cases import DECIDERS, ESCALATIONS, ESCALATORS
 from escalations.forms import ACTION_FORMS, EscalateForm
 from escalations.models import Escalation
 from escalations.presenting import ladder_rows
@@ -38,6 +38,10 @@ def new(request, reference: str):
     if not REQUESTS.may_act(request.user, Action.ESCALATE, req):
         raise NotAllowed("Only a requester or case officer of the requesting office, or the Commissioner, can "
                          f"escalate this request ({ladder.clause_of(req)}).")
+    state_problem = REQUESTS.action_problem(Action.ESCALATE, req)
+    if state_problem is not None:  # a draft, a request already escalated or finished: say why, offer nothing
+        return render(request, "escalations/new.html", {**context, "no_ladder": state_problem},
+                      status=400 if request.method == "POST" else 200)
     form = EscalateForm(request.POST or None, sharing_request=req)
     status = 200
     if request.method == "POST":
@@ -76,14 +80,13 @@ def detail(request, pk: int):
              for action in available if action in ACTION_FORMS}
     status = 200
     if request.method == "POST":
-        if chosen not in forms:
-            action = chosen if chosen in ACTION_FORMS else "decide"
-            ESCALATIONS.check_actor(request.user, action, escalation)
-            ESCALATIONS.check_action(action, escalation)
-            raise NotAllowed("You cannot do that to this escalation now.")
-        form = forms[chosen]
+        if not forms:
+            raise NotAllowed(f"Only {DECIDERS} decides it, and only {ESCALATORS} take it further.")
+        form = forms.get(chosen)
         status = 400
-        if form.is_valid():
+        if form is None:
+            messages.error(request, f"Choose what to do: {', '.join(forms)}.")
+        elif form.is_valid():
             try:
                 form.perform(request.user)
             except RuleViolation as violation:
