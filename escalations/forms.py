@@ -58,8 +58,8 @@ class DecideEscalationForm(_EscalationForm):
     outcome = forms.ChoiceField(label="Your decision", widget=GovukRadioSelect, choices=Outcome.choices)
     note = _textarea("Your reasons", help_text="Required unless it is resolved.")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, escalation, **kwargs):
+        super().__init__(*args, escalation=escalation, **kwargs)
         self.clauses["outcome"] = self.rung.clause
         if self.rung.gate:
             self.fields["outcome"].help_text = f"The gate ({self.rung.clause}): {self.rung.gate}."
@@ -82,8 +82,8 @@ class GoUpForm(_EscalationForm):
                                           help_text="Required to go to a last-resort rung (§13).")
     note = _textarea("A note for the next rung (optional)")
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
+    def __init__(self, *args, escalation, **kwargs):
+        super().__init__(*args, escalation=escalation, **kwargs)
         self.next_rung = ladder.next_rung(self.escalation.request, self.escalation.position)
         if self.next_rung is not None and not self.next_rung.last_resort:
             del self.fields["exceptional_circumstances"]
