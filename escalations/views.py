@@ -84,8 +84,12 @@ def detail(request, pk: int):
             raise NotAllowed(f"Only {DECIDERS} decides it, and only {ESCALATORS} take it further.")
         form = forms.get(chosen)
         status = 400
-        if form is None:
-            messages.error(request, f"Choose what to do: {', '.join(forms)}.")
+        if form is None and chosen in ACTION_FORMS:
+            ESCALATIONS.check_actor(request.user, chosen, escalation)  # 403: not theirs to take
+            problem = ESCALATIONS.action_problem(chosen, escalation)
+            messages.error(request, problem.message if problem else "You cannot do that now.")
+        elif form is None:
+            messages.error(request, "Choose what to do.")
         elif form.is_valid():
             try:
                 form.perform(request.user)
