@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "approvals",
     "arrangements",
     "dataprotection",
+    "escalations",
 ]
 
 MIDDLEWARE = [

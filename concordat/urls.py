@@ -32,6 +32,7 @@ urlpatterns = [
     path("", include("workflow.urls")),
     path("approvals/", include("approvals.urls")),
     path("arrangements/", include("arrangements.urls")),
+    path("escalations/", include("escalations.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -194,6 +194,8 @@ class EscalationRung(Strict):
     description: str = ""  # the protocol's words for this step
     must_record: list[Text] = []  # what the person escalating sets out at this step
     last_resort: bool = False
+    # A protocol may set how many working days a step should take; the HO–IASC protocol sets none (§13).
+    target_working_days: Annotated[int, Field(strict=True, ge=1, le=250)] | None = None
 
 
 class Escalation(Strict):

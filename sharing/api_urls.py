@@ -7,6 +7,7 @@ from approvals.api import ApprovalViewSet
 from arrangements.api import ArrangementViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
 from dataprotection.api import PersonalDataConfirmView, PersonalDataView
+from escalations.api import EscalationViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -16,6 +17,7 @@ router = SimpleRouter()
 router.register("requests", RequestViewSet, basename="request")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("arrangements", ArrangementViewSet, basename="arrangement")
+router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [

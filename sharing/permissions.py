@@ -18,7 +18,9 @@ rule 2 stands:
   - approvers, the Commissioner and the people she names to decide on her behalf, in the holder's
     department (§10, §14);
   - the Commissioner, for every request her office makes: she answers for all of them;
-  - the holder's people whose role an approval asked on it requires (the data protection officer, §17).
+  - the holder's people whose role an approval asked on it requires (the data protection officer, §17);
+  - the holder's people holding the role of a rung of the §13 ladder an escalation of it has reached (the HO
+    Policy lead once it is escalated, the Director once it goes up to her, and so on): not before.
   Case officers of either side who are not on that list do not see it.
 
 Never submitted (a draft, or a draft withdrawn): only the requesting side sees it, by the same rules
@@ -44,6 +46,7 @@ from accounts.permissions import is_active_member
 from accounts.roles import Role
 from approvals.models import Approval
 from concordat.errors import NotAllowed
+from escalations.models import EscalationStep
 from protocols import markings
 from sharing import rules
 from sharing.models import Request
@@ -105,6 +108,10 @@ def _need_to_know_q(user) -> Q:
     if user.roles:
         asked_of_my_role = Approval.objects.filter(request=OuterRef("pk"), role_required__in=list(user.roles))
         q |= Q(Exists(asked_of_my_role)) & (Q(holder_org=department) | Q(holder_org__parent=department))
+        # §13: a rung's people, once an escalation has reached their rung
+        reached_my_rung = EscalationStep.objects.filter(escalation__request=OuterRef("pk"),
+                                                        role__in=list(user.roles))
+        q |= Q(Exists(reached_my_rung)) & (Q(holder_org=department) | Q(holder_org__parent=department))
     return q | _commissioner_q(user, ("requester_org",))
 
 
@@ -166,7 +173,17 @@ def user_can_view(user, request: Request) -> bool:
         or (user.has_role(*HOLDER_APPROVER_ROLES) and _in_party_department(department, request.holder_org))
         or (_in_party_department(department, request.holder_org)
             and any(approval.role_required in user.roles for approval in request.approvals.all()))
+        or (_in_party_department(department, request.holder_org) and _rung_reached(user, request))
     )
+
+
+def _rung_reached(user, request: Request) -> bool:
+    """§13: the person holds the role of a rung an escalation of this request has reached. Asked of the
+    database only for people holding a role of the request's ladder."""
+    direction = rules.direction_of(request)
+    ladder_roles = {step.role for step in direction.escalation.ladder if step.role} if direction else set()
+    mine = ladder_roles & set(user.roles)
+    return bool(mine) and EscalationStep.objects.filter(escalation__request=request, role__in=mine).exists()
 
 
 def check_can_view(user, request: Request) -> None:
@@ -205,6 +222,10 @@ def is_final_decider(user, request: Request) -> bool:
 def decides_on_behalf(user, request: Request) -> bool:
     """A final decision taken by a delegate, not the Commissioner herself: recorded as such (§14)."""
     return rules.decision_is_final(request) and not user.has_role(Role.COMMISSIONER)
+
+
+def is_commissioner_of_requester(user, request: Request) -> bool:
+    return user.has_role(Role.COMMISSIONER) and _in_party_department(_user_orgs(user)[2], request.requester_org)
 
 
 def records_for_holder(user, request: Request) -> bool:
@@ -249,6 +270,10 @@ ACTORS: dict[Action, tuple[Callable[..., bool], str]] = {
     Action.REQUEST_APPROVAL: (_asks_more, "an assessor or the decision maker of the holder"),
     Action.DECIDE: (is_decider, "the decision maker of the holder"),
     Action.DELIVER: (_holder_side, "an assessor of the team dealing with the request"),
+    Action.ESCALATE: (lambda u, r: is_requester_side(u, r) or is_commissioner_of_requester(u, r),
+                      "a requester or case officer of the requesting office, or the Commissioner (§13)"),
+    # Only the escalations service moves a request when a rung resolves it (sharing.states.SERVICE_ACTIONS).
+    Action.ESCALATION_RESOLVED: (lambda u, r: False, "nobody: the service, when a rung resolves an escalation"),
 }
 
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 from approvals.models import Approval
 from approvals.states import ApprovalKind, ApprovalState
 from concordat.errors import Problem, RuleViolation
+from escalations.models import Escalation
+from escalations.states import OPEN_STATES as ESCALATION_OPEN_STATES
 from sharing import rules
 from sharing.models import Request
-from sharing.states import Action, Decision, RequestState
+from sharing.states import ESCALATABLE, Action, Decision, RequestState
 
 
 def _delivery_problem(request: Request) -> Problem | None:
@@ -38,7 +40,35 @@ def _approval_request_problem(request: Request) -> Problem | None:
     return None
 
 
+def _open_escalation_problem(request: Request) -> Problem | None:
+    """§13: while the IASC has the request on the ladder, it is neither closed nor withdrawn; the escalation is
+    closed or withdrawn first (escalations.services)."""
+    direction = rules.direction_of(request)
+    if direction is None or not direction.escalation.available or request.state not in ESCALATABLE:
+        return None
+    if Escalation.objects.filter(request=request, state__in=[s.value for s in ESCALATION_OPEN_STATES]).exists():
+        return Problem(f"This request is being escalated ({direction.escalation.clause}): close or withdraw the "
+                       "escalation first.", field="state", clause=direction.escalation.clause)
+    return None
+
+
+def _escalation_problem(request: Request) -> Problem | None:
+    """§14: where the holder's decision is final there is no ladder; §13: one escalation at a time."""
+    direction = rules.direction_of(request)
+    if direction is None or not direction.escalation.available:
+        clause = direction.escalation.clause if direction else rules.route_clause(request)
+        note = direction.escalation.final_decision_note if direction else ""
+        return Problem(note or "Requests outside the protocol have no escalation process.", field="request",
+                       clause=clause)
+    if Escalation.objects.filter(request=request, state__in=[s.value for s in ESCALATION_OPEN_STATES]).exists():
+        return Problem("This request is already being escalated.", field="request", clause=direction.escalation.clause)
+    return None
+
+
 EXTRA_RULES = {
+    Action.ESCALATE: _escalation_problem,
+    Action.CLOSE: _open_escalation_problem,
+    Action.WITHDRAW: _open_escalation_problem,
     Action.DELIVER: _delivery_problem,
     Action.RECORD_CHECKLIST: _checklist_problem,
     Action.REQUEST_APPROVAL: _approval_request_problem,

@@ -93,6 +93,8 @@ class Action(models.TextChoices):
     CLOSE = "close", "Close"
     WITHDRAW = "withdraw", "Withdraw"
     RECOMPUTE_DUE_DATES = "recompute_due_dates", "Recalculate due dates"  # by the system, on a calendar change
+    ESCALATE = "escalate", "Escalate (§13)"  # the IASC takes it up the ladder: recorded on the request
+    ESCALATION_RESOLVED = "escalation_resolved", "Resolved on escalation (§13)"  # by the service only
 
 
 # How each action reads in a sentence: "Only ... can <phrase>", "You cannot <phrase> while it is ...".
@@ -113,6 +115,8 @@ ACTION_PHRASES: dict[Action, str] = {
     Action.CLOSE: "close this request",
     Action.WITHDRAW: "withdraw this request",
     Action.RECOMPUTE_DUE_DATES: "recalculate the due dates of this request",
+    Action.ESCALATE: "escalate this request (§13)",
+    Action.ESCALATION_RESOLVED: "record the outcome of an escalation on this request",
 }
 
 STATE_OWNERS: dict[RequestState, StateOwner] = {
@@ -140,6 +144,13 @@ BEFORE_DECISION = frozenset({
 AGREED_STATES = frozenset({RequestState.AGREED, RequestState.AGREED_IN_PART})
 # Information still to be provided: before a decision, once agreed, and between occasions of a regular request.
 AWAITING_PROVISION = BEFORE_DECISION | AGREED_STATES | {RequestState.PROVISION_OWED}
+# §13: what the IASC may escalate: declined (wholly or in part), or information still owed (overdue, or not
+# forthcoming at working level). escalations.services says which grounds fit which state.
+ESCALATABLE = AWAITING_PROVISION | {RequestState.DECLINED}
+# A rung resolving an escalation (the HO will provide) undoes a refusal: the holder decides again (ADR 20).
+REDECIDED_ON_ESCALATION = frozenset({RequestState.DECLINED, RequestState.AGREED_IN_PART})
+# Actions only a service performs, as part of another case's action: nobody takes them from a page or the API.
+SERVICE_ACTIONS = frozenset({Action.ESCALATION_RESOLVED})
 
 
 def _from(*states: RequestState) -> frozenset[RequestState]:
@@ -166,6 +177,10 @@ TRANSITIONS: dict[Action, Transition] = {
     # Never once anything has been provided.
     Action.WITHDRAW: Transition(_from(RequestState.DRAFT) | BEFORE_DECISION | AGREED_STATES | {RequestState.DECLINED},
                                 RequestState.WITHDRAWN, by_owner=False),
+    # §13: recorded on the request; the escalation is a case of its own (escalations.cases).
+    Action.ESCALATE: Transition(ESCALATABLE, None, by_owner=False),
+    # §13: a rung resolved it: a refusal goes back to the holder to decide again (ADR 20).
+    Action.ESCALATION_RESOLVED: Transition(REDECIDED_ON_ESCALATION, RequestState.UNDER_ASSESSMENT, by_owner=False),
 }
 
 REQUEST_MACHINE = Machine(name="request", initial=RequestState.DRAFT, owners=STATE_OWNERS, transitions=TRANSITIONS)

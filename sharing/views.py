@@ -100,7 +100,23 @@ def request_detail(request, reference: str):
         "approvals": list(req.approvals.all()), "waiting_on": queries.waiting_on_words(req),
         "decision_is_final": rules.decision_is_final(req), "direction": rules.direction_of(req),
         "calendar_label": CALENDAR_LABELS.get(req.calendar_name, req.calendar_name),
+        **_escalation_context(request.user, req, actions),
     })
+
+
+def _escalation_context(user, req, actions) -> dict:
+    """§13: the ladder and where the latest escalation stands, and whether this person may escalate now."""
+    from escalations import ladder as escalation_ladder
+    from escalations.presenting import ladder_rows, latest_escalation
+
+    if not escalation_ladder.is_available(req):
+        return {}
+    escalation = latest_escalation(req)
+    can_escalate = Action.ESCALATE in actions and not (escalation and escalation.is_open)
+    if escalation is None and not can_escalate:
+        return {}
+    return {"escalation": escalation, "escalation_rungs": ladder_rows(req, escalation),
+            "can_escalate": can_escalate}
 
 
 @login_required

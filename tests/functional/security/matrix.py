@@ -30,8 +30,8 @@ from dataclasses import dataclass, field
 # --- the people (world.PEOPLE) -------------------------------------------------------------------------------
 
 IASC = frozenset({"iasc_requester", "iasc_case_officer", "commissioner", "iasc_approver", "iasc_auditor"})
-MSU = frozenset({"spoc", "msu_assessor", "ho_requester"})  # the Modern Slavery Unit, a unit of the Home Office
-HOME_OFFICE = MSU | {"ho_analyst", "ho_approver", "ho_dpo", "ho_auditor", "administrator"}
+MSU = frozenset({"spoc", "msu_assessor", "ho_requester", "policy_lead"})  # the Modern Slavery Unit, of the HO
+HOME_OFFICE = MSU | {"ho_analyst", "ho_approver", "ho_dpo", "ho_auditor", "administrator", "ho_director"}
 MEMBERS = IASC | HOME_OFFICE | {"dwp_officer"}  # active, in an organisation, with a role
 EVERYONE_SIGNED_IN = MEMBERS | {"nobody"}
 AUDITORS = frozenset({"iasc_auditor", "ho_auditor", "administrator"})  # view_audit, verify_audit
@@ -66,6 +66,11 @@ SEES: dict[str, frozenset[str]] = {
     "token": frozenset({"iasc_requester"}),  # an API token: its owner's alone
     "delegation": IASC,  # the Commissioner's delegates (§14): her office's page
     "arrangement": IASC | HOME_OFFICE,  # a data sharing arrangement: every member of its parties (§16)
+    # OFFICIAL-SENSITIVE, declined and escalated (§13), at the Policy lead's rung: the request's need-to-know (no
+    # approval was asked, so not the DPO) and the people of each rung it has reached (the Policy lead, not yet the
+    # Director)
+    "escalation": frozenset({"iasc_requester", "commissioner", "iasc_auditor", "ho_auditor", "spoc", "msu_assessor",
+                             "ho_approver", "policy_lead"}),
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -110,6 +115,19 @@ for _action in ("sign_off", "review", "suspend", "resume"):
 ARRANGEMENT_STARTERS = ARRANGEMENT_DRAFTERS | {"dwp_officer"}
 ARRANGEMENTS = ("arrangement",)
 ARRANGEMENT_ACTIONS = ("sign_off", "review", "suspend", "resume", "end")
+# Escalations (§13): the IASC's requesting side and the Commissioner escalate a request to the HO (on a draft the
+# page says the state does not allow it); for an HO→IASC request the page shows §14's words to whoever sees it.
+_ESCALATORS = frozenset({"iasc_requester", "iasc_case_officer", "commissioner"})
+ACTORS[("escalate", "iasc_draft")] = _ESCALATORS
+ACTORS[("escalate", "ho_draft")] = SEES["ho_draft"]
+ACTORS[("escalate", "submitted")] = _ESCALATORS
+ACTORS[("escalate", "sensitive")] = _ESCALATORS & SEES["sensitive"]
+# The rung's people decide; the IASC's people withdraw, go up or close
+ACTORS[("decide_escalation", "escalation")] = frozenset({"policy_lead"})
+ACTORS[("escalator", "escalation")] = _ESCALATORS & SEES["escalation"]
+ACTORS[("act_on_escalation", "escalation")] = ACTORS[("decide_escalation", "escalation")] | _ESCALATORS & SEES[
+    "escalation"]
+ESCALATIONS = ("escalation",)
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -244,8 +262,15 @@ API_BODIES: dict[str, dict] = {
     "sharing-api:arrangement-suspend": {"text": "ICO enquiry."},
     "sharing-api:arrangement-resume": {"text": ""},
     "sharing-api:arrangement-end": {"text": "Superseded."},
+    "sharing-api:escalation-decide": {"outcome": "resolved", "note": "The HO will provide."},
+    "sharing-api:escalation-go-up": {"note": ""},
+    "sharing-api:escalation-close": {"note": ""},
+    "sharing-api:escalation-withdraw": {"note": ""},
 }
 API_ACTION = {name: name.split(":request-")[-1].replace("-", "_") for name in API_BODIES if ":request-" in name}
+API_ACTION["sharing-api:escalation-decide"] = "decide_escalation"
+API_ACTION.update(dict.fromkeys(("sharing-api:escalation-go-up", "sharing-api:escalation-close",
+                                 "sharing-api:escalation-withdraw"), "escalator"))
 API_ACTION["sharing-api:request-detail"] = "update"
 API_ACTION.update(dict.fromkeys(("sharing-api:approval-approve", "sharing-api:approval-refuse",
                                  "sharing-api:approval-return-for-justification"), "decide_approval"))
@@ -261,6 +286,10 @@ API_BODIES["sharing-api:request-personal-data-confirm"] = {"note": ""}
 def _api_action_rows() -> dict:
     rows = {}
     for name, action in API_ACTION.items():
+        if "escalation" in action or action == "escalator":
+            rows[(name, "POST")] = Sees(objects=ESCALATIONS)
+            rows[(name, "POST", "current")] = Acts(action=action, objects=ESCALATIONS, body="current")
+            continue
         objects = APPROVALS if action == "decide_approval" else REQUESTS
         method = "PATCH" if name == "sharing-api:request-detail" else "POST"
         # an empty body: a 400 for who sees it, a 404 for who does not
@@ -369,6 +398,12 @@ ROWS: dict[tuple, Rule] = {
     ("arrangements:edit", "POST"): Acts(action="update_arrangement", objects=ARRANGEMENTS),
     ("arrangements:action", "GET"): Acts(objects=ARRANGEMENTS, actions=ARRANGEMENT_ACTIONS),
     ("arrangements:action", "POST"): Acts(objects=ARRANGEMENTS, actions=ARRANGEMENT_ACTIONS),
+    # the escalate page: the §13 record for who may escalate, §14's words (no form) on an HO→IASC request
+    ("escalations:new", "GET"): Acts(action="escalate", objects=REQUESTS),
+    ("escalations:new", "POST"): Acts(action="escalate", objects=REQUESTS),
+    ("escalations:detail", "GET"): Sees(objects=ESCALATIONS),
+    # an empty form: 400 for who may act on it now (the rung's people, the IASC's), 403 for who only sees it
+    ("escalations:detail", "POST"): Acts(action="act_on_escalation", objects=ESCALATIONS),
     # --- my work ---
     ("workflow:my_work", "GET"): SignedIn(),
     ("workflow:my_work", "POST"): SignedIn(),
@@ -396,6 +431,9 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:arrangement-detail", "GET"): Sees(objects=ARRANGEMENTS),
     # an empty body: who may draft is told what is missing (400); anyone else may not draft (403)
     ("sharing-api:arrangement-list", "POST"): Roles(ARRANGEMENT_STARTERS),
+    ("sharing-api:escalation-list", "GET"): SignedIn(),
+    ("sharing-api:escalation-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
+    ("sharing-api:escalation-detail", "GET"): Sees(objects=ESCALATIONS),
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),

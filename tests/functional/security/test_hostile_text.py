@@ -81,6 +81,7 @@ class FormsAndSerializers(WorldTestCase):
             "sharing_request": lambda: self.obj("sensitive"),
             "approval": lambda: self.obj("approval"),
             "arrangement": lambda: self.obj("arrangement"),
+            "escalation": lambda: self.obj("escalation"),
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",
             "choices": lambda: [("iasc_to_ho", "Ask the Home Office")],

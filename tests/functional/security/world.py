@@ -18,9 +18,9 @@ from clock.services import add_adjustment
 from protocols.services import load_protocol
 from sharing import policies, rules, services
 from sharing.models import DeliveryFile
-from sharing.states import RequestState
+from sharing.states import Decision, RequestState
 from tests.factories import make_person, standard_organisations
-from tests.support.requests import actors, draft, fresh, walk
+from tests.support.requests import DECIDED, actors, draft, fresh, walk
 from tests.support.sharing_fixtures import SHIPPED, Cast
 
 SENSITIVE = {"classification": "OFFICIAL-SENSITIVE", "personal_data_category": "personal",
@@ -43,6 +43,8 @@ PEOPLE = {
     "ho_auditor": "Home Office auditor",
     "dwp_officer": "a case officer of another government department (DWP), party to nothing here",
     "administrator": "Home Office administrator (staff, superuser)",
+    "policy_lead": "HO Policy lead on Modern Slavery (Modern Slavery Unit): the §13 ladder's first rung",
+    "ho_director": "Director for Tackling Slavery and Exploitation (Home Office): the ladder's second rung",
     "nobody": "an active account in no organisation",
 }
 VISITORS = ("anonymous", "unverified", *PEOPLE)
@@ -76,9 +78,11 @@ def build() -> World:
     cast = Cast(person)
     world = World()
     for name in PEOPLE:
-        if name != "administrator":
+        if name not in ("administrator", "policy_lead", "ho_director"):
             world.people[name] = getattr(cast, name)
     world.people["administrator"] = person("home-office", Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
+    world.people["policy_lead"] = person("msu", Role.ESCALATION_POLICY_LEAD)
+    world.people["ho_director"] = person("home-office", Role.ESCALATION_DIRECTOR)
     world.people["unverified"] = cast.iasc_requester
 
     objects = world.objects
@@ -96,6 +100,13 @@ def build() -> World:
     pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")
     objects["approval"] = next(a for a in pending if a.role_required == Role.APPROVER)
     objects["dpo_approval"] = next(a for a in pending if a.role_required == Role.DPO)
+    # OFFICIAL-SENSITIVE, declined, escalated by the IASC (§13): at the Policy lead's rung, not yet the Director's
+    from escalations import services as escalation_services
+    declined = walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast, DECIDED,
+                    decision=Decision.DECLINED)
+    objects["escalation"] = escalation_services.escalate(
+        declined, by=cast.iasc_requester, grounds="declined", expected_version=declined.version,
+        reasons="Needed for s41 scrutiny.", ho_objections="Not held in that form.", attempts="Two letters.")
     objects["adjustment"] = add_adjustment(CALENDAR_NAMES[0], date(2030, 1, 2), CalendarAdjustment.Kind.CLOSURE,
                                            "Flood", by=world.people["administrator"])
     from accounts import tokens  # an API token of the IASC requester's: only she may revoke it

@@ -8,7 +8,7 @@ from concordat.errors import NotAllowed, RuleViolation
 from sharing import permissions, services
 from sharing.cases import REQUESTS
 from sharing.models import RequestEvent
-from sharing.states import TRANSITIONS, Action, Decision, RequestState
+from sharing.states import SERVICE_ACTIONS, TRANSITIONS, Action, Decision, RequestState
 from tests.support.requests import DECIDED, draft, fresh, walk
 
 
@@ -39,6 +39,7 @@ ACTION_STATES = {
     Action.DELIVER: DECIDED,
     Action.CLOSE: RequestState.PROVIDED,
     Action.WITHDRAW: RequestState.SUBMITTED,
+    Action.ESCALATE: DECIDED,
 }
 ALLOWED = {
     "iasc_to_ho": {
@@ -56,6 +57,7 @@ ALLOWED = {
         Action.DELIVER: {"msu_assessor"},
         Action.CLOSE: {"iasc_requester", "iasc_case_officer"},
         Action.WITHDRAW: {"iasc_requester", "iasc_case_officer"},
+        Action.ESCALATE: {"iasc_requester", "iasc_case_officer", "commissioner"},  # §13
     },
     "ho_to_iasc": {
         Action.UPDATE: {"ho_requester"},
@@ -71,6 +73,8 @@ ALLOWED = {
         Action.DELIVER: {"iasc_assessor"},
         Action.CLOSE: {"ho_requester"},
         Action.WITHDRAW: {"ho_requester"},
+        # The requesting side, as for any action of its own; the policy then refuses it (§14: no ladder).
+        Action.ESCALATE: {"ho_requester"},
     },
 }
 REQUESTER = {"iasc_to_ho": "iasc_requester", "ho_to_iasc": "ho_requester"}
@@ -88,7 +92,9 @@ def request_in(cast, direction: str, state: RequestState, **fields):
 
 
 def test_every_action_with_a_transition_is_in_the_matrix():
-    assert set(ACTION_STATES) == set(TRANSITIONS) == set(ALLOWED["iasc_to_ho"]) == set(ALLOWED["ho_to_iasc"])
+    # SERVICE_ACTIONS: only a service takes them (a rung resolving an escalation), nobody from a page or the API
+    assert (set(ACTION_STATES) == set(TRANSITIONS) - SERVICE_ACTIONS == set(ALLOWED["iasc_to_ho"])
+            == set(ALLOWED["ho_to_iasc"]))
 
 
 @pytest.mark.parametrize("direction", ["iasc_to_ho", "ho_to_iasc"])
@@ -122,13 +128,16 @@ def test_what_each_state_allows_the_people_who_own_it(cast, state):
                for person in ("iasc_requester", "spoc", "msu_assessor", "ho_approver")}
     expected = {
         RequestState.DRAFT: {"iasc_requester": {Action.UPDATE, Action.SUBMIT, Action.WITHDRAW}},
-        RequestState.SUBMITTED: {"iasc_requester": {Action.WITHDRAW}, "spoc": {Action.ACKNOWLEDGE, Action.REASSIGN}},
-        RequestState.ACKNOWLEDGED: {"iasc_requester": {Action.WITHDRAW}, "spoc": {Action.REASSIGN},
+        # §13: the IASC may escalate what is not forthcoming at working level (escalations.services)
+        RequestState.SUBMITTED: {"iasc_requester": {Action.WITHDRAW, Action.ESCALATE},
+                                 "spoc": {Action.ACKNOWLEDGE, Action.REASSIGN}},
+        RequestState.ACKNOWLEDGED: {"iasc_requester": {Action.WITHDRAW, Action.ESCALATE}, "spoc": {Action.REASSIGN},
                                     "msu_assessor": {Action.START_ASSESSMENT}},
-        RequestState.UNDER_ASSESSMENT: {"iasc_requester": {Action.WITHDRAW}, "spoc": {Action.REASSIGN},
+        RequestState.UNDER_ASSESSMENT: {"iasc_requester": {Action.WITHDRAW, Action.ESCALATE},
+                                        "spoc": {Action.REASSIGN},
                                         "msu_assessor": {Action.REQUEST_FURTHER_INFORMATION, Action.RECORD_CHECKLIST,
                                                          Action.DECIDE}},
-        DECIDED: {"iasc_requester": {Action.WITHDRAW}, "msu_assessor": {Action.DELIVER}},
+        DECIDED: {"iasc_requester": {Action.WITHDRAW, Action.ESCALATE}, "msu_assessor": {Action.DELIVER}},
         # A one-off request once provided waits on its requester alone (ADR 0009).
         RequestState.PROVIDED: {"iasc_requester": {Action.CLOSE}},
         RequestState.CLOSED: {},

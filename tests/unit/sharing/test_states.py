@@ -33,9 +33,13 @@ def test_assessment_and_further_information_go_back_and_forth():
 
 
 def test_a_decision_lands_on_its_own_state_and_a_declined_request_goes_nowhere_but_closed():
+    """...or, escalated (§13) and resolved by a rung, back under assessment for the holder to decide again."""
     assert set(TRANSITIONS[Action.DECIDE].targets) == {RequestState.AGREED, RequestState.AGREED_IN_PART,
                                                         RequestState.DECLINED}
-    assert states.actions_from(RequestState.DECLINED) == [Action.CLOSE, Action.WITHDRAW]
+    assert states.actions_from(RequestState.DECLINED) == [Action.CLOSE, Action.WITHDRAW, Action.ESCALATE,
+                                                          Action.ESCALATION_RESOLVED]
+    assert TRANSITIONS[Action.ESCALATE].targets == ()  # recorded on the request, which stays where it is
+    assert TRANSITIONS[Action.ESCALATION_RESOLVED].targets == (RequestState.UNDER_ASSESSMENT,)
     assert RequestState.DECLINED not in TRANSITIONS[Action.DELIVER].sources
 
 

@@ -1,0 +1,184 @@
+"""Escalations as a case type of the workflow core (§13). Who escalates: the IASC's requesters and case officers
+of the requesting office, or the Commissioner. Who decides at a rung: an active person holding that rung's role
+(read from the protocol's ladder) in the holder's department."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db.models import Q
+from django.urls import reverse
+
+from accounts.permissions import is_active_member
+from accounts.roles import Role
+from clock.core import add_working_days, london_date, working_days_between
+from concordat.errors import Problem
+from escalations import ladder, notifications
+from escalations.models import Escalation, EscalationEvent
+from escalations.states import ESCALATION_MACHINE, EscalationAction, EscalationState
+from sharing import permissions as request_permissions
+from sharing import schedule
+from workflow.cases import CaseType
+from workflow.work import WorkItem
+
+ESCALATORS = "a requester or case officer of the requesting office, or the Commissioner (§13)"
+DECIDERS = "a person holding the role of the rung it is at, in the holder's department (§13)"
+
+
+def _department(user) -> int | None:
+    return user.organisation.department.pk if user.organisation_id else None
+
+
+def _in_department(department: int | None, organisation) -> bool:
+    return department is not None and (organisation.pk == department or organisation.parent_id == department)
+
+
+def is_escalator(user, escalation: Escalation) -> bool:
+    """§13: the IASC escalates its own requests: an active member of the requesting office with the requester or
+    case officer role, or its Commissioner."""
+    request = escalation.request if isinstance(escalation, Escalation) else escalation
+    if not is_active_member(user):
+        return False
+    return (request_permissions.is_requester_side(user, request)
+            or request_permissions.is_commissioner_of_requester(user, request))
+
+
+def is_decider(user, escalation: Escalation) -> bool:
+    """§13: the people holding the current rung's role in the holder's department."""
+    return (is_active_member(user) and escalation.rung_role in user.roles
+            and _in_department(_department(user), escalation.request.holder_org))
+
+
+class EscalationCaseType(CaseType):
+    kind = "escalation"
+    label = "Escalation"
+    model = Escalation
+    machine = ESCALATION_MACHINE
+    timeline = EscalationEvent
+    timeline_case_field = "escalation"
+    audit_prefix = "escalations"
+    locked_relations = ("request__holder_org", "request__requester_org", "request__routed_to",
+                        "request__assigned_org", "request__protocol", "opened_by")
+    phrases = {EscalationAction.DECIDE: "decide this escalation at its rung",
+               EscalationAction.GO_UP: "take this escalation to the next rung",
+               EscalationAction.CLOSE: "close this escalation",
+               EscalationAction.WITHDRAW: "withdraw this escalation"}
+    state_labels = dict(EscalationState.choices)
+    owner_labels = {"rung": "The people of the rung it is at (§13)",
+                    "escalator": "The IASC: go up a rung or close", "nobody": "Nobody (finished)"}
+    notified_actions = frozenset({EscalationAction.ESCALATE.value, EscalationAction.DECIDE.value,
+                                  EscalationAction.GO_UP.value})
+    diagram_path = "docs/escalations.md"
+    # ADR 17: structured values only, never the reasons people wrote.
+    audited_fields = ("state", "request", "position", "rung_key", "rung_role", "grounds", "opened_by",
+                      "opened_at", "finished_at")
+
+    def reference(self, case) -> str:
+        return f"{case.request.reference} escalation {case.pk}"
+
+    def link(self, case) -> str:
+        return reverse("escalations:detail", kwargs={"pk": case.pk})
+
+    def visible(self, user):
+        return Escalation.objects.filter(request__in=request_permissions.visible_requests(user).values("pk"))
+
+    def can_view(self, user, case) -> bool:
+        return request_permissions.user_can_view(user, case.request)
+
+    def who_may(self, action, case):
+        if action == EscalationAction.DECIDE:
+            return is_decider, DECIDERS
+        return is_escalator, ESCALATORS
+
+    def rule_problem(self, action, case):
+        if action == EscalationAction.GO_UP and ladder.next_rung(case.request, case.position) is None:
+            return Problem("This escalation is at the top of the ladder: there is no rung above it.",
+                           field="rung", clause=ladder.clause_of(case.request))
+        return None
+
+    def waiting_on(self, user) -> Q:
+        if not is_active_member(user):
+            return Q(pk__in=[])
+        department = _department(user)
+        in_holder = Q(request__holder_org=department) | Q(request__holder_org__parent=department)
+        q = Q(state=EscalationState.AT_RUNG, rung_role__in=list(user.roles)) & in_holder
+        requester_side = Q(pk__in=[])
+        if user.has_role(*request_permissions.REQUESTER_ROLES):
+            requester_side |= Q(request__requester_org=user.organisation_id)
+        if user.has_role(Role.COMMISSIONER):
+            requester_side |= Q(request__requester_org=department) | Q(request__requester_org__parent=department)
+        return q | (Q(state=EscalationState.NOT_RESOLVED) & requester_side)
+
+    def work_items(self, user, today, limit: int) -> list[WorkItem]:
+        """Each escalation waiting on this person, with how long it has waited in working days (§13) and, where
+        the protocol sets a target for the rung, when it is due."""
+        waiting = (self.visible(user).filter(self.waiting_on(user))
+                   .select_related("request__protocol", "request__holder_org").prefetch_related("steps")
+                   .order_by("pk")[:limit])
+        items = []
+        for escalation in waiting:
+            wait = (waited(escalation, today) if escalation.state == EscalationState.AT_RUNG
+                    else waiting_on_iasc(escalation, today))
+            rung = ladder.rung_at(escalation.request, escalation.position)
+            due = due_on(escalation, today)
+            if escalation.state == EscalationState.AT_RUNG:
+                what = f"Escalated to you ({rung.title}, {rung.clause}): waited {wait.days} working days"
+            else:
+                what = f"Not resolved by {rung.title}: go up a rung or close ({wait.days} working days)"
+            items.append(WorkItem(self.kind, self.reference(escalation), escalation.request.title, what,
+                                  escalation.request.classification, due, bool(due and due < today), False,
+                                  self.link(escalation), escalation))
+        return items
+
+    def audit_organisation(self, case):
+        return case.request.requester_org_id
+
+    def send_notifications(self, entry) -> int:
+        return notifications.send(self, entry)
+
+
+class Waited:
+    def __init__(self, since: date | None, days: int):
+        self.since, self.days = since, days
+
+
+def current_step(escalation: Escalation):
+    steps = [step for step in escalation.steps.all() if step.position == escalation.position]
+    return steps[0] if steps else None
+
+
+def waited(escalation: Escalation, today: date, step=None) -> Waited:
+    """Working days (the protocol's calendar, bank holidays excepted) a rung has waited: from when the escalation
+    reached it to its decision, or to today while undecided."""
+    step = step or current_step(escalation)
+    if step is None:
+        return Waited(None, 0)
+    if step.decided_at is None:  # undecided: up to today, or to when the IASC withdrew it
+        start = london_date(step.reached_at)
+        end = london_date(escalation.finished_at) if escalation.finished_at else today
+    else:
+        start, end = london_date(step.reached_at), london_date(step.decided_at)
+    return Waited(start, working_days_between(start, max(start, end), schedule.calendar_for(escalation.request)))
+
+
+def waiting_on_iasc(escalation: Escalation, today: date) -> Waited:
+    step = current_step(escalation)
+    if step is None or step.decided_at is None:
+        return Waited(None, 0)
+    start = london_date(step.decided_at)
+    return Waited(start, working_days_between(start, max(start, today), schedule.calendar_for(escalation.request)))
+
+
+def due_on(escalation: Escalation, today: date) -> date | None:
+    """The protocol's target for the rung it waits at, if any (this protocol sets none)."""
+    if escalation.state != EscalationState.AT_RUNG:
+        return None
+    rung = ladder.rung_at(escalation.request, escalation.position)
+    step = current_step(escalation)
+    if rung.target_working_days is None or step is None:
+        return None
+    return add_working_days(london_date(step.reached_at), rung.target_working_days,
+                            schedule.calendar_for(escalation.request))
+
+
+ESCALATIONS = EscalationCaseType()
