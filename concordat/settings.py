@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "workflow",
     "sharing",
     "approvals",
+    "publications",
 ]
 
 MIDDLEWARE = [

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from approvals.api import ApprovalViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
+from publications.api import PublicationProposalViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -13,6 +14,7 @@ app_name = "sharing-api"
 router = SimpleRouter()
 router.register("requests", RequestViewSet, basename="request")
 router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("publications", PublicationProposalViewSet, basename="publication")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
