@@ -64,6 +64,8 @@ SEES: dict[str, frozenset[str]] = {
     "protocol": MEMBERS,
     "adjustment": ADMINISTRATORS,
     "token": frozenset({"iasc_requester"}),  # an API token: its owner's alone
+    "published": IASC | HOME_OFFICE,  # OFFICIAL, provided: both parties
+    "publication": IASC | HOME_OFFICE,  # a proposal to publish is seen by whoever sees its request
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -89,6 +91,12 @@ ACTORS: dict[tuple[str, str], frozenset[str]] = {
 # Approvals: an approver of the holder, for the role the approval requires, who did not ask (§10, §17)
 ACTORS[("decide_approval", "approval")] = frozenset({"ho_approver"})
 ACTORS[("decide_approval", "dpo_approval")] = frozenset({"ho_dpo"})
+# Publication (§7(b), §9(b)): the requesting side proposes and withdraws; the holder's assessors, approvers and
+# Commissioner decide, never the requesting organisation (the Commissioner of the IASC included)
+ACTORS[("propose", "published")] = frozenset({"iasc_requester", "iasc_case_officer"})
+ACTORS[("withdraw_publication", "publication")] = frozenset({"iasc_requester", "iasc_case_officer"})
+ACTORS[("decide_publication", "publication")] = frozenset({"msu_assessor", "ho_approver"})
+PUBLICATIONS = ("publication",)
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -217,8 +225,12 @@ API_BODIES: dict[str, dict] = {
     "sharing-api:approval-approve": {"text": ""},
     "sharing-api:approval-refuse": {"text": "No."},
     "sharing-api:approval-return-for-justification": {"text": "Why?"},
+    "sharing-api:publication-decide": {"outcome": "refuse", "reasons": "No."},
+    "sharing-api:publication-withdraw": {"note": ""},
 }
 API_ACTION = {name: name.split(":request-")[-1].replace("-", "_") for name in API_BODIES if ":request-" in name}
+PUBLICATION_API_ACTION = {"sharing-api:publication-decide": "decide_publication",
+                          "sharing-api:publication-withdraw": "withdraw_publication"}
 API_ACTION["sharing-api:request-detail"] = "update"
 API_ACTION.update(dict.fromkeys(("sharing-api:approval-approve", "sharing-api:approval-refuse",
                                  "sharing-api:approval-return-for-justification"), "decide_approval"))
@@ -310,6 +322,12 @@ ROWS: dict[tuple, Rule] = {
     ("sharing:download", "POST"): Sees(objects=FILES),
     ("approvals:detail", "GET"): Sees(objects=APPROVALS),
     ("approvals:detail", "POST"): Acts(action="decide_approval", objects=APPROVALS),
+    ("publications:propose", "GET"): Acts(action="propose", objects=("published",)),
+    ("publications:propose", "POST"): Acts(action="propose", objects=("published",)),  # empty: 400 for actors
+    ("publications:detail", "GET"): Sees(objects=PUBLICATIONS),
+    ("publications:detail", "POST"): Acts(action="decide_publication", objects=PUBLICATIONS),
+    ("publications:withdraw", "GET"): SignedIn(answer=405, objects=PUBLICATIONS),  # POST only, for everyone
+    ("publications:withdraw", "POST"): Acts(action="withdraw_publication", objects=PUBLICATIONS),
     # --- my work ---
     ("workflow:my_work", "GET"): SignedIn(),
     ("workflow:my_work", "POST"): SignedIn(),
@@ -327,6 +345,12 @@ ROWS: dict[tuple, Rule] = {
     **_api_action_rows(),
     ("sharing-api:approval-list", "GET"): SignedIn(),
     ("sharing-api:approval-detail", "GET"): Sees(objects=APPROVALS),
+    ("sharing-api:publication-list", "GET"): SignedIn(),
+    ("sharing-api:publication-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
+    ("sharing-api:publication-detail", "GET"): Sees(objects=PUBLICATIONS),
+    **{(name, "POST"): Sees(objects=PUBLICATIONS) for name in PUBLICATION_API_ACTION},  # empty: 404 before 400
+    **{(name, "POST", "current"): Acts(action=action, objects=PUBLICATIONS, body="current")
+       for name, action in PUBLICATION_API_ACTION.items()},
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),

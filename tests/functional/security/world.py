@@ -91,6 +91,10 @@ def build() -> World:
                                                    RequestState.UNDER_ASSESSMENT), cast)
     provided = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
     objects["file"] = DeliveryFile.objects.filter(delivery__request=provided).first()
+    # Provided, its requester intending to publish (§6(d)): a proposal to publish awaits the holder (§7(b))
+    from publications import services as publication_services
+    objects["published"] = provided
+    objects["publication"] = publication_services.propose(provided, by=cast.iasc_requester, text="Table 3.")
     sensitive_provided = walk(draft(cast.iasc_requester, **SENSITIVE), cast, RequestState.PROVIDED)
     objects["sensitive_file"] = DeliveryFile.objects.filter(delivery__request=sensitive_provided).first()
     pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")
