@@ -6,10 +6,10 @@ from __future__ import annotations
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from concordat import limits
+from concordat.errors import Problem, RuleViolation
 from publications import services
 from publications.cases import PUBLICATIONS
 from publications.serializers import DecideInput, ProposeInput, PublicationProposalSerializer, WithdrawInput
@@ -37,8 +37,8 @@ class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         data.is_valid(raise_exception=True)
         target = (request_permissions.visible_requests(request.user)
                   .filter(reference=data.validated_data["request"]).first())
-        if target is None:
-            raise NotFound("No such request, or you cannot see it.")
+        if target is None:  # the same answer whether it exists or not: a 400 naming the field, as for any bad value
+            raise RuleViolation(Problem("No such request, or you cannot see it.", field="request"))
         proposal = services.propose(target, by=request.user, text=data.validated_data["text"],
                                     revises=data.validated_data.get("revises"))
         return self._answer(proposal, status.HTTP_201_CREATED)

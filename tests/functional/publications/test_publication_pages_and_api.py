@@ -109,8 +109,8 @@ def test_the_api_proposes_decides_and_refuses_with_the_services_words(cast, api,
                                     "reasons": "Suppressed."}, format="json")
     assert agreed.status_code == 200 and agreed.json()["agreed_text"] == CHANGED
     assert api(cast.dwp_officer).get(f"{API}{body['id']}/").status_code == 404
-    assert api(cast.dwp_officer).post(API, {"request": provided.reference, "text": TEXT},
-                                      format="json").status_code == 404
+    unseen = api(cast.dwp_officer).post(API, {"request": provided.reference, "text": TEXT}, format="json")
+    assert unseen.status_code == 400 and unseen.json()["errors"][0]["field"] == "request"
     assert [p["id"] for p in requester.get(API).json()["results"]] == [body["id"]]
     revision = requester.post(API, {"request": provided.reference, "text": "Totals only.", "revises": body["id"]},
                               format="json")
