@@ -44,6 +44,8 @@ DEMO_PEOPLE = [
      [Role.ESCALATION_POLICY_LEAD]),
     ("ho.director", "Director TSE", "director.tse@homeoffice.example",
      "Director for Tackling Slavery and Exploitation", "home-office", [Role.ESCALATION_DIRECTOR]),
+    ("ho.sponsorship", "Marcus Reid", "marcus.reid@homeoffice.example", "Sponsorship Unit lead for the IASC",
+     "sponsorship-unit", [Role.CASE_OFFICER]),  # keeps the §18 directory of contacts with the MSU
     ("ho.checker", "Lee Morgan", "lee.morgan@homeoffice.example", "Statistician", "ho-analysis",
      [Role.OUTPUT_CHECKER]),
     ("auditor", "Jo Walsh", "jo.walsh@iasc.example", "Internal auditor", "iasc", [Role.AUDITOR]),

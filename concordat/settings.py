@@ -74,6 +74,7 @@ INSTALLED_APPS = [
     "sharing",
     "approvals",
     "publications",
+    "contacts",
 ]
 
 MIDDLEWARE = [

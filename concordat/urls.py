@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("workflow.urls")),
     path("approvals/", include("approvals.urls")),
     path("publications/", include("publications.urls")),
+    path("contacts/", include("contacts.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 
 from approvals.api import ApprovalViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
+from contacts.api import ContactViewSet, UnitViewSet
 from publications.api import PublicationProposalViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
@@ -15,6 +16,8 @@ router = SimpleRouter()
 router.register("requests", RequestViewSet, basename="request")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("publications", PublicationProposalViewSet, basename="publication")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("contact-units", UnitViewSet, basename="contact-unit")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
