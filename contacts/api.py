@@ -58,11 +58,10 @@ class _Directory(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gene
         return self._answer(service(entry, by=self.request.user, expected_version=data.validated_data["version"]))
 
 
-class ContactViewSet(mixins.UpdateModelMixin, _Directory):
+class ContactViewSet(_Directory):
     """Contacts in other government departments and bodies (§18), each with who last checked it and when."""
 
     serializer_class = ContactSerializer
-    http_method_names = ["get", "post", "patch", "head", "options"]
 
     def get_queryset(self):
         return (Contact.objects.select_related("organisation", "unit", "last_checked_by__organisation")

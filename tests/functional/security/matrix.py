@@ -37,6 +37,9 @@ EVERYONE_SIGNED_IN = MEMBERS | {"nobody"}
 AUDITORS = frozenset({"iasc_auditor", "ho_auditor", "administrator"})  # view_audit, verify_audit
 ADMINISTRATORS = frozenset({"administrator"})
 STAFF = frozenset({"administrator"})  # is_staff: the admin site
+# The §18 directory: read by both parties, kept by the Modern Slavery Unit (and the Sponsorship Unit: no one here)
+DIRECTORY_READERS = IASC | HOME_OFFICE
+DIRECTORY_KEEPERS = MSU
 # Who may start a request (requesters and case officers of a party of the protocol)
 REQUESTERS = frozenset({"iasc_requester", "iasc_case_officer", "ho_requester", "ho_analyst"})
 
@@ -227,6 +230,9 @@ API_BODIES: dict[str, dict] = {
     "sharing-api:approval-return-for-justification": {"text": "Why?"},
     "sharing-api:publication-decide": {"outcome": "refuse", "reasons": "No."},
     "sharing-api:publication-withdraw": {"note": ""},
+    "sharing-api:contact-detail": {"phone": "020 7946 0000"},
+    "sharing-api:contact-check-entry": {},
+    "sharing-api:contact-unit-check-entry": {},
 }
 API_ACTION = {name: name.split(":request-")[-1].replace("-", "_") for name in API_BODIES if ":request-" in name}
 PUBLICATION_API_ACTION = {"sharing-api:publication-decide": "decide_publication",
@@ -328,6 +334,19 @@ ROWS: dict[tuple, Rule] = {
     ("publications:detail", "POST"): Acts(action="decide_publication", objects=PUBLICATIONS),
     ("publications:withdraw", "GET"): SignedIn(answer=405, objects=PUBLICATIONS),  # POST only, for everyone
     ("publications:withdraw", "POST"): Acts(action="withdraw_publication", objects=PUBLICATIONS),
+    # --- the §18 directory of contacts (contacts/): readers 403 past it, keepers only change it ---
+    ("contacts:directory", "GET"): Roles(DIRECTORY_READERS),
+    ("contacts:directory", "POST"): Roles(DIRECTORY_READERS),
+    ("contacts:contact_new", "GET"): Roles(DIRECTORY_KEEPERS),
+    ("contacts:contact_new", "POST"): Roles(DIRECTORY_KEEPERS),  # an empty form: 400 for keepers
+    ("contacts:contact_edit", "GET"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("contacts:contact_edit", "POST"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("contacts:contact_check", "GET"): SignedIn(answer=405, objects=("contact",)),
+    ("contacts:contact_check", "POST"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("contacts:unit_new", "GET"): Roles(DIRECTORY_KEEPERS),
+    ("contacts:unit_new", "POST"): Roles(DIRECTORY_KEEPERS),
+    ("contacts:unit_check", "GET"): SignedIn(answer=405, objects=("unit",)),
+    ("contacts:unit_check", "POST"): Roles(DIRECTORY_KEEPERS, objects=("unit",)),
     # --- my work ---
     ("workflow:my_work", "GET"): SignedIn(),
     ("workflow:my_work", "POST"): SignedIn(),
@@ -351,6 +370,21 @@ ROWS: dict[tuple, Rule] = {
     **{(name, "POST"): Sees(objects=PUBLICATIONS) for name in PUBLICATION_API_ACTION},  # empty: 404 before 400
     **{(name, "POST", "current"): Acts(action=action, objects=PUBLICATIONS, body="current")
        for name, action in PUBLICATION_API_ACTION.items()},
+    ("sharing-api:contact-list", "GET"): Roles(DIRECTORY_READERS),
+    ("sharing-api:contact-list", "POST"): Roles(DIRECTORY_KEEPERS),  # an empty body: 400 for keepers
+    ("sharing-api:contact-detail", "GET"): Roles(DIRECTORY_READERS, objects=("contact",)),
+    ("sharing-api:contact-detail", "PATCH"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("sharing-api:contact-detail", "PATCH", "current"): Roles(DIRECTORY_KEEPERS, objects=("contact",),
+                                                             body="current"),
+    ("sharing-api:contact-check-entry", "POST"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("sharing-api:contact-check-entry", "POST", "current"): Roles(DIRECTORY_KEEPERS, objects=("contact",),
+                                                                 body="current"),
+    ("sharing-api:contact-unit-list", "GET"): Roles(DIRECTORY_READERS),
+    ("sharing-api:contact-unit-list", "POST"): Roles(DIRECTORY_KEEPERS),
+    ("sharing-api:contact-unit-detail", "GET"): Roles(DIRECTORY_READERS, objects=("unit",)),
+    ("sharing-api:contact-unit-check-entry", "POST"): Roles(DIRECTORY_KEEPERS, objects=("unit",)),
+    ("sharing-api:contact-unit-check-entry", "POST", "current"): Roles(DIRECTORY_KEEPERS, objects=("unit",),
+                                                                      body="current"),
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),

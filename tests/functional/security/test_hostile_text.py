@@ -81,6 +81,7 @@ class FormsAndSerializers(WorldTestCase):
             "sharing_request": lambda: self.obj("sensitive"),
             "approval": lambda: self.obj("approval"),
             "proposal": lambda: self.obj("publication"),
+            "contact": lambda: self.obj("contact"),
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",
             "choices": lambda: [("iasc_to_ho", "Ask the Home Office")],
@@ -240,6 +241,8 @@ class EndToEnd(WorldTestCase):
             ("ho_approver", "publication", "publications/{pk}/", "reasons", {"outcome": "refuse"}),
             ("msu_assessor", "publication", "publications/{pk}/", "agreed_text",
              {"outcome": "agree_with_changes", "reasons": "Changed."}),
+            # the §18 directory: a contact's name, kept as typed and shown escaped in the directory
+            ("spoc", "contact", "contacts/{pk}/", "name", {"role_title": "Statistician", "email": "n@dwp.example"}),
         ]
         for who, key, page, name, extra in paths:
             client = verified_client(self.person(who))

@@ -100,6 +100,12 @@ def build() -> World:
     pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")
     objects["approval"] = next(a for a in pending if a.role_required == Role.APPROVER)
     objects["dpo_approval"] = next(a for a in pending if a.role_required == Role.DPO)
+    # The §18 directory: a unit and a contact at DWP, kept by the Modern Slavery Unit
+    from contacts import services as contact_services
+    objects["unit"] = contact_services.add_unit(by=cast.spoc, organisation=orgs["dwp"], name="Fraud and Error")
+    objects["contact"] = contact_services.add_contact(by=cast.spoc, organisation=orgs["dwp"], unit=objects["unit"],
+                                                      fields={"name": "Nadia Hussain", "role_title": "Statistician",
+                                                              "email": "nadia@dwp.example", "phone": ""})
     objects["adjustment"] = add_adjustment(CALENDAR_NAMES[0], date(2030, 1, 2), CalendarAdjustment.Kind.CLOSURE,
                                            "Flood", by=world.people["administrator"])
     from accounts import tokens  # an API token of the IASC requester's: only she may revoke it
