@@ -13,6 +13,7 @@ NAVIGATION = [
     ("My work", "workflow:my_work"),
     ("Requests", "sharing:request_list"),
     ("Protocols", "protocols:list"),
+    ("Contacts", "contacts:directory"),  # §18: other departments' contacts
     ("Calendar", "clock:calendar"),
     ("Audit", "audit:log"),
     ("Notifications", "workflow:notifications"),
