@@ -29,6 +29,9 @@ def demo_cast(db, settings, tmp_path, monkeypatch):
     load_protocol(SHIPPED)
     seed_demo_people()
     demo.seed_demo(StringIO())
+    from publications import demo as publication_demo  # a proposal agreed with changes, one awaiting the holder
+
+    publication_demo.seed_demo(StringIO())
     return list(User.objects.filter(is_active=True).select_related("organisation").order_by("username"))
 
 
