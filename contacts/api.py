@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from concordat import limits
 from concordat.errors import Problem, RuleViolation
 from contacts import services
+from contacts.filters import ContactFilter, UnitFilter
 from contacts.models import Contact, Unit
 from contacts.serializers import (
     CheckInput,
@@ -62,6 +63,7 @@ class ContactViewSet(_Directory):
     """Contacts in other government departments and bodies (§18), each with who last checked it and when."""
 
     serializer_class = ContactSerializer
+    filterset_class = ContactFilter
 
     def get_queryset(self):
         return (Contact.objects.select_related("organisation", "unit", "last_checked_by__organisation")
@@ -100,6 +102,7 @@ class UnitViewSet(_Directory):
     """Units of other government departments and bodies (§18)."""
 
     serializer_class = UnitSerializer
+    filterset_class = UnitFilter
 
     def get_queryset(self):
         return Unit.objects.select_related("organisation", "last_checked_by__organisation").order_by(

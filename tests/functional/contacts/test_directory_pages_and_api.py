@@ -98,6 +98,9 @@ def test_the_api_reads_adds_changes_and_checks_on_the_same_services(cast, api, c
     listed = reader.get("/api/contacts/").json()["results"]
     assert [c["name"] for c in listed] == ["Nadia Hussain"] and listed[0]["check_due"] is False
     assert listed[0]["last_checked_by"]["id"] == cast.sponsorship_officer.pk
+    assert reader.get("/api/contacts/?organisation=ukvi").json()["results"] == []
+    assert len(reader.get("/api/contacts/?organisation=dwp").json()["results"]) == 1
+    assert reader.get("/api/contacts/?organisation=<b>").status_code == 400
     created = keeper.post("/api/contacts/", {"organisation": "dwp", "name": "Owen Price", "role_title": "Lead",
                                              "email": "owen.price@dwp.example"}, format="json")
     assert created.status_code == 201, created.json()
