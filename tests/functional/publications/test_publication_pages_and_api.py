@@ -41,7 +41,7 @@ def test_proposed_agreed_with_changes_and_shown_on_the_request_page(cast, signed
     proposal.refresh_from_db()
     assert (proposal.state, proposal.agreed_text) == (ProposalState.AGREED_WITH_CHANGES, CHANGED)
     page = requester.get(f"/requests/{provided.reference}/").content.decode()
-    assert 'data-testid="agreed-publication"' in page and CHANGED in page and "Agreed with changes" in page
+    assert 'data-testid="agreed-publication"' in page and CHANGED in page and "agreed with changes" in page
     assert f"?revises={proposal.pk}" in requester.get(f"/publications/{proposal.pk}/").content.decode()
 
 
