@@ -3,17 +3,23 @@
 
 from __future__ import annotations
 
+from django.http import Http404
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from concordat import limits
-from concordat.errors import Problem, RuleViolation
+from concordat.errors import NotAllowed, Problem, RuleViolation
 from publications import services
 from publications.cases import PUBLICATIONS
 from publications.serializers import DecideInput, ProposeInput, PublicationProposalSerializer, WithdrawInput
 from sharing import permissions as request_permissions
+from sharing.downloads import attachment_response
+from sharing.files import ALLOWED_TYPES
 
 
 class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -21,10 +27,12 @@ class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 
     serializer_class = PublicationProposalSerializer
     lookup_value_regex = limits.ID_PATTERN
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
 
     def get_queryset(self):
         return (PUBLICATIONS.visible(self.request.user)
                 .select_related("request", "proposed_by__organisation", "decided_by__organisation")
+                .prefetch_related("files")
                 .order_by("-proposed_at", "-pk"))
 
     def _answer(self, proposal, code=status.HTTP_200_OK):
@@ -40,7 +48,7 @@ class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         if target is None:  # the same answer whether it exists or not: a 400 naming the field, as for any bad value
             raise RuleViolation(Problem("No such request, or you cannot see it.", field="request"))
         proposal = services.propose(target, by=request.user, text=data.validated_data["text"],
-                                    revises=data.validated_data.get("revises"))
+                                    revises=data.validated_data.get("revises"), uploads=data.validated_data["files"])
         return self._answer(proposal, status.HTTP_201_CREATED)
 
     @extend_schema(request=DecideInput, responses=PublicationProposalSerializer)
@@ -63,3 +71,15 @@ class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
         return self._answer(services.withdraw(target, by=request.user, expected_version=data.validated_data["version"],
                                               note=data.validated_data["note"]))
 
+
+
+class PublicationFileDownloadView(APIView):
+    """A file put forward with a proposal, always as an attachment, only to people who may see its request."""
+
+    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES})
+    def get(self, request, pk: int):
+        try:
+            found = services.file_for_download(pk, by=request.user)
+        except NotAllowed:
+            raise Http404 from None  # the same answer whether the file exists or not
+        return attachment_response(found)

@@ -8,7 +8,7 @@ from concordat.forms import GovukRadioSelect
 from publications import services
 from publications.cases import publication_clause
 from publications.states import ProposalAction
-from sharing.forms import TEXTAREA, ProblemsForm
+from sharing.forms import TEXTAREA, MultipleFileField, ProblemsForm
 
 
 def _text(label: str, limit: int, help_text: str = "", required: bool = False) -> forms.CharField:
@@ -23,6 +23,9 @@ class ProposalForm(ProblemsForm):
     text = _text("What do you propose to publish?", services.TEXT_MAX,
                  help_text="The text as it would be published: tables, findings and any wording that quotes the "
                            "information. The holder agrees it, agrees it with changes or refuses it.")
+    files = MultipleFileField(label="Files (optional)", required=False,
+                              help_text="A draft page or table as it would be published: PDF, CSV, text, PNG, JPEG, "
+                                        "Excel (.xlsx) or Word (.docx) without macros.")
     revises = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     field_aliases = {"request": "text", "state": "text", "publication_intent": "text"}
 
@@ -33,7 +36,7 @@ class ProposalForm(ProblemsForm):
 
     def perform(self, by):
         return services.propose(self.sharing_request, by=by, text=self.cleaned_data["text"],
-                                revises=self.cleaned_data["revises"] or None)
+                                revises=self.cleaned_data["revises"] or None, uploads=self.cleaned_data["files"])
 
 
 class DecisionForm(ProblemsForm):

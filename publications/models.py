@@ -58,6 +58,26 @@ class PublicationProposal(models.Model):
         return self.state == ProposalState.PROPOSED
 
 
+class PublicationFile(models.Model):
+    """A file put forward with a proposal (a draft page or table), checked by its content as delivered files are
+    (sharing/files.py), stored under a server-made name and only ever offered as a download."""
+
+    proposal = models.ForeignKey(PublicationProposal, on_delete=models.CASCADE, related_name="files")
+    stored_file = models.FileField(max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120, help_text="Sniffed from the content, not the client's word.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="publication_file_not_empty")]
+
+    def __str__(self):
+        return self.original_name
+
+
 class PublicationEvent(TimelineEntry):
     proposal = models.ForeignKey(PublicationProposal, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(max_length=40, choices=ProposalAction.choices)

@@ -6,6 +6,11 @@ or refuses it with reasons; a refused or changed proposal may be revised and put
 
 from __future__ import annotations
 
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -13,8 +18,9 @@ from accounts.models import User
 from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
 from publications.cases import PUBLICATIONS, WHO_PROPOSES, publication_clause
-from publications.models import PublicationProposal
+from publications.models import PublicationFile, PublicationProposal
 from publications.states import REVISABLE_STATES, ProposalAction, ProposalState
+from sharing import files as file_checks
 from sharing import permissions as request_permissions
 from sharing import rules
 from sharing.cases import REQUESTS
@@ -24,6 +30,7 @@ from workflow.cases import CURRENT
 
 TEXT_MAX = limits.ELEMENT_MAX  # what is proposed, or agreed, for publication
 REASONS_MAX = limits.NOTE_MAX
+FILES_MAX = 10  # files put forward with one proposal
 # Publication follows provision: something has been provided on an agreed request (ADR 23).
 PUBLISHABLE_STATES = frozenset({RequestState.PROVISION_OWED, RequestState.PROVIDED, RequestState.CLOSED})
 OUTCOMES = {ProposalAction.AGREE.value: ProposalAction.AGREE,
@@ -37,10 +44,12 @@ def publication_element_clause(request: Request) -> str:
     return element.clause if element is not None else rules.route_clause(request)
 
 
-def propose(request: Request | int, *, by: User, text: str,
-            revises: PublicationProposal | int | None = None) -> PublicationProposal:
-    """The requester puts forward what it proposes to publish; `revises` names the refused or changed proposal
-    this one revises."""
+def propose(request: Request | int, *, by: User, text: str, revises: PublicationProposal | int | None = None,
+            uploads: Iterable = ()) -> PublicationProposal:
+    """The requester puts forward what it proposes to publish: the text (what, and where), and any files (a draft
+    page or table), each checked by its content as delivered files are; `revises` names the refused or changed
+    proposal this one revises."""
+    uploads = list(uploads)
     with transaction.atomic():
         locked = REQUESTS.lock(request, by, CURRENT)  # one proposal at a time per request: the request's row
         clause = publication_clause(locked)
@@ -58,6 +67,7 @@ def propose(request: Request | int, *, by: User, text: str,
             raise RuleViolation(Problem(
                 f"The request says the information will not be published ({element}): a proposal to publish "
                 "needs a new request saying so.", field="publication_intent", clause=element))
+        checked = _checked_files(uploads)
         previous = _revised(locked, revises, clause)
         if PublicationProposal.objects.filter(request=locked, state=ProposalState.PROPOSED).exists():
             raise RuleViolation(Problem("A proposal to publish is already awaiting the holder's agreement: "
@@ -72,9 +82,36 @@ def propose(request: Request | int, *, by: User, text: str,
             raise RuleViolation(Problem("That proposal has already been revised.", field="revises",
                                         clause=clause)) from None
         proposal.request = locked
+        stored = _store(proposal, uploads, checked)
         PUBLICATIONS.record(proposal, by, ProposalAction.PROPOSE, "", "",
-                            details={"revises": previous.pk if previous else None})
+                            details={"revises": previous.pk if previous else None,
+                                     "files": [f.sha256 for f in stored]})
     return proposal
+
+
+def _checked_files(uploads: list) -> list:
+    if len(uploads) > FILES_MAX:
+        raise RuleViolation(Problem(f"Attach at most {FILES_MAX} files.", field=file_checks.FILE_FIELD))
+    return [file_checks.check_upload(upload, settings.CONCORDAT_MAX_FILE_BYTES) for upload in uploads]
+
+
+def _store(proposal: PublicationProposal, uploads: list, checked: list) -> list[PublicationFile]:
+    now, stored = timezone.now(), []
+    for upload, facts in zip(uploads, checked, strict=True):
+        name = default_storage.save(f"publications/{secrets.token_hex(20)}", upload)
+        stored.append(PublicationFile.objects.create(
+            proposal=proposal, stored_file=name, original_name=facts.original_name, content_type=facts.content_type,
+            size=facts.size, sha256=facts.sha256, uploaded_at=now))
+    return stored
+
+
+def file_for_download(file_id: int, *, by: User) -> PublicationFile:
+    """A proposal's file, for whoever sees its request (need-to-know, ADR 3); NotAllowed for anyone else."""
+    found = (PublicationFile.objects.select_related(*[f"proposal__{r}" for r in PUBLICATIONS.locked_relations])
+             .filter(pk=file_id).first()) if limits.is_id(file_id) else None
+    if found is None or not PUBLICATIONS.can_view(by, found.proposal):
+        raise NotAllowed("No such file, or you cannot see it.")
+    return found
 
 
 def _revised(request: Request, revises, clause: str) -> PublicationProposal | None:

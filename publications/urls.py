@@ -9,4 +9,5 @@ urlpatterns = [
     path("new/<str:reference>/", views.propose, name="propose"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/withdraw/", views.withdraw, name="withdraw"),
+    path("files/<id:file_id>/", views.download, name="download"),
 ]

@@ -10,11 +10,13 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
+from publications import services
 from publications.cases import PUBLICATIONS, WHO_PROPOSES, publication_clause
 from publications.forms import DecisionForm, ProposalForm, WithdrawForm
 from publications.models import PublicationProposal
 from publications.states import DECISIONS, REVISABLE_STATES, ProposalAction
 from sharing import permissions as request_permissions
+from sharing.downloads import attachment_response
 from sharing.models import Request
 from sharing.services import reading
 
@@ -57,7 +59,7 @@ def propose(request, reference: str):
         previous = req.publication_proposals.filter(pk=int(revises)).first()
         if previous is not None:
             initial = {"revises": previous.pk, "text": previous.agreed_text or previous.proposed_text}
-    form = ProposalForm(request.POST or None, sharing_request=req, initial=initial)
+    form = ProposalForm(request.POST or None, request.FILES or None, sharing_request=req, initial=initial)
     status = 200
     if request.method == "POST":
         status = 400
@@ -127,3 +129,13 @@ def withdraw(request, pk: int):
         messages.success(request, "Your proposal to publish is withdrawn.")
         return redirect("publications:detail", pk=pk)
     return _render_detail(request, proposal, None, form, 400)
+
+
+@login_required
+def download(request, file_id: int):
+    """A file put forward with a proposal: always a download, for whoever sees the request (as delivered files)."""
+    try:
+        found = services.file_for_download(file_id, by=request.user)
+    except NotAllowed:
+        raise Http404("No such file, or you cannot see it.") from None
+    return attachment_response(found)

@@ -6,7 +6,7 @@ from rest_framework.routers import SimpleRouter
 from approvals.api import ApprovalViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
 from contacts.api import ContactViewSet, UnitViewSet
-from publications.api import PublicationProposalViewSet
+from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -23,4 +23,6 @@ router.register("notifications", NotificationViewSet, basename="notification")
 urlpatterns = [
     path("", include(router.urls)),
     path("files/<id:pk>/download/", FileDownloadView.as_view(), name="file-download"),
+    path("publication-files/<id:pk>/download/", PublicationFileDownloadView.as_view(),
+         name="publication-file-download"),
 ]

@@ -10,7 +10,7 @@ from publications import services
 from publications.models import PublicationProposal
 from publications.states import ProposalState
 from sharing.states import RequestState
-from tests.support.requests import draft, walk
+from tests.support.requests import draft, pdf, walk
 
 pytestmark = pytest.mark.django_db
 TEXT = "Table 3: referrals by region."
@@ -117,3 +117,25 @@ def test_the_api_proposes_decides_and_refuses_with_the_services_words(cast, api,
     assert revision.status_code == 201 and revision.json()["revises"] == body["id"]
     bad = requester.post(API, {"request": provided.reference, "text": "", "revises": 2**64}, format="json")
     assert bad.status_code == 400 and {e["field"] for e in bad.json()["errors"]} == {"text", "revises"}
+
+
+def test_a_file_put_forward_on_the_page_and_the_api_is_a_download_for_who_sees_the_request(cast, signed_in, api,
+                                                                                          provided):
+    requester = signed_in(cast.iasc_requester)
+    response = requester.post(f"/publications/new/{provided.reference}/", {"text": TEXT, "files": [pdf("t.pdf")]})
+    assert response.status_code == 302
+    stored = PublicationProposal.objects.get().files.get()
+    page = signed_in(cast.msu_assessor).get(response["Location"]).content.decode()
+    assert f"/publications/files/{stored.pk}/" in page and 'data-testid="publication-files"' in page
+    download = signed_in(cast.msu_assessor).get(f"/publications/files/{stored.pk}/")
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert download["X-Content-Type-Options"] == "nosniff"
+    assert signed_in(cast.dwp_officer).get(f"/publications/files/{stored.pk}/").status_code == 404
+    body = api(cast.msu_assessor).get(f"{API}{PublicationProposal.objects.get().pk}/").json()
+    assert body["files"][0]["download_url"] == f"/api/publication-files/{stored.pk}/download/"
+    assert api(cast.msu_assessor).get(body["files"][0]["download_url"]).status_code == 200
+    assert api(cast.dwp_officer).get(body["files"][0]["download_url"]).status_code == 404
+    services.withdraw(PublicationProposal.objects.get(), by=cast.iasc_requester, expected_version=1)
+    sent = api(cast.iasc_requester).post(API, {"request": provided.reference, "text": TEXT,
+                                               "files": [pdf("u.pdf")]}, format="multipart")
+    assert sent.status_code == 201 and sent.json()["files"][0]["original_name"] == "u.pdf"

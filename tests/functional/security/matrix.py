@@ -69,6 +69,7 @@ SEES: dict[str, frozenset[str]] = {
     "token": frozenset({"iasc_requester"}),  # an API token: its owner's alone
     "published": IASC | HOME_OFFICE,  # OFFICIAL, provided: both parties
     "publication": IASC | HOME_OFFICE,  # a proposal to publish is seen by whoever sees its request
+    "publication_file": IASC | HOME_OFFICE,  # and the files put forward with it
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -332,6 +333,8 @@ ROWS: dict[tuple, Rule] = {
     ("publications:propose", "POST"): Acts(action="propose", objects=("published",)),  # empty: 400 for actors
     ("publications:detail", "GET"): Sees(objects=PUBLICATIONS),
     ("publications:detail", "POST"): Acts(action="decide_publication", objects=PUBLICATIONS),
+    ("publications:download", "GET"): Sees(objects=("publication_file",)),
+    ("publications:download", "POST"): Sees(objects=("publication_file",)),
     ("publications:withdraw", "GET"): SignedIn(answer=405, objects=PUBLICATIONS),  # POST only, for everyone
     ("publications:withdraw", "POST"): Acts(action="withdraw_publication", objects=PUBLICATIONS),
     # --- the §18 directory of contacts (contacts/): readers 403 past it, keepers only change it ---
@@ -388,6 +391,7 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),
+    ("sharing-api:publication-file-download", "GET"): Sees(objects=("publication_file",)),
     ("api-schema", "GET"): SignedIn(),  # slow to build: tried as a sample of the visitors (SAMPLED)
     ("api-docs", "GET"): SignedIn(),
 }

@@ -20,7 +20,7 @@ from sharing import policies, rules, services
 from sharing.models import DeliveryFile
 from sharing.states import RequestState
 from tests.factories import make_person, standard_organisations
-from tests.support.requests import actors, draft, fresh, walk
+from tests.support.requests import actors, draft, fresh, pdf, walk
 from tests.support.sharing_fixtures import SHIPPED, Cast
 
 SENSITIVE = {"classification": "OFFICIAL-SENSITIVE", "personal_data_category": "personal",
@@ -94,7 +94,9 @@ def build() -> World:
     # Provided, its requester intending to publish (§6(d)): a proposal to publish awaits the holder (§7(b))
     from publications import services as publication_services
     objects["published"] = provided
-    objects["publication"] = publication_services.propose(provided, by=cast.iasc_requester, text="Table 3.")
+    objects["publication"] = publication_services.propose(provided, by=cast.iasc_requester, text="Table 3.",
+                                                          uploads=[pdf("draft-table.pdf")])
+    objects["publication_file"] = objects["publication"].files.get()
     sensitive_provided = walk(draft(cast.iasc_requester, **SENSITIVE), cast, RequestState.PROVIDED)
     objects["sensitive_file"] = DeliveryFile.objects.filter(delivery__request=sensitive_provided).first()
     pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")

@@ -17,7 +17,7 @@ from publications.models import PublicationEvent, PublicationProposal
 from publications.states import ProposalState
 from sharing.states import Decision, RequestState
 from tests.integration.sharing.test_concurrency import THREADS, run_together
-from tests.support.requests import DECIDED, draft, fresh, walk
+from tests.support.requests import DECIDED, draft, fresh, pdf, walk
 from workflow import work
 
 TEXT = "Table 3: NRM referrals of adults referred more than once, by region, 2016 to 2021."
@@ -246,3 +246,25 @@ def test_two_proposals_at_once_one_is_open(cast):
     assert all(isinstance(o, RuleViolation) for o in outcomes if isinstance(o, Exception)), outcomes
     assert PublicationProposal.objects.filter(state=ProposalState.PROPOSED).count() == 1
     assert fresh(provided).state == RequestState.PROVIDED
+
+
+def test_files_put_forward_are_checked_by_content_and_seen_only_by_who_sees_the_request(cast, provided):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    exe = SimpleUploadedFile("table.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
+    with pytest.raises(RuleViolation) as refused:
+        propose(provided, cast, uploads=[pdf(), exe])
+    assert refused.value.problems[0].field == "files" and not PublicationProposal.objects.exists()
+    with pytest.raises(RuleViolation, match="at most 10 files"):
+        propose(provided, cast, uploads=[pdf() for _ in range(11)])
+    proposal = propose(provided, cast, uploads=[pdf("draft table.pdf")])
+    [stored] = proposal.files.all()
+    assert (stored.original_name, stored.content_type) == ("draft table.pdf", "application/pdf")
+    event = AuditEvent.objects.get(action="publications.propose")
+    assert event.details["files"] == [stored.sha256]
+    assert services.file_for_download(stored.pk, by=cast.msu_assessor) == stored
+    for person in (cast.dwp_officer, cast.nobody):
+        with pytest.raises(NotAllowed):
+            services.file_for_download(stored.pk, by=person)
+    with pytest.raises(NotAllowed):
+        services.file_for_download("99999999999999999999999", by=cast.msu_assessor)
