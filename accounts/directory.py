@@ -50,6 +50,8 @@ DEMO_PEOPLE = [
      "Senior Sponsor of the IASC (DG Serious and Organised Crime)", "home-office", [Role.ESCALATION_SENIOR_SPONSOR]),
     ("ho.minister", "Minister's Private Office", "minister.office@homeoffice.example",
      "Private Secretary to the Minister for Safeguarding", "home-office", [Role.ESCALATION_MINISTER]),
+    ("ho.sponsorship", "Marcus Reid", "marcus.reid@homeoffice.example", "Sponsorship Unit lead for the IASC",
+     "sponsorship-unit", [Role.CASE_OFFICER]),  # keeps the §18 directory of contacts with the MSU
     ("ho.checker", "Lee Morgan", "lee.morgan@homeoffice.example", "Statistician", "ho-analysis",
      [Role.OUTPUT_CHECKER]),
     ("auditor", "Jo Walsh", "jo.walsh@iasc.example", "Internal auditor", "iasc", [Role.AUDITOR]),

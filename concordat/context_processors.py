@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Requests", "sharing:request_list"),
     ("Arrangements", "arrangements:list"),
     ("Protocols", "protocols:list"),
+    ("Contacts", "contacts:directory"),  # §18: other departments' contacts
     ("Calendar", "clock:calendar"),
     ("Audit", "audit:log"),
     ("Notifications", "workflow:notifications"),

@@ -76,6 +76,8 @@ INSTALLED_APPS = [
     "arrangements",
     "dataprotection",
     "escalations",
+    "publications",
+    "contacts",
 ]
 
 MIDDLEWARE = [

@@ -33,6 +33,8 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("arrangements/", include("arrangements.urls")),
     path("escalations/", include("escalations.urls")),
+    path("publications/", include("publications.urls")),
+    path("contacts/", include("contacts.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -6,8 +6,10 @@ from rest_framework.routers import SimpleRouter
 from approvals.api import ApprovalViewSet
 from arrangements.api import ArrangementViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
+from contacts.api import ContactViewSet, UnitViewSet
 from dataprotection.api import PersonalDataConfirmView, PersonalDataView
 from escalations.api import EscalationViewSet
+from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -18,6 +20,9 @@ router.register("requests", RequestViewSet, basename="request")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("arrangements", ArrangementViewSet, basename="arrangement")
 router.register("escalations", EscalationViewSet, basename="escalation")
+router.register("publications", PublicationProposalViewSet, basename="publication")
+router.register("contacts", ContactViewSet, basename="contact")
+router.register("contact-units", UnitViewSet, basename="contact-unit")
 router.register("notifications", NotificationViewSet, basename="notification")
 
 urlpatterns = [
@@ -27,4 +32,6 @@ urlpatterns = [
     path("requests/<id:pk>/personal-data/confirm/", PersonalDataConfirmView.as_view(),
          name="request-personal-data-confirm"),
     path("files/<id:pk>/download/", FileDownloadView.as_view(), name="file-download"),
+    path("publication-files/<id:pk>/download/", PublicationFileDownloadView.as_view(),
+         name="publication-file-download"),
 ]

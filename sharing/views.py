@@ -7,13 +7,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from accounts.models import Organisation
 from accounts.roles import OrganisationKind
 from clock.core import CALENDAR_LABELS
+from concordat import limits
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
 from concordat.pagination import page_of
+from contacts.services import contacts_of
 from protocols.markings import highest_marking
 from protocols.models import Protocol
 from sharing import forms, permissions, policies, queries, rules, services
@@ -182,7 +185,21 @@ def _render_draft(request, form, req, status=200):
     values = {"route": form.route, **form.initial, **getattr(form, "cleaned_data", {})}
     return render(request, "sharing/edit.html", {
         "req": req, "form": form, "page_marking": _marking(req) if req else "OFFICIAL",
-        "due_preview": preview_due_dates(form.protocol.spec, values)}, status=status)
+        "due_preview": preview_due_dates(form.protocol.spec, values), **_offered_contacts(form, req)}, status=status)
+
+
+def _offered_contacts(form, req) -> dict:
+    """§18: once the department is chosen (saved on the draft, sent with the form, or picked with "Show its
+    contacts", which works without JavaScript), the directory's contacts there (contacts app, ADR 24)."""
+    if form.route == "protocol":
+        return {}
+    department = req.holder_org if req else None
+    if department is None and "holder_org" in form.fields:
+        chosen = form.data.get("holder_org") if form.is_bound else form.initial.get("holder_org")
+        queryset = form.fields["holder_org"].queryset
+        department = queryset.filter(pk=chosen).first() if limits.is_id(chosen) else None
+    return {"offered_department": department, "offered": list(contacts_of(department)), "now": timezone.now(),
+            "departments": form.fields["holder_org"].queryset if "holder_org" in form.fields else None}
 
 
 @login_required
@@ -190,7 +207,10 @@ def request_new_direction(request, direction: str):
     """Step two: the request itself, with the seven elements of its direction."""
     if direction not in dict(_route_choices(request.user)):
         raise Http404("You cannot make that kind of request.")
-    form = forms.RequestDraftForm(request.POST or None, direction=direction, requester=request.user)
+    # "Show its contacts" (§18) comes back here as ?holder_org=<id>: the department chosen, the form not yet sent
+    chosen = request.GET.get("holder_org", "")
+    initial = {"holder_org": chosen} if request.method != "POST" and limits.is_id(chosen) else None
+    form = forms.RequestDraftForm(request.POST or None, direction=direction, requester=request.user, initial=initial)
     return _draft_page(request, form, None)
 
 

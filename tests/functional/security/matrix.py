@@ -37,6 +37,9 @@ EVERYONE_SIGNED_IN = MEMBERS | {"nobody"}
 AUDITORS = frozenset({"iasc_auditor", "ho_auditor", "administrator"})  # view_audit, verify_audit
 ADMINISTRATORS = frozenset({"administrator"})
 STAFF = frozenset({"administrator"})  # is_staff: the admin site
+# The §18 directory: read by both parties, kept by the Modern Slavery Unit (and the Sponsorship Unit: no one here)
+DIRECTORY_READERS = IASC | HOME_OFFICE
+DIRECTORY_KEEPERS = MSU
 # Who may start a request (requesters and case officers of a party of the protocol)
 REQUESTERS = frozenset({"iasc_requester", "iasc_case_officer", "ho_requester", "ho_analyst"})
 
@@ -71,6 +74,9 @@ SEES: dict[str, frozenset[str]] = {
     # Director)
     "escalation": frozenset({"iasc_requester", "commissioner", "iasc_auditor", "ho_auditor", "spoc", "msu_assessor",
                              "ho_approver", "policy_lead"}),
+    "published": IASC | HOME_OFFICE,  # OFFICIAL, provided: both parties
+    "publication": IASC | HOME_OFFICE,  # a proposal to publish is seen by whoever sees its request
+    "publication_file": IASC | HOME_OFFICE,  # and the files put forward with it
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -128,6 +134,12 @@ ACTORS[("escalator", "escalation")] = _ESCALATORS & SEES["escalation"]
 ACTORS[("act_on_escalation", "escalation")] = ACTORS[("decide_escalation", "escalation")] | _ESCALATORS & SEES[
     "escalation"]
 ESCALATIONS = ("escalation",)
+# Publication (§7(b), §9(b)): the requesting side proposes and withdraws; the holder's assessors, approvers and
+# Commissioner decide, never the requesting organisation (the Commissioner of the IASC included)
+ACTORS[("propose", "published")] = frozenset({"iasc_requester", "iasc_case_officer"})
+ACTORS[("withdraw_publication", "publication")] = frozenset({"iasc_requester", "iasc_case_officer"})
+ACTORS[("decide_publication", "publication")] = frozenset({"msu_assessor", "ho_approver"})
+PUBLICATIONS = ("publication",)
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -266,11 +278,18 @@ API_BODIES: dict[str, dict] = {
     "sharing-api:escalation-go-up": {"note": ""},
     "sharing-api:escalation-close": {"note": ""},
     "sharing-api:escalation-withdraw": {"note": ""},
+    "sharing-api:publication-decide": {"outcome": "refuse", "reasons": "No."},
+    "sharing-api:publication-withdraw": {"note": ""},
+    "sharing-api:contact-detail": {"phone": "020 7946 0000"},
+    "sharing-api:contact-check-entry": {},
+    "sharing-api:contact-unit-check-entry": {},
 }
 API_ACTION = {name: name.split(":request-")[-1].replace("-", "_") for name in API_BODIES if ":request-" in name}
 API_ACTION["sharing-api:escalation-decide"] = "decide_escalation"
 API_ACTION.update(dict.fromkeys(("sharing-api:escalation-go-up", "sharing-api:escalation-close",
                                  "sharing-api:escalation-withdraw"), "escalator"))
+PUBLICATION_API_ACTION = {"sharing-api:publication-decide": "decide_publication",
+                          "sharing-api:publication-withdraw": "withdraw_publication"}
 API_ACTION["sharing-api:request-detail"] = "update"
 API_ACTION.update(dict.fromkeys(("sharing-api:approval-approve", "sharing-api:approval-refuse",
                                  "sharing-api:approval-return-for-justification"), "decide_approval"))
@@ -404,6 +423,27 @@ ROWS: dict[tuple, Rule] = {
     ("escalations:detail", "GET"): Sees(objects=ESCALATIONS),
     # an empty form: 400 for who may act on it now (the rung's people, the IASC's), 403 for who only sees it
     ("escalations:detail", "POST"): Acts(action="act_on_escalation", objects=ESCALATIONS),
+    ("publications:propose", "GET"): Acts(action="propose", objects=("published",)),
+    ("publications:propose", "POST"): Acts(action="propose", objects=("published",)),  # empty: 400 for actors
+    ("publications:detail", "GET"): Sees(objects=PUBLICATIONS),
+    ("publications:detail", "POST"): Acts(action="decide_publication", objects=PUBLICATIONS),
+    ("publications:download", "GET"): Sees(objects=("publication_file",)),
+    ("publications:download", "POST"): Sees(objects=("publication_file",)),
+    ("publications:withdraw", "GET"): SignedIn(answer=405, objects=PUBLICATIONS),  # POST only, for everyone
+    ("publications:withdraw", "POST"): Acts(action="withdraw_publication", objects=PUBLICATIONS),
+    # --- the §18 directory of contacts (contacts/): readers 403 past it, keepers only change it ---
+    ("contacts:directory", "GET"): Roles(DIRECTORY_READERS),
+    ("contacts:directory", "POST"): Roles(DIRECTORY_READERS),
+    ("contacts:contact_new", "GET"): Roles(DIRECTORY_KEEPERS),
+    ("contacts:contact_new", "POST"): Roles(DIRECTORY_KEEPERS),  # an empty form: 400 for keepers
+    ("contacts:contact_edit", "GET"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("contacts:contact_edit", "POST"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("contacts:contact_check", "GET"): SignedIn(answer=405, objects=("contact",)),
+    ("contacts:contact_check", "POST"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("contacts:unit_new", "GET"): Roles(DIRECTORY_KEEPERS),
+    ("contacts:unit_new", "POST"): Roles(DIRECTORY_KEEPERS),
+    ("contacts:unit_check", "GET"): SignedIn(answer=405, objects=("unit",)),
+    ("contacts:unit_check", "POST"): Roles(DIRECTORY_KEEPERS, objects=("unit",)),
     # --- my work ---
     ("workflow:my_work", "GET"): SignedIn(),
     ("workflow:my_work", "POST"): SignedIn(),
@@ -434,9 +474,31 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:escalation-list", "GET"): SignedIn(),
     ("sharing-api:escalation-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
     ("sharing-api:escalation-detail", "GET"): Sees(objects=ESCALATIONS),
+    ("sharing-api:publication-list", "GET"): SignedIn(),
+    ("sharing-api:publication-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
+    ("sharing-api:publication-detail", "GET"): Sees(objects=PUBLICATIONS),
+    **{(name, "POST"): Sees(objects=PUBLICATIONS) for name in PUBLICATION_API_ACTION},  # empty: 404 before 400
+    **{(name, "POST", "current"): Acts(action=action, objects=PUBLICATIONS, body="current")
+       for name, action in PUBLICATION_API_ACTION.items()},
+    ("sharing-api:contact-list", "GET"): Roles(DIRECTORY_READERS),
+    ("sharing-api:contact-list", "POST"): Roles(DIRECTORY_KEEPERS),  # an empty body: 400 for keepers
+    ("sharing-api:contact-detail", "GET"): Roles(DIRECTORY_READERS, objects=("contact",)),
+    ("sharing-api:contact-detail", "PATCH"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("sharing-api:contact-detail", "PATCH", "current"): Roles(DIRECTORY_KEEPERS, objects=("contact",),
+                                                             body="current"),
+    ("sharing-api:contact-check-entry", "POST"): Roles(DIRECTORY_KEEPERS, objects=("contact",)),
+    ("sharing-api:contact-check-entry", "POST", "current"): Roles(DIRECTORY_KEEPERS, objects=("contact",),
+                                                                 body="current"),
+    ("sharing-api:contact-unit-list", "GET"): Roles(DIRECTORY_READERS),
+    ("sharing-api:contact-unit-list", "POST"): Roles(DIRECTORY_KEEPERS),
+    ("sharing-api:contact-unit-detail", "GET"): Roles(DIRECTORY_READERS, objects=("unit",)),
+    ("sharing-api:contact-unit-check-entry", "POST"): Roles(DIRECTORY_KEEPERS, objects=("unit",)),
+    ("sharing-api:contact-unit-check-entry", "POST", "current"): Roles(DIRECTORY_KEEPERS, objects=("unit",),
+                                                                      body="current"),
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),
+    ("sharing-api:publication-file-download", "GET"): Sees(objects=("publication_file",)),
     ("api-schema", "GET"): SignedIn(),  # slow to build: tried as a sample of the visitors (SAMPLED)
     ("api-docs", "GET"): SignedIn(),
 }

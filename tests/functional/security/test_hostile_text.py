@@ -82,6 +82,8 @@ class FormsAndSerializers(WorldTestCase):
             "approval": lambda: self.obj("approval"),
             "arrangement": lambda: self.obj("arrangement"),
             "escalation": lambda: self.obj("escalation"),
+            "proposal": lambda: self.obj("publication"),
+            "contact": lambda: self.obj("contact"),
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",
             "choices": lambda: [("iasc_to_ho", "Ask the Home Office")],
@@ -237,6 +239,12 @@ class EndToEnd(WorldTestCase):
             ("spoc", "submitted", "requests/{ref}/acknowledge/", "note", {}),
             ("msu_assessor", "sensitive", "requests/{ref}/request_further_information/", "question", {}),
             ("ho_approver", "approval", "approvals/{pk}/", "text", {"outcome": "refuse"}),
+            # publication (§7(b)): the holder's reasons for refusing, and the text as agreed with changes
+            ("ho_approver", "publication", "publications/{pk}/", "reasons", {"outcome": "refuse"}),
+            ("msu_assessor", "publication", "publications/{pk}/", "agreed_text",
+             {"outcome": "agree_with_changes", "reasons": "Changed."}),
+            # the §18 directory: a contact's name, kept as typed and shown escaped in the directory
+            ("spoc", "contact", "contacts/{pk}/", "name", {"role_title": "Statistician", "email": "n@dwp.example"}),
         ]
         for who, key, page, name, extra in paths:
             client = verified_client(self.person(who))
@@ -247,7 +255,7 @@ class EndToEnd(WorldTestCase):
                 with rolled_back():
                     response = client.post(url, {name: value, "version": target.version, **extra})
                     if label in MUST_REFUSE or label == "million":
-                        self._refused_naming(response, (name, "reasons", "question", "note"), where)
+                        self._refused_naming(response, (name, "reasons", "question", "note", "agreed_text"), where)
                         continue
                     assert response.status_code == 302, f"{where}: answered {response.status_code}"
                     self._shown_escaped(client.get(response["Location"]).content.decode(), value.strip(), where)
@@ -265,6 +273,25 @@ class EndToEnd(WorldTestCase):
                     continue
                 assert response.status_code == 200, f"{where}: answered {response.status_code}"
                 assert response.json()["reasons"] == value.strip(), where
+
+    def test_the_api_keeps_or_refuses_a_hostile_publication_proposal_and_its_page_escapes_it(self):
+        client = verified_client(self.person("iasc_requester"))
+        for label, value in {**HOSTILE, "surrogate": SURROGATE}.items():
+            target = self.obj("publication")
+            where = f"proposing publication through the API with {label}"
+            with rolled_back():
+                # withdraw the open proposal first: one open proposal per request (§7(b))
+                client.post(f"/api/publications/{target.pk}/withdraw/", json.dumps({"version": target.version}),
+                            content_type="application/json")
+                body = json.dumps({"request": self.obj("published").reference, "text": value})
+                response = client.post("/api/publications/", body, content_type="application/json")
+                if label in MUST_REFUSE or label in ("million", "surrogate"):
+                    self._refused_naming(response, ("text",), where)
+                    continue
+                assert response.status_code == 201, f"{where}: answered {response.status_code} {response.content}"
+                assert response.json()["proposed_text"] == value.strip(), where
+                page = client.get(f"/publications/{response.json()['id']}/").content.decode()
+                self._shown_escaped(page, value.strip(), where)
 
     def test_signing_in_with_hostile_text_is_refused_never_an_error(self):
         for index, (label, value) in enumerate(HOSTILE.items()):

@@ -20,7 +20,7 @@ from sharing import policies, rules, services
 from sharing.models import DeliveryFile
 from sharing.states import Decision, RequestState
 from tests.factories import make_person, standard_organisations
-from tests.support.requests import DECIDED, actors, draft, fresh, walk
+from tests.support.requests import DECIDED, actors, draft, fresh, pdf, walk
 from tests.support.sharing_fixtures import SHIPPED, Cast
 
 SENSITIVE = {"classification": "OFFICIAL-SENSITIVE", "personal_data_category": "personal",
@@ -95,6 +95,12 @@ def build() -> World:
                                                    RequestState.UNDER_ASSESSMENT), cast)
     provided = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
     objects["file"] = DeliveryFile.objects.filter(delivery__request=provided).first()
+    # Provided, its requester intending to publish (§6(d)): a proposal to publish awaits the holder (§7(b))
+    from publications import services as publication_services
+    objects["published"] = provided
+    objects["publication"] = publication_services.propose(provided, by=cast.iasc_requester, text="Table 3.",
+                                                          uploads=[pdf("draft-table.pdf")])
+    objects["publication_file"] = objects["publication"].files.get()
     sensitive_provided = walk(draft(cast.iasc_requester, **SENSITIVE), cast, RequestState.PROVIDED)
     objects["sensitive_file"] = DeliveryFile.objects.filter(delivery__request=sensitive_provided).first()
     pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")
@@ -107,6 +113,12 @@ def build() -> World:
     objects["escalation"] = escalation_services.escalate(
         declined, by=cast.iasc_requester, grounds="declined", expected_version=declined.version,
         reasons="Needed for s41 scrutiny.", ho_objections="Not held in that form.", attempts="Two letters.")
+    # The §18 directory: a unit and a contact at DWP, kept by the Modern Slavery Unit
+    from contacts import services as contact_services
+    objects["unit"] = contact_services.add_unit(by=cast.spoc, organisation=orgs["dwp"], name="Fraud and Error")
+    objects["contact"] = contact_services.add_contact(by=cast.spoc, organisation=orgs["dwp"], unit=objects["unit"],
+                                                      fields={"name": "Nadia Hussain", "role_title": "Statistician",
+                                                              "email": "nadia@dwp.example", "phone": ""})
     objects["adjustment"] = add_adjustment(CALENDAR_NAMES[0], date(2030, 1, 2), CalendarAdjustment.Kind.CLOSURE,
                                            "Flood", by=world.people["administrator"])
     from accounts import tokens  # an API token of the IASC requester's: only she may revoke it

@@ -12,6 +12,7 @@ from django.conf import settings
 from accounts.demo import seed_demo_people
 from accounts.models import User
 from protocols.services import load_protocol
+from publications import demo as publication_demo
 from sharing import demo, schedule
 from workflow import registry, work
 
@@ -29,6 +30,7 @@ def demo_cast(db, settings, tmp_path, monkeypatch):
     load_protocol(SHIPPED)
     seed_demo_people()
     demo.seed_demo(StringIO())
+    publication_demo.seed_demo(StringIO())  # a proposal agreed with changes, one awaiting the holder
     return list(User.objects.filter(is_active=True).select_related("organisation").order_by("username"))
 
 
