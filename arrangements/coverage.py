@@ -54,6 +54,11 @@ def problems(request, requirements: list[str]) -> list[Problem]:
     if ARRANGEMENT_KEY not in requirements and IMPACT_ASSESSMENT_KEY not in requirements:
         return []
     found = candidates(request)
+    if not found and ARRANGEMENT_KEY not in requirements:
+        # A protocol asking for the impact assessment alone: it is still recorded on an arrangement (the register).
+        return [Problem("Routine sharing of personal data needs a data protection impact assessment that lets the "
+                        "sharing go ahead: none is recorded on an active arrangement covering this request.",
+                        field=IMPACT_ASSESSMENT_KEY, clause=CLAUSE)]
     if not found:
         start, end = _period(request)
         return [Problem(
