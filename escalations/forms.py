@@ -16,7 +16,8 @@ class EscalateForm(ProblemsForm):
     the matter", and why it is escalated at all."""
 
     grounds = forms.ChoiceField(label="Why are you escalating this request?", widget=GovukRadioSelect,
-                                choices=Grounds.choices)
+                                choices=Grounds.choices,
+                                error_messages={"required": "Choose why you are escalating this request"})
     reasons = _textarea("The reasons for the request", required=True,
                         help_text="Why the IASC needs this information (s41 of the Modern Slavery Act 2015).")
     ho_objections = _textarea("The objections the HO raised", required=True,
@@ -55,7 +56,8 @@ class _EscalationForm(ProblemsForm):
 
 class DecideEscalationForm(_EscalationForm):
     action = "decide"
-    outcome = forms.ChoiceField(label="Your decision", widget=GovukRadioSelect, choices=Outcome.choices)
+    outcome = forms.ChoiceField(label="Your decision", widget=GovukRadioSelect, choices=Outcome.choices,
+                                error_messages={"required": "Choose your decision at this rung"})
     note = _textarea("Your reasons", help_text="Required unless it is resolved.")
 
     def __init__(self, *args, escalation, **kwargs):

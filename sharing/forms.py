@@ -82,6 +82,23 @@ class NamedPeopleField(BoundedIds, forms.ModelMultipleChoiceField):
         return f"{person}, {person.job_title or 'no job title'} ({person.organisation})"
 
 
+def _name_the_field_when_missing(field: forms.Field) -> None:
+    """Django's "This field is required." names nothing: say which answer is missing, in the GOV.UK way."""
+    if field.error_messages.get("required") != forms.Field.default_error_messages["required"]:
+        return  # the form said it better
+    label = str(field.label or "").rstrip("?:. ")
+    if not label:
+        return
+    verb = "Choose" if isinstance(field, forms.ChoiceField) else "Enter"
+    field.error_messages = {**field.error_messages,
+                            "required": f"{verb} an answer for “{label}”" if label[0].isupper() and " " in label
+                            and label.split()[0] in QUESTION_WORDS else f"{verb} {label[0].lower()}{label[1:]}"}
+
+
+QUESTION_WORDS = frozenset({"Why", "What", "Which", "Who", "How", "When", "Where", "Is", "Are", "Does", "Do",
+                            "Will", "Can"})
+
+
 class ProblemsForm(forms.Form):
     """A form that shows a service's problems beside the fields they name, with their clause."""
 
@@ -95,6 +112,8 @@ class ProblemsForm(forms.Form):
             kwargs.setdefault("initial", {}).setdefault("version", sharing_request.version)
         super().__init__(*args, **kwargs)
         self.fields["version"].required = sharing_request is not None
+        for field in self.fields.values():
+            _name_the_field_when_missing(field)
 
     def add_problems(self, violation: RuleViolation) -> None:
         for problem in violation.problems:

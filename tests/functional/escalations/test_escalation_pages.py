@@ -88,3 +88,15 @@ def test_each_rung_decides_on_the_escalation_page(cast, signed_in, ladder_people
     assert up.status_code == 302
     assert "Decide at your rung: Director for Tackling Slavery and Exploitation" in text_of(
         signed_in(ladder_people.director).get(url))
+
+
+def test_an_empty_escalation_form_names_each_missing_answer(cast, signed_in):
+    """Not Django's "This field is required.": each message says which answer is missing (§13)."""
+    request = declined_request(cast)
+    page = signed_in(cast.iasc_requester).post(f"/escalations/new/{request.reference}/",
+                                               {"version": request.version})
+    body = page.content.decode()
+    assert page.status_code == 400 and "This field is required" not in body
+    for words in ("Choose why you are escalating this request", "Enter the reasons for the request",
+                  "Enter the objections the HO raised", "Enter the attempts made to resolve the matter"):
+        assert words in body
