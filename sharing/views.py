@@ -103,6 +103,7 @@ def request_detail(request, reference: str):
         "approvals": list(req.approvals.all()), "waiting_on": queries.waiting_on_words(req),
         "decision_is_final": rules.decision_is_final(req), "direction": rules.direction_of(req),
         "calendar_label": CALENDAR_LABELS.get(req.calendar_name, req.calendar_name),
+        "personal_data_label": rules.spec_of(req).personal_data.label(req.personal_data_category),
         **_escalation_context(request.user, req, actions),
     })
 
