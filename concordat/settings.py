@@ -262,6 +262,8 @@ SPECTACULAR_SETTINGS = {
         "RequestStateEnum": "sharing.states.RequestState",
         "ApprovalStateEnum": "approvals.states.ApprovalState",
         "Schedule1ConditionEnum": "dataprotection.legislation.Schedule1Condition",  # two fields share it
+        "EscalationOutcomeEnum": "escalations.states.Outcome",  # "outcome" is also a publication decision's
+        "PublicationDecisionEnum": "publications.states.DECISION_CHOICES",
     },
 }
 

@@ -8,7 +8,7 @@ from rest_framework import serializers
 from concordat import limits
 from publications import services
 from publications.models import PublicationFile, PublicationProposal
-from publications.states import DECISIONS
+from publications.states import DECISION_CHOICES
 from sharing.serializers import PersonRefSerializer
 
 
@@ -47,7 +47,7 @@ class ProposeInput(serializers.Serializer):
 
 class DecideInput(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=limits.COUNTER_MAX)
-    outcome = serializers.ChoiceField(choices=[action.value for action in DECISIONS])
+    outcome = serializers.ChoiceField(choices=DECISION_CHOICES)
     agreed_text = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.TEXT_MAX,
                                         help_text="Agree with changes: the text as agreed.")
     reasons = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.REASONS_MAX,

@@ -27,6 +27,7 @@ class ProposalAction(models.TextChoices):
 
 HOLDER = "holder"  # the holder's assessors, approvers and Commissioner who can see the request
 DECISIONS = (ProposalAction.AGREE, ProposalAction.AGREE_WITH_CHANGES, ProposalAction.REFUSE)
+DECISION_CHOICES = [(action.value, action.label) for action in DECISIONS]  # the API's "outcome"
 DECIDED_STATES = frozenset({ProposalState.AGREED, ProposalState.AGREED_WITH_CHANGES, ProposalState.REFUSED})
 AGREED_STATES = frozenset({ProposalState.AGREED, ProposalState.AGREED_WITH_CHANGES})
 # What a revision may follow: a refusal, or an agreement whose changes the requester wants to discuss further.
