@@ -186,6 +186,8 @@ def check(upload, max_bytes: int, *, field: str = FILE_FIELD) -> Checked:
         raise refuse(f"{label} is not a type that may be shared here: use {TYPE_WORDS}.", field)
     if _extension(name) not in EXTENSIONS[content_type]:
         wanted = " or ".join(sorted(EXTENSIONS[content_type]))
+        if content_type == TEXT:  # text is told apart by its name alone
+            wanted = ".txt, .csv or .json"
         raise refuse(f"{label} is a {_type_word(content_type)} by its content, so its name must end {wanted}.",
                      field)
     eicar = _Signature(EICAR)
