@@ -183,3 +183,17 @@ def test_the_wrong_person_or_organisation_is_refused_before_any_file_is_read(cas
         "files": [SimpleUploadedFile("eicar.txt", checks.EICAR)]}, format="multipart")
     assert response.status_code in (403, 404)
     assert counts()[:3] == before[:3] and stored_files() == files_before  # the refusal itself is audited
+
+
+def test_a_publication_draft_with_formula_cells_is_flagged_to_the_holder(cast, signed_in):
+    from publications.models import PublicationProposal
+
+    provided = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
+    response = signed_in(cast.iasc_requester).post(f"/publications/new/{provided.reference}/", {
+        "text": "Table 3: referrals by region.", "files": [SimpleUploadedFile("table.csv", FORMULAS)]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    proposal = PublicationProposal.objects.get()
+    page = signed_in(cast.msu_assessor).get(f"/publications/{proposal.pk}/").content.decode()
+    assert 'data-testid="flagged-cells"' in page and "2 cells start with" in page
+    with proposal.files.get().stored_file.open("rb") as kept:
+        assert kept.read() == FORMULAS
