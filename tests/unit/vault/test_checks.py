@@ -504,3 +504,21 @@ def test_the_clamd_address_forms(tmp_path):
         checks._connect(f"127.0.0.1:{listener.getsockname()[1]}", 1).close()
     finally:
         listener.close()
+
+
+@pytest.mark.parametrize(("name", "content", "flagged"), [
+    ("tables.csv", b"a,b\n=1+1,2\n", 1), ("tables.xlsx", xlsx(), 4), ("tables.ods", ODS, 3), ("report.pdf", PDF, 0),
+    ("figures.json", b"[1, 2]", 0),
+])
+def test_uploads_spooled_to_disk_are_checked_the_same_and_left_readable(settings, tmp_path, name, content, flagged):
+    from django.core.files.uploadedfile import TemporaryUploadedFile
+
+    settings.FILE_UPLOAD_TEMP_DIR = str(tmp_path)
+    spooled = TemporaryUploadedFile(name, "application/octet-stream", len(content), None)
+    spooled.write(content)
+    spooled.seek(0)
+    checked = checks.check(spooled, LIMIT)
+    assert checked.flagged_total == flagged
+    spooled.seek(0)
+    assert spooled.read() == content and not spooled.closed
+    spooled.close()
