@@ -205,6 +205,10 @@ MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 CONCORDAT_MAX_FILE_BYTES = int(os.environ.get("CONCORDAT_MAX_FILE_BYTES", str(50 * 1024 * 1024)))
+# Virus scanning of uploads through clamd's INSTREAM (vault/checks.py, ADR 28): a Unix socket path or tcp://host:port.
+# Empty: only the built-in EICAR test signature is checked, and administrators are told so on the upload page.
+CONCORDAT_CLAMD_SOCKET = os.environ.get("CONCORDAT_CLAMD_SOCKET", "")
+CONCORDAT_CLAMD_TIMEOUT = float(os.environ.get("CONCORDAT_CLAMD_TIMEOUT", "30"))
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")

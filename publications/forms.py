@@ -8,7 +8,7 @@ from concordat.forms import GovukRadioSelect
 from publications import services
 from publications.cases import publication_clause
 from publications.states import ProposalAction
-from sharing.forms import TEXTAREA, MultipleFileField, ProblemsForm
+from sharing.forms import TEXTAREA, MultipleFileField, ProblemsForm, upload_help
 
 
 def _text(label: str, limit: int, help_text: str = "", required: bool = False) -> forms.CharField:
@@ -23,9 +23,7 @@ class ProposalForm(ProblemsForm):
     text = _text("What do you propose to publish?", services.TEXT_MAX,
                  help_text="The text as it would be published: tables, findings and any wording that quotes the "
                            "information. The holder agrees it, agrees it with changes or refuses it.")
-    files = MultipleFileField(label="Files (optional)", required=False,
-                              help_text="A draft page or table as it would be published: PDF, CSV, text, PNG, JPEG, "
-                                        "Excel (.xlsx) or Word (.docx) without macros.")
+    files = MultipleFileField(label="Files (optional)", required=False)
     revises = forms.CharField(widget=forms.HiddenInput, required=False, max_length=20)
     field_aliases = {"request": "text", "state": "text", "publication_intent": "text"}
 
@@ -33,6 +31,7 @@ class ProposalForm(ProblemsForm):
         super().__init__(*args, **kwargs)
         self.sharing_request = sharing_request
         self.clauses["text"] = publication_clause(sharing_request)
+        self.fields["files"].help_text = upload_help("A draft page or table as it would be published: ")
 
     def perform(self, by):
         return services.propose(self.sharing_request, by=by, text=self.cleaned_data["text"],

@@ -83,9 +83,12 @@ def propose(request: Request | int, *, by: User, text: str, revises: Publication
                                         clause=clause)) from None
         proposal.request = locked
         stored = _store(proposal, uploads, checked)
-        PUBLICATIONS.record(proposal, by, ProposalAction.PROPOSE, "", "",
-                            details={"revises": previous.pk if previous else None,
-                                     "files": [f.sha256 for f in stored]})
+        details = {"revises": previous.pk if previous else None, "files": [f.sha256 for f in stored]}
+        flagged = {str(row.pk): facts.flags_summary() for row, facts in zip(stored, checked, strict=True)
+                   if facts.flagged_total}
+        if flagged:  # ADR 28: formula-like cells flagged on the event, the file kept as sent
+            details["flagged"] = flagged
+        PUBLICATIONS.record(proposal, by, ProposalAction.PROPOSE, "", "", details=details)
     return proposal
 
 

@@ -102,10 +102,23 @@ def detail(request, pk: int):
     return _render_detail(request, proposal, form, WithdrawForm(proposal=proposal) if can_withdraw else None, status)
 
 
+def _files_with_flags(proposal) -> list:
+    """The proposal's files, each with `flagged_cells` from the proposal's (prefetched) events (ADR 28)."""
+    flagged: dict = {}
+    for event in proposal.events.all():
+        if event.action == ProposalAction.PROPOSE and isinstance((event.details or {}).get("flagged"), dict):
+            flagged.update(event.details["flagged"])
+    files = list(proposal.files.all())
+    for found in files:
+        found.flagged_cells = flagged.get(str(found.pk))
+    return files
+
+
 def _render_detail(request, proposal, form, withdraw_form, status):
     req = proposal.request
     return render(request, "publications/detail.html", {
-        "proposal": proposal, "req": req, "form": form, "withdraw_form": withdraw_form,
+        "proposal": proposal, "proposal_files": _files_with_flags(proposal), "req": req, "form": form,
+        "withdraw_form": withdraw_form,
         "page_marking": req.classification, "state_label": PUBLICATIONS.state_label(proposal.state),
         "clause": publication_clause(req),
         "can_revise": (request_permissions.is_requester_side(request.user, req) and proposal.state in

@@ -28,6 +28,7 @@ from protocols.wording import element_questions
 from sharing import policies, rules, services
 from sharing.models import Request
 from sharing.states import Action, ApprovalKind, Decision, Frequency, Provision, PublicationIntent
+from vault import checks as upload_checks
 
 TEXT = {"class": "govuk-input"}
 TEXTAREA = {"class": "govuk-textarea", "rows": 4}
@@ -432,6 +433,12 @@ class MultipleFileField(forms.FileField):
         return [super().clean(data, initial)] if data else []
 
 
+def upload_help(lead: str = "") -> str:
+    """The types taken and the size limit, as the upload checks enforce them (ADR 28); read when the form is made,
+    so a changed CONCORDAT_MAX_FILE_BYTES shows at once."""
+    return f"{lead}{upload_checks.TYPE_WORDS}. {upload_checks.size_limit_words()}"
+
+
 class DeliverForm(ProblemsForm):
     """What was provided, its marking (§7(e)) and its files; for a regular request, the occasion (§6)."""
 
@@ -440,8 +447,7 @@ class DeliverForm(ProblemsForm):
     marking = forms.CharField(label="Security classification of what is provided")
     occasion = forms.TypedChoiceField(label="Occasion", required=False, coerce=int, empty_value=None,
                                       widget=forms.Select(attrs=SELECT))
-    files = MultipleFileField(label="Files", required=False,
-                              help_text="PDF, CSV, text, PNG, JPEG, Excel (.xlsx) or Word (.docx) without macros.")
+    files = MultipleFileField(label="Files", required=False)
     field_aliases = {"state": None}
 
     def __init__(self, *args, sharing_request: Request, **kwargs):
@@ -452,6 +458,7 @@ class DeliverForm(ProblemsForm):
         self.fields["marking"].widget = forms.Select(choices=[(level, level) for level in allowed], attrs=SELECT)
         self.fields["marking"].initial = sharing_request.classification
         self.clauses["marking"] = spec.classifications.clause
+        self.fields["files"].help_text = upload_help()
         if sharing_request.is_regular:
             self.fields["occasion"].choices = [(o.pk, f"Occasion {o.sequence}, due {o.due_on:%d %B %Y}")
                                                for o in policies.open_occasions(sharing_request)]

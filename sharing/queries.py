@@ -240,3 +240,22 @@ def element_values(request: Request) -> list[tuple[rules.ElementField, object]]:
 def checklist_rows(request: Request) -> list[tuple[object, ChecklistAnswer | None]]:
     answers = {answer.item_key: answer for answer in request.checklist_answers.all()}
     return [(item, answers.get(item.key)) for item in rules.checklist_of(request)]
+
+
+# --- formula-like cells flagged on upload (ADR 28) ------------------------------------------------
+
+
+def attach_file_flags(request: Request) -> None:
+    """Give each delivered file of the request its `flagged_cells` (or None), read from the delivery's timeline
+    entry, which carries what the upload checks flagged (DeliveryFile has no column for it). Uses the prefetched
+    events and deliveries: no query of its own."""
+    flagged: dict[int, dict] = {}
+    for event in request.events.all():
+        if event.action != Action.DELIVER:
+            continue
+        for described in (event.details or {}).get("files", []):
+            if isinstance(described, dict) and described.get("flagged") and isinstance(described.get("file"), int):
+                flagged[described["file"]] = described["flagged"]
+    for delivery in request.deliveries.all():
+        for delivered in delivery.files.all():
+            delivered.flagged_cells = flagged.get(delivered.pk)

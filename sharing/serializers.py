@@ -329,4 +329,9 @@ class DeliverSerializer(VersionSerializer):
     marking = serializers.CharField()
     occasion = serializers.IntegerField(required=False, allow_null=True, min_value=1, max_value=limits.ID_MAX,
                                         help_text="Occasion id, for a regular request.")
-    files = serializers.ListField(child=serializers.FileField(allow_empty_file=True), required=False, default=list)
+    files = serializers.ListField(
+        child=serializers.FileField(allow_empty_file=True), required=False, default=list,
+        help_text="Send as multipart/form-data, each file up to CONCORDAT_MAX_FILE_BYTES (50 MB unless set), checked "
+                  "by content and name (ADR 28): PDF, CSV, TXT, JSON, Parquet, XLSX, DOCX, ODS, ODT, PNG or JPEG "
+                  "without macros. CSV and spreadsheet cells that could run as formulas are kept as sent and flagged "
+                  "in the delivery's event (events[].details.files[].flagged).")

@@ -26,6 +26,7 @@ from sharing.filters import OWNER_CHOICES, RequestFilter
 from sharing.schedule import preview_due_dates
 from sharing.services import reading
 from sharing.states import Action, RequestState
+from vault import checks as upload_checks
 
 PAGE_SIZE = 25
 
@@ -91,6 +92,7 @@ def _marking(req) -> str:
 def request_detail(request, reference: str):
     req = _visible(request.user, reference)
     reading.viewed(req, by=request.user)
+    queries.attach_file_flags(req)
     actions = [Action(a) for a in REQUESTS.available_actions(request.user, req)]
     return render(request, "sharing/detail.html", {
         "req": req, "page_marking": _marking(req), "elements": queries.element_values(req),
@@ -268,15 +270,25 @@ def request_action(request, reference: str, action: str):
         status = 400
         if form.is_valid():
             try:
-                form.perform(req, by=request.user)
+                done = form.perform(req, by=request.user)
             except RuleViolation as violation:
                 form.add_problems(violation)
                 status = 409 if isinstance(violation, StaleObject) else 400
             else:
                 messages.success(request, _done_message(chosen, req.reference))
+                for name, count in getattr(done, "flagged_files", ()):
+                    messages.warning(request, _flagged_message(name, count))
                 return redirect("sharing:request_detail", reference=reference)
     return render(request, "sharing/action.html", {
         "req": req, "form": form, "action": chosen, "guidance": ACTION_GUIDANCE.get(chosen, ""),
         "page_marking": _marking(req), "multipart": chosen == Action.DELIVER,
         "missing": policies.missing_before_decision(req) if chosen == Action.DECIDE else [],
+        "scanning_note": upload_checks.scanning_note(request.user) if chosen == Action.DELIVER else "",
     }, status=status)
+
+
+def _flagged_message(name: str, count: int) -> str:
+    """ADR 28: the uploader is told, the file is kept as sent."""
+    cells = "1 cell starts" if count == 1 else f"{count} cells start"
+    return (f"{name}: {cells} with =, +, -, @, a tab or a carriage return, which a spreadsheet may run as a "
+            "formula. The file was kept exactly as sent; the recipient sees the same warning beside it.")

@@ -41,20 +41,32 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
             delivery = Delivery.objects.create(request=locked, occasion=occasion, description=description.strip(),
                                                answer=answer.strip(), marking=marking, delivered_by=by,
                                                delivered_at=now)
+            stored: list[DeliveryFile] = []
             for upload, facts in zip(uploads, checked, strict=True):
                 name = default_storage.save(f"deliveries/{_random_name()}", upload)
                 saved.append(name)
-                DeliveryFile.objects.create(delivery=delivery, stored_file=name, original_name=facts.original_name,
-                                            content_type=facts.content_type, size=facts.size, sha256=facts.sha256,
-                                            uploaded_at=now)
+                stored.append(DeliveryFile.objects.create(
+                    delivery=delivery, stored_file=name, original_name=facts.original_name,
+                    content_type=facts.content_type, size=facts.size, sha256=facts.sha256, uploaded_at=now))
             REQUESTS.advance(locked, by, Action.DELIVER, description, to=_after_delivery(locked), details={
                 "delivery": delivery.pk, "marking": marking, "occasion": occasion.sequence if occasion else None,
-                "files": [{"sha256": f.sha256, "size": f.size, "content_type": f.content_type} for f in checked]})
+                "files": [_file_details(row, facts) for row, facts in zip(stored, checked, strict=True)]})
+            # ADR 28: formula-like cells are flagged on the event (DeliveryFile has no column for them), not altered.
+            delivery.flagged_files = [(row.original_name, facts.flagged_total)
+                                      for row, facts in zip(stored, checked, strict=True) if facts.flagged_total]
     except BaseException:
         for name in saved:
             default_storage.delete(name)
         raise
     return delivery
+
+
+def _file_details(row: DeliveryFile, facts: file_checks.CheckedFile) -> dict:
+    """What the upload's event records of one file; `flagged` only when cells could run as formulas (ADR 28)."""
+    details = {"file": row.pk, "sha256": facts.sha256, "size": facts.size, "content_type": facts.content_type}
+    if facts.flagged_total:
+        details["flagged"] = facts.flags_summary()
+    return details
 
 
 def _after_delivery(request: Request) -> RequestState:

@@ -31,14 +31,14 @@ DOCX = office({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<docum
 
 
 @pytest.mark.parametrize(("name", "content", "expected"), [
-    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n", files.PDF),
+    ("report.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n%%EOF\n", files.PDF),
     ("chart.png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 20, files.PNG),
     ("photo.jpeg", b"\xff\xd8\xff\xe0" + b"\x00" * 20, files.JPEG),
     ("tables.csv", "région,count\nNorth East,12\n".encode(), files.CSV),
     ("notes.txt", b"Plain notes\r\nwith lines\tand tabs\n", files.TEXT),
     ("tables.xlsx", XLSX, files.XLSX),
     ("letter.docx", DOCX, files.DOCX),
-    ("misnamed.exe", b"%PDF-1.4\n", files.PDF),  # the bytes decide, and the name follows them
+    ("REPORT.PDF", b"%PDF-1.4\n%%EOF", files.PDF),  # the bytes decide; the name's extension must agree, in any case
 ])
 def test_allowed_types_are_recognised_from_their_content(name, content, expected):
     checked = files.check_upload(upload(name, content, claimed="text/html"), LIMIT)
@@ -47,25 +47,30 @@ def test_allowed_types_are_recognised_from_their_content(name, content, expected
     assert checked.size == len(content) and len(checked.sha256) == 64
 
 
-@pytest.mark.parametrize(("name", "content"), [
-    ("setup.exe", b"MZ\x90\x00" + b"\x00" * 60),
-    ("tool", b"\x7fELF\x02\x01\x01" + b"\x00" * 40),
-    ("archive.zip", office({"data.csv": b"a,b\n"})),
-    ("nested.xlsx", office({"[Content_Types].xml": b"", "xl/workbook.xml": b"", "inner.zip": b"PK"})),
-    ("macro.xlsm", office({"[Content_Types].xml": b"", "xl/workbook.xml": b"", "xl/vbaProject.bin": b"\x00"})),
-    ("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40),
-    ("page.html", b"  <html><body onload=alert(1)>"),
-    ("image.svg", b"<?xml version='1.0'?><svg onload='alert(1)'/>"),
-    ("script.csv", b"#!/usr/bin/env python\nimport os\n"),
-    ("binary.csv", b"a,b\n\x00\x01\x02"),
-    ("latin1.txt", "caf\xe9 cr\xe8me brûlée".encode("latin-1") + b" " * 100),
-    ("bomb.xlsx", office({"[Content_Types].xml": b"", "xl/workbook.xml": b"0" * 5_000_000})),
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("setup.exe", b"MZ\x90\x00" + b"\x00" * 60, "not a type that may be shared"),
+    ("tool", b"\x7fELF\x02\x01\x01" + b"\x00" * 40, "not a type that may be shared"),
+    ("archive.zip", office({"data.csv": b"a,b\n"}), "not a type that may be shared"),
+    ("nested.xlsx", office({"[Content_Types].xml": b"", "xl/workbook.xml": b"", "inner.zip": b"PK"}),
+     "contains another archive"),
+    ("macro.xlsx", office({"[Content_Types].xml": b"", "xl/workbook.xml": b"", "xl/vbaProject.bin": b"\x00"}),
+     "contains macros"),
+    ("macro.xlsm", office({"[Content_Types].xml": b"", "xl/workbook.xml": b"", "xl/vbaProject.bin": b"\x00"}),
+     "name must end .xlsx"),
+    ("legacy.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 40, "not a type that may be shared"),
+    ("page.html", b"  <html><body onload=alert(1)>", "not a type that may be shared"),
+    ("image.svg", b"<?xml version='1.0'?><svg onload='alert(1)'/>", "not a type that may be shared"),
+    ("script.csv", b"#!/usr/bin/env python\nimport os\n", "not a type that may be shared"),
+    ("binary.csv", b"a,b\n\x00\x01\x02", "not a type that may be shared"),
+    ("latin1.txt", "caf\xe9 cr\xe8me brûlée".encode("latin-1") + b" " * 100, "not a type that may be shared"),
+    ("bomb.xlsx", office({"[Content_Types].xml": b"", "xl/workbook.xml": b"0" * 5_000_000}), "unpacks to more"),
+    ("misnamed.exe", b"%PDF-1.4\n%%EOF", "name must end .pdf"),
 ])
-def test_executables_archives_markup_and_binaries_are_refused(name, content):
+def test_executables_archives_markup_and_binaries_are_refused(name, content, message):
     with pytest.raises(RuleViolation) as refused:
         files.check_upload(upload(name, content, claimed="application/pdf"), 10_000_000)
     assert refused.value.problems[0].field == "files"
-    assert "not a type that may be shared" in refused.value.problems[0].message
+    assert message in refused.value.problems[0].message
 
 
 def test_empty_and_oversize_files_are_refused():
@@ -90,5 +95,5 @@ def test_the_name_kept_is_a_sanitised_label_with_the_extension_of_the_real_type(
 def test_the_hash_is_of_the_whole_file():
     import hashlib
 
-    content = b"%PDF-1.7\n" + b"x" * 100_000
+    content = b"%PDF-1.7\n" + b"x" * 100_000 + b"\n%%EOF\n"
     assert files.check_upload(upload("a.pdf", content), 1_000_000).sha256 == hashlib.sha256(content).hexdigest()
