@@ -1,0 +1,444 @@
+"""Anonymised extracts (issue 12, item 4; §15: personal data "will in the ordinary course be anonymised").
+
+`anonymise(frame, ExtractSpec(...))` answers an `Extract`: the records with direct identifiers dropped, the
+quasi-identifiers generalised so that every equivalence class (records alike on every quasi-identifier) has at
+least k records (k-anonymity, default 5) and at least l distinct values of each sensitive column (distinct
+l-diversity, default 2), and a risk report before and after. ADR 0031 says why it works this way:
+
+1. Full-domain generalisation: each quasi-identifier is generalised to one level of its hierarchy
+   (disclosure/hierarchies.py) for every record. The levels chosen form a node of the lattice of all
+   combinations.
+2. Among the nodes whose remaining small classes (fewer than k records, or fewer than l distinct sensitive
+   values) hold no more than the suppression budget (a share of the records, default 5%), the engine takes the
+   node with the least information loss, and suppresses those classes' records (local suppression: only the
+   records at risk go, not a column).
+3. Information loss is the normalised certainty penalty (NCP, Xu et al. 2006) averaged over records and
+   quasi-identifiers: a value generalised to a group covering c of the column's d distinct values costs
+   (c - 1) / (d - 1); a suppressed record costs 1 for each quasi-identifier. 0 is the data as it was, 1 is
+   everything withheld.
+
+The search is exact: nodes are visited in increasing order of their generalisation loss (which the data alone
+fixes, before any suppression), and it stops when that lower bound reaches the best total loss found. A node
+below (less general than) a node that needs more suppression than the budget cannot do better, so it is never
+evaluated (monotonicity of full-domain generalisation). Each node is evaluated on the distinct combinations
+of a less general node already evaluated (roll-up), never on the records, with numpy.
+
+No Django here: refusals are `ExtractError` (a ValueError) naming the field and the clause.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from disclosure.hierarchies import Hierarchy, hierarchy_for
+
+CLAUSE = "§15"
+DEFAULT_K = 5
+DEFAULT_L = 2
+DEFAULT_MAX_SUPPRESSION = 0.05
+MAX_QUASI_IDENTIFIERS = 10
+MAX_LATTICE_NODES = 200_000
+# Columns that name or reach a person: dropped from every extract, and refused as quasi-identifiers.
+KNOWN_DIRECT_IDENTIFIERS = frozenset({
+    "nrm_reference", "name", "full_name", "first_name", "surname", "last_name", "date_of_birth", "email",
+    "phone", "telephone", "address", "postcode", "passport_number", "home_office_reference", "nhs_number",
+    "national_insurance_number",
+})
+SIZE_BUCKETS: tuple[tuple[int, int, str], ...] = (
+    (1, 1, "1"), (2, 2, "2"), (3, 4, "3–4"), (5, 9, "5–9"), (10, 19, "10–19"), (20, 49, "20–49"),
+    (50, 2**62, "50 or more"),
+)
+
+
+class ExtractError(ValueError):
+    """Bad input to the extract engine; names the field and the clause, like concordat.errors.Problem."""
+
+    def __init__(self, message: str, field: str | None = None, clause: str = CLAUSE):
+        self.message, self.field, self.clause = message, field, clause
+        super().__init__(message)
+
+
+@dataclass(frozen=True)
+class ExtractSpec:
+    quasi_identifiers: Sequence[str]
+    sensitive: Sequence[str] = ()
+    direct_identifiers: Sequence[str] = ()
+    k: int = DEFAULT_K
+    l: int = DEFAULT_L  # noqa: E741 - the letter the literature uses
+    max_suppression: float = DEFAULT_MAX_SUPPRESSION
+    hierarchies: Mapping[str, Hierarchy] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RiskReport:
+    records: int
+    classes: int
+    smallest_class: int
+    sample_uniques: int  # records alone in their class
+    records_at_risk: int  # records in a class of fewer than k
+    records_not_diverse: int  # records in a class with fewer than l distinct values of a sensitive column
+    class_sizes: dict[str, tuple[int, int]]  # bucket -> (classes, records)
+    information_loss: float
+
+    def as_dict(self) -> dict:
+        return {
+            "records": self.records, "classes": self.classes, "smallest_class": self.smallest_class,
+            "sample_uniques": self.sample_uniques, "records_at_risk": self.records_at_risk,
+            "records_not_diverse": self.records_not_diverse,
+            "class_sizes": {b: {"classes": c, "records": r} for b, (c, r) in self.class_sizes.items()},
+            "information_loss": round(self.information_loss, 6),
+        }
+
+
+@dataclass(frozen=True)
+class Extract:
+    data: pl.DataFrame
+    levels: dict[str, str]  # quasi-identifier -> the level of its hierarchy chosen
+    suppressed: int
+    before: RiskReport
+    after: RiskReport
+    nodes_evaluated: int
+    dropped: tuple[str, ...]  # direct identifiers dropped
+    k: int
+    l: int  # noqa: E741
+
+    def as_dict(self) -> dict:
+        return {"k": self.k, "l": self.l, "levels": self.levels, "suppressed": self.suppressed,
+                "dropped": list(self.dropped), "nodes_evaluated": self.nodes_evaluated,
+                "before": self.before.as_dict(), "after": self.after.as_dict()}
+
+
+# --------------------------------------------------------------------------------------------------------------
+# Bad input
+# --------------------------------------------------------------------------------------------------------------
+
+def _validate(frame: pl.DataFrame, spec: ExtractSpec) -> None:
+    columns = set(frame.columns)
+    qis, sens, direct = list(spec.quasi_identifiers), list(spec.sensitive), list(spec.direct_identifiers)
+    if frame.height == 0:
+        raise ExtractError("The dataset has no records: there is nothing to extract.", field="dataset")
+    if not qis:
+        raise ExtractError("Choose at least one quasi-identifier.", field="quasi_identifiers")
+    if len(qis) > MAX_QUASI_IDENTIFIERS:
+        raise ExtractError(f"Choose at most {MAX_QUASI_IDENTIFIERS} quasi-identifiers (there are {len(qis)}).",
+                           field="quasi_identifiers")
+    for name, chosen in (("quasi_identifiers", qis), ("sensitive", sens), ("direct_identifiers", direct)):
+        for column in chosen:
+            if not isinstance(column, str) or not column.strip():
+                raise ExtractError("A column name is empty.", field=name)
+            if column not in columns:
+                raise ExtractError(f"There is no column “{column[:100]}” in the dataset.", field=name)
+        if len(set(chosen)) != len(chosen):
+            raise ExtractError("A column is named twice.", field=name)
+    for column in qis + sens:
+        if column in direct or column in KNOWN_DIRECT_IDENTIFIERS:
+            raise ExtractError(f"“{column}” is a direct identifier: it is always dropped, and cannot be a "
+                               "quasi-identifier or sensitive column.",
+                               field="sensitive" if column in sens else "quasi_identifiers")
+    both = set(qis) & set(sens)
+    if both:
+        raise ExtractError(f"“{sorted(both)[0]}” cannot be both a quasi-identifier and sensitive.", field="sensitive")
+    for name, chosen in (("quasi_identifiers", qis), ("sensitive", sens)):
+        for column in chosen:
+            if frame[column].null_count() == frame.height:
+                raise ExtractError(f"The column “{column}” is empty.", field=name)
+    if isinstance(spec.k, bool) or not isinstance(spec.k, int) or spec.k < 1:
+        raise ExtractError("k must be a whole number, 1 or more.", field="k")
+    if spec.k > frame.height:
+        raise ExtractError(f"k ({spec.k:,}) is larger than the data ({frame.height:,} records): no class can have "
+                           f"{spec.k:,} records.", field="k")
+    if isinstance(spec.l, bool) or not isinstance(spec.l, int) or spec.l < 1:
+        raise ExtractError("l must be a whole number, 1 or more.", field="l")
+    for column in sens:
+        distinct = frame[column].n_unique()
+        if spec.l > distinct:
+            raise ExtractError(f"l ({spec.l}) is larger than the number of distinct values of “{column}” "
+                               f"({distinct}): no class could have {spec.l}.", field="l")
+    budget = spec.max_suppression
+    if isinstance(budget, bool) or not isinstance(budget, int | float) or not 0 <= budget <= 1 or \
+            math.isnan(budget):
+        raise ExtractError("The suppression budget is a share of the records, from 0 to 1.",
+                           field="max_suppression")
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The lattice search
+# --------------------------------------------------------------------------------------------------------------
+
+@dataclass
+class _Column:
+    name: str
+    hierarchy: Hierarchy
+    values: pl.Series  # distinct original values
+    maps: list[np.ndarray]  # per level: original code -> generalised code
+    labels: list[list[str]]  # per level: generalised code -> label
+    ncp: list[np.ndarray]  # per level: generalised code -> normalised certainty penalty
+    codes: np.ndarray  # original code of each distinct combination (row of the aggregate)
+    up: dict[tuple[int, int], np.ndarray] = field(default_factory=dict)
+
+    def roll(self, codes: np.ndarray, a: int, b: int) -> np.ndarray:
+        """Codes at level a → codes at level b (b ≥ a)."""
+        if a == b:
+            return codes
+        if (a, b) not in self.up:
+            table = np.zeros(len(self.labels[a]), dtype=np.int64)
+            table[self.maps[a]] = self.maps[b]
+            self.up[(a, b)] = table
+        return self.up[(a, b)][codes]
+
+
+@dataclass
+class _Table:
+    """Distinct (class, sensitive values) rows of one node, with their record counts."""
+
+    levels: tuple[int, ...]
+    qcodes: list[np.ndarray]
+    scodes: list[np.ndarray]
+    weight: np.ndarray
+
+    @property
+    def rows(self) -> int:
+        return len(self.weight)
+
+
+@dataclass
+class _Outcome:
+    table: _Table
+    class_of_row: np.ndarray
+    class_size: np.ndarray
+    class_qcodes: list[np.ndarray]
+    unsafe: np.ndarray  # per class: fewer than k records or fewer than l distinct sensitive values
+    at_risk: np.ndarray  # per class: fewer than k
+    not_diverse: np.ndarray  # per class: fewer than l
+    suppressed: int
+    loss: float
+
+
+def _dense(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """Number the distinct keys 0.. in increasing order: (a row of each number, each row's number, count).
+    Keys in a small range are counted in a table; others sorted (an unstable sort: any row will do)."""
+    n = len(key)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+    if span <= max(2 * n, 1 << 16):
+        present = np.zeros(span, dtype=bool)
+        present[key] = True
+        rank = np.cumsum(present, dtype=np.int64) - 1
+        inverse = rank[key]
+        count = int(rank[-1]) + 1
+    else:
+        order = np.argsort(key)
+        ordered = key[order]
+        step = np.empty(n, dtype=np.int64)
+        step[0] = 0
+        np.not_equal(ordered[1:], ordered[:-1], out=step[1:], casting="unsafe")
+        groups = np.cumsum(step)
+        inverse = np.empty(n, dtype=np.int64)
+        inverse[order] = groups
+        count = int(groups[-1]) + 1
+    first = np.empty(count, dtype=np.int64)
+    first[inverse] = np.arange(n, dtype=np.int64)
+    return first, inverse, count
+
+
+def _combine(parts: Sequence[np.ndarray], cards: Sequence[int]) -> tuple[np.ndarray, np.ndarray, int]:
+    """A dense code for each row's combination of parts, numbered in lexicographic order of the parts:
+    (a row of each code, the code of each row, how many codes)."""
+    key = np.zeros(len(parts[0]), dtype=np.int64)
+    span = 1
+    for part, card in zip(parts, cards, strict=True):
+        card = max(int(card), 1)
+        if span * card >= 2**62:
+            _, key, span = _dense(key, span)
+        key = key * card + part
+        span *= card
+    return _dense(key, span)
+
+
+def _codes(agg: pl.DataFrame, name: str) -> tuple[pl.Series, np.ndarray]:
+    """The column's distinct values (a null among them) and each row's index into them."""
+    values = agg[name].unique(maintain_order=True)
+    index = pl.DataFrame({name: values, "__code": np.arange(len(values), dtype=np.int64)})
+    codes = agg.select(name).join(index, on=name, how="left", nulls_equal=True, maintain_order="left")
+    return values, codes["__code"].to_numpy()
+
+
+class _Search:
+    def __init__(self, agg: pl.DataFrame, qis: Sequence[str], sens: Sequence[str], spec: ExtractSpec,
+                 dtypes: Mapping[str, pl.DataType], records: int):
+        self.spec, self.records = spec, records
+        self.weight = agg["__w"].to_numpy().astype(np.int64)
+        self.columns: list[_Column] = []
+        base_codes = []
+        for name in qis:
+            column = self._column(agg, name, hierarchy_for(name, dtypes[name], spec.hierarchies))
+            self.columns.append(column)
+            base_codes.append(column.maps[0][column.codes])
+        self.scodes = []
+        for name in sens:
+            self.scodes.append(_codes(agg, name)[1])
+        self.base = _Table((0,) * len(qis), base_codes, self.scodes, self.weight)
+        # Generalisation loss of each column at each level, averaged over records (known before any search).
+        self.column_loss = [
+            [float(np.dot(c.ncp[j][c.maps[j][c.codes]], self.weight)) / records
+             for j in range(len(c.ncp))] for c in self.columns
+        ]
+        self.cache: list[_Table] = [self.base]
+        self.cached_rows = self.base.rows
+        self.evaluated = 0
+
+    @staticmethod
+    def _column(agg: pl.DataFrame, name: str, hierarchy: Hierarchy) -> _Column:
+        values, codes = _codes(agg, name)
+        maps, labels, ncp = [], [], []
+        leaves = len(values)
+        for level in range(hierarchy.height + 1):
+            text = hierarchy.generalise(values, level).to_numpy().astype(str)
+            uniq, inverse = np.unique(text, return_inverse=True)
+            inverse = inverse.reshape(-1).astype(np.int64)
+            covered = np.bincount(inverse, minlength=len(uniq))
+            maps.append(inverse)
+            labels.append(list(uniq))
+            ncp.append((covered - 1) / (leaves - 1) if leaves > 1 else np.zeros(len(uniq)))
+            if level and len(np.unique(maps[-2] * len(uniq) + inverse)) != len(labels[-2]):
+                raise ExtractError(f"The hierarchy for “{name}” is not a chain: a value at level "
+                                   f"“{hierarchy.levels[level - 1]}” falls in two groups at "
+                                   f"“{hierarchy.levels[level]}”.", field="hierarchies")
+        return _Column(name, hierarchy, values, maps, labels, ncp, codes)
+
+    def generalisation_loss(self, node: tuple[int, ...]) -> float:
+        return sum(self.column_loss[i][j] for i, j in enumerate(node)) / len(node)
+
+    def evaluate(self, node: tuple[int, ...], budget: int | None = None) -> _Outcome | None:
+        """The node's classes, what it suppresses and its loss; None when `budget` is given and k alone
+        already needs more suppression than that."""
+        self.evaluated += 1
+        source = min((t for t in self.cache if all(a <= b for a, b in zip(t.levels, node, strict=True))),
+                     key=lambda t: t.rows)
+        qcodes = [c.roll(codes, a, b) for c, codes, a, b in
+                  zip(self.columns, source.qcodes, source.levels, node, strict=True)]
+        cards = [len(c.labels[j]) for c, j in zip(self.columns, node, strict=True)]
+        class_first, class_of, n_classes = _combine(qcodes, cards)
+        if budget is not None:
+            # Records in classes of fewer than k already over the budget: the node fails, whatever l says.
+            size = np.bincount(class_of, weights=source.weight, minlength=n_classes)
+            if size[size < self.spec.k].sum() > budget:
+                return None
+        if source.scodes:
+            scards = [int(s.max()) + 1 for s in source.scodes]
+            first, row_of, n_rows = _combine([class_of, *source.scodes], [n_classes, *scards])
+            table = _Table(node, [q[first] for q in qcodes], [s[first] for s in source.scodes],
+                           np.bincount(row_of, weights=source.weight, minlength=n_rows).astype(np.int64))
+            class_of = class_of[first]
+        else:
+            table = _Table(node, [q[class_first] for q in qcodes], [],
+                           np.bincount(class_of, weights=source.weight, minlength=n_classes).astype(np.int64))
+            class_of = np.arange(n_classes)
+        size = np.bincount(class_of, weights=table.weight, minlength=n_classes).astype(np.int64)
+        class_qcodes = [np.zeros(n_classes, dtype=np.int64) for _ in qcodes]
+        for out, q in zip(class_qcodes, table.qcodes, strict=True):
+            out[class_of] = q
+        at_risk = size < self.spec.k
+        not_diverse = np.zeros(n_classes, dtype=bool)
+        if len(table.scodes) == 1 and self.spec.l > 1:
+            # Rows are distinct (class, sensitive value): a class's rows are its distinct values.
+            not_diverse = np.bincount(class_of, minlength=n_classes) < self.spec.l
+        elif table.scodes and self.spec.l > 1:
+            for s in table.scodes:
+                # Rows of the table are distinct (class, sensitive values): count distinct values per class.
+                pair_first, _, _ = _combine([class_of, s], [n_classes, int(s.max()) + 1])
+                distinct = np.bincount(class_of[pair_first], minlength=n_classes)
+                not_diverse |= distinct < self.spec.l
+        unsafe = at_risk | not_diverse
+        suppressed = int(size[unsafe].sum())
+        penalty = sum(c.ncp[j][codes] for c, j, codes in zip(self.columns, node, class_qcodes, strict=True))
+        q = len(node)
+        loss = self.generalisation_loss(node) + float(
+            np.dot(size[unsafe], q - penalty[unsafe])) / (self.records * q)
+        if table.rows <= 0.5 * self.base.rows and self.cached_rows + table.rows <= 4 * self.base.rows + 10_000:
+            self.cache.append(table)
+            self.cached_rows += table.rows
+        return _Outcome(table, class_of, size, class_qcodes, unsafe, at_risk, not_diverse, suppressed, loss)
+
+    def search(self) -> tuple[tuple[int, ...], _Outcome]:
+        """The safe node of least total loss. Nodes are visited from the most general down, in decreasing
+        order of generalisation loss, so each node evaluated is a maximal one of those still in question:
+        if it fails, everything below it fails unevaluated; nodes whose generalisation loss alone reaches
+        the best total loss found are passed over (suppression only adds loss)."""
+        heights = [c.hierarchy.height for c in self.columns]
+        nodes = sorted(itertools.product(*(range(h + 1) for h in heights)),
+                       key=lambda n: (self.generalisation_loss(n), sum(n)), reverse=True)
+        budget = math.floor(self.spec.max_suppression * self.records + 1e-9)
+        failing: list[tuple[int, ...]] = []
+        best: tuple[tuple[int, ...], _Outcome] | None = None
+        for node in nodes:
+            if best is not None and self.generalisation_loss(node) >= best[1].loss:
+                continue
+            if any(all(a <= b for a, b in zip(node, f, strict=True)) for f in failing):
+                continue
+            outcome = self.evaluate(node, budget)
+            if outcome is None or outcome.suppressed > budget:
+                failing.append(node)
+            elif best is None or outcome.loss < best[1].loss:
+                best = (node, outcome)
+        assert best is not None, "the top of the lattice is always safe once k ≤ records and l ≤ distinct values"
+        return best
+
+
+# --------------------------------------------------------------------------------------------------------------
+# The engine
+# --------------------------------------------------------------------------------------------------------------
+
+def _report(outcome: _Outcome, after: bool, loss: float) -> RiskReport:
+    keep = ~outcome.unsafe if after else np.ones(len(outcome.class_size), dtype=bool)
+    size = outcome.class_size[keep]
+    buckets = {}
+    for low, high, label in SIZE_BUCKETS:
+        inside = (size >= low) & (size <= high)
+        buckets[label] = (int(inside.sum()), int(size[inside].sum()))
+    return RiskReport(
+        records=int(size.sum()), classes=int(len(size)), smallest_class=int(size.min()) if len(size) else 0,
+        sample_uniques=int(size[size == 1].sum()),
+        records_at_risk=int(size[outcome.at_risk[keep]].sum()),
+        records_not_diverse=int(size[outcome.not_diverse[keep]].sum()),
+        class_sizes=buckets, information_loss=loss,
+    )
+
+
+def anonymise(frame: pl.DataFrame, spec: ExtractSpec) -> Extract:
+    """The k-anonymous, l-diverse extract of `frame` with the least information loss (module docstring)."""
+    _validate(frame, spec)
+    qis, sens = list(spec.quasi_identifiers), list(spec.sensitive)
+    dropped = tuple(c for c in frame.columns if c in set(spec.direct_identifiers) | KNOWN_DIRECT_IDENTIFIERS)
+    data = frame.drop(dropped)
+    keys = qis + sens
+    agg = data.group_by(keys).agg(pl.len().alias("__w"))
+    search = _Search(agg, qis, sens, spec, data.schema, data.height)
+    before = search.evaluate(search.base.levels)
+    node, outcome = search.search()
+
+    # Records of agg rows in suppressed classes go; every quasi-identifier is replaced by its label.
+    rolled = [c.roll(codes, 0, j) for c, codes, j in zip(search.columns, search.base.qcodes, node, strict=True)]
+    cards = [len(c.labels[j]) for c, j in zip(search.columns, node, strict=True)]
+    _, class_of_agg, _ = _combine(rolled, cards)
+    # _combine numbers classes in the same order as the search did (sorted keys), so classes line up.
+    keep_agg = ~outcome.unsafe[class_of_agg]
+    labelled = agg.select(keys).with_columns(
+        [pl.Series(f"__label_{i}", c.labels[j], dtype=pl.String).gather(codes)
+         for i, (c, j, codes) in enumerate(zip(search.columns, node, rolled, strict=True))]
+    ).filter(pl.Series(keep_agg))
+    out = data.join(labelled, on=keys, how="inner", nulls_equal=True, maintain_order="left")
+    out = out.with_columns([pl.col(f"__label_{i}").alias(q) for i, q in enumerate(qis)]).drop(
+        [f"__label_{i}" for i in range(len(qis))])
+    levels = {c.name: c.hierarchy.levels[j] for c, j in zip(search.columns, node, strict=True)}
+    return Extract(
+        data=out.select(data.columns), levels=levels, suppressed=outcome.suppressed,
+        before=_report(before, after=False, loss=0.0), after=_report(outcome, after=True, loss=outcome.loss),
+        nodes_evaluated=search.evaluated - 1, dropped=dropped, k=spec.k, l=spec.l,
+    )
