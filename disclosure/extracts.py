@@ -261,41 +261,55 @@ def _combine(parts: Sequence[np.ndarray], cards: Sequence[int]) -> tuple[np.ndar
     return _dense(key, span)
 
 
-def _codes(agg: pl.DataFrame, name: str) -> tuple[pl.Series, np.ndarray]:
-    """The column's distinct values (a null among them) and each row's index into them."""
-    values = agg[name].unique(maintain_order=True)
-    index = pl.DataFrame({name: values, "__code": np.arange(len(values), dtype=np.int64)})
-    codes = agg.select(name).join(index, on=name, how="left", nulls_equal=True, maintain_order="left")
-    return values, codes["__code"].to_numpy()
+def _encode(series: pl.Series) -> tuple[pl.Series, np.ndarray]:
+    """The column's distinct values (a null among them) and each record's index into them, without a join:
+    text through Polars' categorical codes, numbers and dates through their physical integers."""
+    if series.dtype in (pl.String, pl.Categorical) or isinstance(series.dtype, pl.Enum):
+        physical = series.cast(pl.String).cast(pl.Categorical).to_physical()
+    elif series.dtype == pl.Boolean:
+        physical = series.cast(pl.Int8)
+    elif series.dtype.is_integer() or series.dtype.is_temporal():
+        physical = series.to_physical()
+    else:
+        physical = series.cast(pl.String).cast(pl.Categorical).to_physical()
+    physical = physical.cast(pl.Int64)
+    low, high = physical.min(), physical.max()
+    low, high = (0, 0) if low is None else (int(low), int(high))
+    shifted = (physical - low).fill_null(high - low + 1).to_numpy().astype(np.int64, copy=False)
+    first, codes, _ = _dense(shifted, high - low + 2)
+    return series.gather(first), codes
 
 
 class _Search:
-    def __init__(self, agg: pl.DataFrame, qis: Sequence[str], sens: Sequence[str], spec: ExtractSpec,
-                 dtypes: Mapping[str, pl.DataType], records: int):
-        self.spec, self.records = spec, records
-        self.weight = agg["__w"].to_numpy().astype(np.int64)
+    def __init__(self, data: pl.DataFrame, qis: Sequence[str], sens: Sequence[str], spec: ExtractSpec):
+        self.spec, self.records = spec, data.height
+        encoded = [_encode(data[name]) for name in [*qis, *sens]]
+        # The distinct combinations of quasi-identifiers and sensitive values, and each record's combination.
+        first, self.row_combination, combinations = _combine(
+            [codes for _, codes in encoded], [len(values) for values, _ in encoded])
+        self.weight = np.bincount(self.row_combination, minlength=combinations).astype(np.int64)
+        self.row_codes = [codes for _, codes in encoded[: len(qis)]]
         self.columns: list[_Column] = []
         base_codes = []
-        for name in qis:
-            column = self._column(agg, name, hierarchy_for(name, dtypes[name], spec.hierarchies))
+        for name, (values, codes) in zip(qis, encoded, strict=False):
+            hierarchy = hierarchy_for(name, data.schema[name], spec.hierarchies)
+            column = self._column(name, hierarchy, values, codes[first])
             self.columns.append(column)
             base_codes.append(column.maps[0][column.codes])
-        self.scodes = []
-        for name in sens:
-            self.scodes.append(_codes(agg, name)[1])
+        self.scodes = [codes[first] for _, codes in encoded[len(qis):]]
         self.base = _Table((0,) * len(qis), base_codes, self.scodes, self.weight)
         # Generalisation loss of each column at each level, averaged over records (known before any search).
-        self.column_loss = [
-            [float(np.dot(c.ncp[j][c.maps[j][c.codes]], self.weight)) / records
-             for j in range(len(c.ncp))] for c in self.columns
-        ]
+        self.column_loss = []
+        for c in self.columns:
+            per_value = np.bincount(c.codes, weights=self.weight, minlength=len(c.values))
+            self.column_loss.append([float(np.dot(c.ncp[j][c.maps[j]], per_value)) / self.records
+                                     for j in range(len(c.ncp))])
         self.cache: list[_Table] = [self.base]
         self.cached_rows = self.base.rows
         self.evaluated = 0
 
     @staticmethod
-    def _column(agg: pl.DataFrame, name: str, hierarchy: Hierarchy) -> _Column:
-        values, codes = _codes(agg, name)
+    def _column(name: str, hierarchy: Hierarchy, values: pl.Series, codes: np.ndarray) -> _Column:
         maps, labels, ncp = [], [], []
         leaves = len(values)
         for level in range(hierarchy.height + 1):
@@ -314,6 +328,21 @@ class _Search:
 
     def generalisation_loss(self, node: tuple[int, ...]) -> float:
         return sum(self.column_loss[i][j] for i, j in enumerate(node)) / len(node)
+
+    def materialise(self, node: tuple[int, ...]) -> None:
+        """Build and keep the node's table of distinct (class, sensitive values), as a source for the nodes
+        above it."""
+        source = min((t for t in self.cache if all(a <= b for a, b in zip(t.levels, node, strict=True))),
+                     key=lambda t: t.rows)
+        parts = [c.roll(codes, a, b) for c, codes, a, b in
+                 zip(self.columns, source.qcodes, source.levels, node, strict=True)] + list(source.scodes)
+        cards = [len(c.labels[j]) for c, j in zip(self.columns, node, strict=True)] + \
+            [int(s.max()) + 1 for s in source.scodes]
+        first, row_of, n_rows = _combine(parts, cards)
+        weight = np.bincount(row_of, weights=source.weight, minlength=n_rows).astype(np.int64)
+        q = len(node)
+        self.cache.append(_Table(node, [p[first] for p in parts[:q]], [p[first] for p in parts[q:]], weight))
+        self.cached_rows += n_rows
 
     def evaluate(self, node: tuple[int, ...], budget: int | None = None) -> _Outcome | None:
         """The node's classes, what it suppresses and its loss; None when `budget` is given and k alone
@@ -367,27 +396,65 @@ class _Search:
         return _Outcome(table, class_of, size, class_qcodes, unsafe, at_risk, not_diverse, suppressed, loss)
 
     def search(self) -> tuple[tuple[int, ...], _Outcome]:
-        """The safe node of least total loss. Nodes are visited from the most general down, in decreasing
-        order of generalisation loss, so each node evaluated is a maximal one of those still in question:
-        if it fails, everything below it fails unevaluated; nodes whose generalisation loss alone reaches
-        the best total loss found are passed over (suppression only adds loss)."""
-        heights = [c.hierarchy.height for c in self.columns]
+        """The safe node of least total loss, exactly, in two passes.
+
+        1. A greedy descent from the top of the lattice (everything withheld, always safe) gives a first
+           bound: at each step, lower one column by one level, taking the safe child of least total loss,
+           until no child is safe.
+        2. Every node whose generalisation loss alone is below the best total loss found is still in
+           question. They are visited from the most general down (decreasing generalisation loss), so each
+           node evaluated is a maximal one of those left: if it needs more suppression than the budget,
+           everything below it does too and is never evaluated; a safe node of lower loss lowers the bound.
+        """
+        heights = tuple(c.hierarchy.height for c in self.columns)
+        budget = math.floor(self.spec.max_suppression * self.records + 1e-9)
+        seen: dict[tuple[int, ...], _Outcome | None] = {}
+        failing: list[tuple[int, ...]] = []
+
+        def below_failing(node):
+            return any(all(a <= b for a, b in zip(node, f, strict=True)) for f in failing)
+
+        def safe(node) -> _Outcome | None:
+            if node not in seen:
+                outcome = None if below_failing(node) else self.evaluate(node, budget)
+                if outcome is not None and outcome.suppressed > budget:
+                    outcome = None
+                if outcome is None and not below_failing(node):
+                    failing.append(node)
+                seen[node] = outcome
+            return seen[node]
+
+        best = (heights, safe(heights))
+        assert best[1] is not None, "the top of the lattice is safe once k ≤ records and l ≤ distinct values"
+        node = heights
+        while True:
+            children = [node[:i] + (node[i] - 1,) + node[i + 1:] for i in range(len(node)) if node[i] > 0]
+            floor = tuple(max(level - 1, 0) for level in node)
+            if len([c for c in children if c not in seen]) > 1 and floor not in [t.levels for t in self.cache]:
+                self.materialise(floor)  # the children roll from one table one level below them all
+            outcomes = [(child, safe(child)) for child in children]
+            outcomes = [(child, o) for child, o in outcomes if o is not None]
+            if not outcomes:
+                break
+            node, outcome = min(outcomes, key=lambda pair: pair[1].loss)
+            if outcome.loss < best[1].loss:
+                best = (node, outcome)
+
         nodes = sorted(itertools.product(*(range(h + 1) for h in heights)),
                        key=lambda n: (self.generalisation_loss(n), sum(n)), reverse=True)
-        budget = math.floor(self.spec.max_suppression * self.records + 1e-9)
-        failing: list[tuple[int, ...]] = []
-        best: tuple[tuple[int, ...], _Outcome] | None = None
-        for node in nodes:
-            if best is not None and self.generalisation_loss(node) >= best[1].loss:
+        open_nodes = [n for n in nodes if self.generalisation_loss(n) < best[1].loss and n not in seen
+                      and not below_failing(n)]
+        if open_nodes:
+            # Every node left is above their meet: roll each from the meet's table, not from the records.
+            meet = tuple(min(n[i] for n in open_nodes) for i in range(len(heights)))
+            if any(meet) and meet not in [t.levels for t in self.cache]:
+                self.materialise(meet)
+        for node in open_nodes:
+            if self.generalisation_loss(node) >= best[1].loss or node in seen or below_failing(node):
                 continue
-            if any(all(a <= b for a, b in zip(node, f, strict=True)) for f in failing):
-                continue
-            outcome = self.evaluate(node, budget)
-            if outcome is None or outcome.suppressed > budget:
-                failing.append(node)
-            elif best is None or outcome.loss < best[1].loss:
+            outcome = safe(node)
+            if outcome is not None and outcome.loss < best[1].loss:
                 best = (node, outcome)
-        assert best is not None, "the top of the lattice is always safe once k ≤ records and l ≤ distinct values"
         return best
 
 
@@ -417,28 +484,24 @@ def anonymise(frame: pl.DataFrame, spec: ExtractSpec) -> Extract:
     qis, sens = list(spec.quasi_identifiers), list(spec.sensitive)
     dropped = tuple(c for c in frame.columns if c in set(spec.direct_identifiers) | KNOWN_DIRECT_IDENTIFIERS)
     data = frame.drop(dropped)
-    keys = qis + sens
-    agg = data.group_by(keys).agg(pl.len().alias("__w"))
-    search = _Search(agg, qis, sens, spec, data.schema, data.height)
+    search = _Search(data, qis, sens, spec)
     before = search.evaluate(search.base.levels)
     node, outcome = search.search()
 
-    # Records of agg rows in suppressed classes go; every quasi-identifier is replaced by its label.
+    # The class of each distinct combination at the node chosen (numbered as the search numbered them:
+    # _combine numbers in the order of the codes, whatever table they were rolled from).
     rolled = [c.roll(codes, 0, j) for c, codes, j in zip(search.columns, search.base.qcodes, node, strict=True)]
     cards = [len(c.labels[j]) for c, j in zip(search.columns, node, strict=True)]
-    _, class_of_agg, _ = _combine(rolled, cards)
-    # _combine numbers classes in the same order as the search did (sorted keys), so classes line up.
-    keep_agg = ~outcome.unsafe[class_of_agg]
-    labelled = agg.select(keys).with_columns(
-        [pl.Series(f"__label_{i}", c.labels[j], dtype=pl.String).gather(codes)
-         for i, (c, j, codes) in enumerate(zip(search.columns, node, rolled, strict=True))]
-    ).filter(pl.Series(keep_agg))
-    out = data.join(labelled, on=keys, how="inner", nulls_equal=True, maintain_order="left")
-    out = out.with_columns([pl.col(f"__label_{i}").alias(q) for i, q in enumerate(qis)]).drop(
-        [f"__label_{i}" for i in range(len(qis))])
+    _, class_of_combination, _ = _combine(rolled, cards)
+    keep = ~outcome.unsafe[class_of_combination][search.row_combination]
+    kept = np.flatnonzero(keep)
+    out = data.filter(pl.Series(keep)).with_columns(
+        [pl.Series(c.name, c.labels[j], dtype=pl.String).gather(c.maps[j][row_codes[kept]])
+         for c, j, row_codes in zip(search.columns, node, search.row_codes, strict=True)]
+    )
     levels = {c.name: c.hierarchy.levels[j] for c, j in zip(search.columns, node, strict=True)}
     return Extract(
-        data=out.select(data.columns), levels=levels, suppressed=outcome.suppressed,
+        data=out, levels=levels, suppressed=outcome.suppressed,
         before=_report(before, after=False, loss=0.0), after=_report(outcome, after=True, loss=outcome.loss),
         nodes_evaluated=search.evaluated - 1, dropped=dropped, k=spec.k, l=spec.l,
     )
