@@ -437,7 +437,7 @@ class _Search:
             if not outcomes:
                 break
             node, outcome = min(outcomes, key=lambda pair: pair[1].loss)
-            if outcome.loss < best[1].loss:
+            if outcome.loss <= best[1].loss:  # on a tie, the less general node
                 best = (node, outcome)
 
         nodes = sorted(itertools.product(*(range(h + 1) for h in heights)),
