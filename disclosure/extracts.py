@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import polars as pl
 
-from disclosure.hierarchies import Hierarchy, hierarchy_for
+from disclosure.hierarchies import WITHHELD, Hierarchy, hierarchy_for
 
 CLAUSE = "§15"
 DEFAULT_K = 5
@@ -72,6 +72,7 @@ class ExtractSpec:
     k: int = DEFAULT_K
     l: int = DEFAULT_L  # noqa: E741 - the letter the literature uses
     max_suppression: float = DEFAULT_MAX_SUPPRESSION
+    withhold: bool = True  # keep suppressed records with every quasi-identifier "*" when that class is safe
     hierarchies: Mapping[str, Hierarchy] = field(default_factory=dict)
 
 
@@ -100,7 +101,8 @@ class RiskReport:
 class Extract:
     data: pl.DataFrame
     levels: dict[str, str]  # quasi-identifier -> the level of its hierarchy chosen
-    suppressed: int
+    suppressed: int  # records of unsafe classes: withheld ("*" for every quasi-identifier) or removed
+    removed: int  # of those, the records removed (when the withheld records would not make a safe class)
     before: RiskReport
     after: RiskReport
     nodes_evaluated: int
@@ -110,6 +112,7 @@ class Extract:
 
     def as_dict(self) -> dict:
         return {"k": self.k, "l": self.l, "levels": self.levels, "suppressed": self.suppressed,
+                "removed": self.removed,
                 "dropped": list(self.dropped), "nodes_evaluated": self.nodes_evaluated,
                 "before": self.before.as_dict(), "after": self.after.as_dict()}
 
@@ -462,19 +465,15 @@ class _Search:
 # The engine
 # --------------------------------------------------------------------------------------------------------------
 
-def _report(outcome: _Outcome, after: bool, loss: float) -> RiskReport:
-    keep = ~outcome.unsafe if after else np.ones(len(outcome.class_size), dtype=bool)
-    size = outcome.class_size[keep]
+def _report(size: np.ndarray, at_risk: np.ndarray, not_diverse: np.ndarray, loss: float) -> RiskReport:
     buckets = {}
     for low, high, label in SIZE_BUCKETS:
         inside = (size >= low) & (size <= high)
         buckets[label] = (int(inside.sum()), int(size[inside].sum()))
     return RiskReport(
         records=int(size.sum()), classes=int(len(size)), smallest_class=int(size.min()) if len(size) else 0,
-        sample_uniques=int(size[size == 1].sum()),
-        records_at_risk=int(size[outcome.at_risk[keep]].sum()),
-        records_not_diverse=int(size[outcome.not_diverse[keep]].sum()),
-        class_sizes=buckets, information_loss=loss,
+        sample_uniques=int(size[size == 1].sum()), records_at_risk=int(size[at_risk].sum()),
+        records_not_diverse=int(size[not_diverse].sum()), class_sizes=buckets, information_loss=loss,
     )
 
 
@@ -493,15 +492,30 @@ def anonymise(frame: pl.DataFrame, spec: ExtractSpec) -> Extract:
     rolled = [c.roll(codes, 0, j) for c, codes, j in zip(search.columns, search.base.qcodes, node, strict=True)]
     cards = [len(c.labels[j]) for c, j in zip(search.columns, node, strict=True)]
     _, class_of_combination, _ = _combine(rolled, cards)
-    keep = ~outcome.unsafe[class_of_combination][search.row_combination]
-    kept = np.flatnonzero(keep)
-    out = data.filter(pl.Series(keep)).with_columns(
-        [pl.Series(c.name, c.labels[j], dtype=pl.String).gather(c.maps[j][row_codes[kept]])
-         for c, j, row_codes in zip(search.columns, node, search.row_codes, strict=True)]
-    )
+    unsafe = outcome.unsafe[class_of_combination]
+    # Local suppression: the records of unsafe classes keep their other columns with every quasi-identifier
+    # withheld ("*"), when together they make a safe class (at least k, l distinct values of each sensitive
+    # column); otherwise they are removed.
+    withheld = int(search.weight[unsafe].sum())
+    together = spec.withhold and withheld >= spec.k and all(
+        len(np.unique(s[unsafe])) >= spec.l for s in search.scodes)
+    row_unsafe = unsafe[search.row_combination]
+    rows = np.arange(search.records) if together else np.flatnonzero(~row_unsafe)
+    columns = []
+    for c, j, row_codes in zip(search.columns, node, search.row_codes, strict=True):
+        codes = c.maps[j][row_codes[rows]]
+        if together:
+            codes[row_unsafe] = len(c.labels[j])
+        columns.append(pl.Series(c.name, [*c.labels[j], WITHHELD], dtype=pl.String).gather(codes))
+    out = (data if together else data.filter(pl.Series(~row_unsafe))).with_columns(columns)
     levels = {c.name: c.hierarchy.levels[j] for c, j in zip(search.columns, node, strict=True)}
+    safe = ~outcome.unsafe
+    sizes, flags = outcome.class_size[safe], np.zeros(int(safe.sum()) + bool(together and withheld), dtype=bool)
+    if together and withheld:
+        sizes = np.append(sizes, withheld)
     return Extract(
-        data=out, levels=levels, suppressed=outcome.suppressed,
-        before=_report(before, after=False, loss=0.0), after=_report(outcome, after=True, loss=outcome.loss),
+        data=out, levels=levels, suppressed=outcome.suppressed, removed=0 if together else withheld,
+        before=_report(before.class_size, before.at_risk, before.not_diverse, 0.0),
+        after=_report(sizes, flags, flags, outcome.loss),
         nodes_evaluated=search.evaluated - 1, dropped=dropped, k=spec.k, l=spec.l,
     )

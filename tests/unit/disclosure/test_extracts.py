@@ -30,7 +30,8 @@ def test_every_class_at_least_k_and_l_diverse(nrm, k, l, budget):  # noqa: E741
     spec = ExtractSpec(QIS, sensitive=("exploitation_type",), k=k, l=l, max_suppression=budget)
     extract = anonymise(nrm, spec)
     assert_safe(extract.data, QIS, ("exploitation_type",), k, l)
-    assert extract.data.height + extract.suppressed == nrm.height
+    assert extract.data.height + extract.removed == nrm.height
+    assert extract.removed in (0, extract.suppressed)
     assert extract.suppressed <= budget * nrm.height
     assert extract.after.smallest_class >= k
     assert extract.after.records == extract.data.height
@@ -70,11 +71,13 @@ def test_values_are_the_originals_generalised_and_other_columns_untouched(nrm):
     for original in nrm.iter_rows(named=True):
         if row is None:
             break
-        if all(row[q] == mapping[q][original[q]] for q in QIS) and all(
+        withheld = all(row[q] == "*" for q in QIS)
+        if (withheld or all(row[q] == mapping[q][original[q]] for q in QIS)) and all(
                 row[c] == original[c] for c in extract.data.columns if c not in QIS):
             matched += 1
             row = next(out, None)
     assert row is None and matched == extract.data.height
+    assert extract.data.filter(pl.col("age") == "*").height == extract.suppressed > 0
 
 
 def test_suppresses_only_records_of_unsafe_classes_of_the_levels_chosen():
@@ -82,10 +85,23 @@ def test_suppresses_only_records_of_unsafe_classes_of_the_levels_chosen():
     frame = pl.DataFrame({"gender": ["Male"] * 12 + ["Female", "Other"], "x": list(range(14))})
     extract = anonymise(frame, ExtractSpec(("gender",), k=3, max_suppression=0.2))
     assert extract.levels == {"gender": "value"}
-    assert extract.suppressed == 2 and extract.data["x"].to_list() == list(range(12))
+    assert extract.suppressed == extract.removed == 2 and extract.data["x"].to_list() == list(range(12))
     # With no budget the column is generalised instead.
     extract = anonymise(frame, ExtractSpec(("gender",), k=3, max_suppression=0.0))
     assert extract.levels == {"gender": "*"} and extract.suppressed == 0 and extract.data.height == 14
+
+
+def test_suppressed_records_kept_with_quasi_identifiers_withheld_when_they_make_a_safe_class():
+    frame = pl.DataFrame({"gender": ["Male"] * 12 + ["Female", "Other", "Not specified"],
+                          "age": [30] * 12 + [40, 50, 60], "x": list(range(15))})
+    extract = anonymise(frame, ExtractSpec(("gender", "age"), k=3, max_suppression=0.2))
+    assert extract.levels == {"gender": "value", "age": "age"}
+    assert extract.suppressed == 3 and extract.removed == 0
+    assert extract.data.rows()[-3:] == [("*", "*", 12), ("*", "*", 13), ("*", "*", 14)]
+    assert extract.after.classes == 2 and extract.after.smallest_class == 3
+    # Asked not to, or when they would not make a safe class, they are removed.
+    removed = anonymise(frame, ExtractSpec(("gender", "age"), k=3, max_suppression=0.2, withhold=False))
+    assert removed.removed == 3 and removed.data.height == 12
 
 
 def test_risk_report_before(nrm):
