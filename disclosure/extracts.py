@@ -223,7 +223,7 @@ class _Outcome:
     loss: float
 
 
-def _dense(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray, int]:
+def _dense(key: np.ndarray, span: int, first: bool = True) -> tuple[np.ndarray | None, np.ndarray, int]:
     """Number the distinct keys 0.. in increasing order: (a row of each number, each row's number, count).
     Keys in a small range are counted in a table; others sorted (an unstable sort: any row will do)."""
     n = len(key)
@@ -245,12 +245,15 @@ def _dense(key: np.ndarray, span: int) -> tuple[np.ndarray, np.ndarray, int]:
         inverse = np.empty(n, dtype=np.int64)
         inverse[order] = groups
         count = int(groups[-1]) + 1
-    first = np.empty(count, dtype=np.int64)
-    first[inverse] = np.arange(n, dtype=np.int64)
-    return first, inverse, count
+    if not first:
+        return None, inverse, count
+    rows = np.empty(count, dtype=np.int64)
+    rows[inverse] = np.arange(n, dtype=np.int64)
+    return rows, inverse, count
 
 
-def _combine(parts: Sequence[np.ndarray], cards: Sequence[int]) -> tuple[np.ndarray, np.ndarray, int]:
+def _combine(parts: Sequence[np.ndarray], cards: Sequence[int],
+             first: bool = True) -> tuple[np.ndarray | None, np.ndarray, int]:
     """A dense code for each row's combination of parts, numbered in lexicographic order of the parts:
     (a row of each code, the code of each row, how many codes)."""
     key = np.zeros(len(parts[0]), dtype=np.int64)
@@ -258,10 +261,10 @@ def _combine(parts: Sequence[np.ndarray], cards: Sequence[int]) -> tuple[np.ndar
     for part, card in zip(parts, cards, strict=True):
         card = max(int(card), 1)
         if span * card >= 2**62:
-            _, key, span = _dense(key, span)
+            _, key, span = _dense(key, span, first=False)
         key = key * card + part
         span *= card
-    return _dense(key, span)
+    return _dense(key, span, first)
 
 
 def _encode(series: pl.Series) -> tuple[pl.Series, np.ndarray]:
@@ -356,7 +359,7 @@ class _Search:
         qcodes = [c.roll(codes, a, b) for c, codes, a, b in
                   zip(self.columns, source.qcodes, source.levels, node, strict=True)]
         cards = [len(c.labels[j]) for c, j in zip(self.columns, node, strict=True)]
-        class_first, class_of, n_classes = _combine(qcodes, cards)
+        class_first, class_of, n_classes = _combine(qcodes, cards, first=not source.scodes)
         if budget is not None:
             # Records in classes of fewer than k already over the budget: the node fails, whatever l says.
             size = np.bincount(class_of, weights=source.weight, minlength=n_classes)
@@ -491,7 +494,7 @@ def anonymise(frame: pl.DataFrame, spec: ExtractSpec) -> Extract:
     # _combine numbers in the order of the codes, whatever table they were rolled from).
     rolled = [c.roll(codes, 0, j) for c, codes, j in zip(search.columns, search.base.qcodes, node, strict=True)]
     cards = [len(c.labels[j]) for c, j in zip(search.columns, node, strict=True)]
-    _, class_of_combination, _ = _combine(rolled, cards)
+    _, class_of_combination, _ = _combine(rolled, cards, first=False)
     unsafe = outcome.unsafe[class_of_combination]
     # Local suppression: the records of unsafe classes keep their other columns with every quasi-identifier
     # withheld ("*"), when together they make a safe class (at least k, l distinct values of each sensitive
