@@ -11,17 +11,19 @@ l-diversity, default 2), and a risk report before and after. ADR 0031 says why i
 2. Among the nodes whose remaining small classes (fewer than k records, or fewer than l distinct sensitive
    values) hold no more than the suppression budget (a share of the records, default 5%), the engine takes the
    node with the least information loss, and suppresses those classes' records (local suppression: only the
-   records at risk go, not a column).
+   records at risk, not a column): they keep their other columns with every quasi-identifier withheld ("*")
+   when together they make a safe class, and are removed otherwise.
 3. Information loss is the normalised certainty penalty (NCP, Xu et al. 2006) averaged over records and
    quasi-identifiers: a value generalised to a group covering c of the column's d distinct values costs
    (c - 1) / (d - 1); a suppressed record costs 1 for each quasi-identifier. 0 is the data as it was, 1 is
    everything withheld.
 
-The search is exact: nodes are visited in increasing order of their generalisation loss (which the data alone
-fixes, before any suppression), and it stops when that lower bound reaches the best total loss found. A node
-below (less general than) a node that needs more suppression than the budget cannot do better, so it is never
-evaluated (monotonicity of full-domain generalisation). Each node is evaluated on the distinct combinations
-of a less general node already evaluated (roll-up), never on the records, with numpy.
+The search is exact (`_Search.search`): a node's generalisation loss (which the data alone fixes, before any
+suppression) is a lower bound of its total loss, so only nodes whose bound is below the best total loss found
+are evaluated, from the most general down; a node below (less general than) a node that needs more
+suppression than the budget needs more too, so it is never evaluated (monotonicity of full-domain
+generalisation). Each node is evaluated with numpy on the distinct combinations of a less general table
+already built (roll-up), never on the records.
 
 No Django here: refusals are `ExtractError` (a ValueError) naming the field and the clause.
 """
@@ -163,6 +165,9 @@ def _validate(frame: pl.DataFrame, spec: ExtractSpec) -> None:
         if spec.l > distinct:
             raise ExtractError(f"l ({spec.l}) is larger than the number of distinct values of “{column}” "
                                f"({distinct}): no class could have {spec.l}.", field="l")
+    if not isinstance(spec.withhold, bool):
+        raise ExtractError("Say whether suppressed records are kept with their quasi-identifiers withheld "
+                           "(true or false).", field="withhold")
     budget = spec.max_suppression
     if isinstance(budget, bool) or not isinstance(budget, int | float) or not 0 <= budget <= 1 or \
             math.isnan(budget):

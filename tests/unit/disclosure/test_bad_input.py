@@ -38,6 +38,7 @@ FRAME = pl.DataFrame({
     (ExtractSpec(("age",), max_suppression=1.5), "max_suppression", "from 0 to 1"),
     (ExtractSpec(("age",), max_suppression=float("nan")), "max_suppression", "from 0 to 1"),
     (ExtractSpec(tuple(f"c{i}" for i in range(11))), "quasi_identifiers", "at most 10"),
+    (ExtractSpec(("age",), withhold="yes"), "withhold", "true or false"),
 ])
 def test_refused_naming_the_field(spec, field, words):
     with pytest.raises(ExtractError) as refused:
