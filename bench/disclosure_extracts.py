@@ -16,8 +16,8 @@ suppression budget of 5% of the records, it times, on the same data in the same 
   (Mondrian, anonymize_l_diversity(k = 5, l = 2)), on --peer-rows rows only.
 
 anjana pins numpy 2.0.2 and would downgrade the project's numpy, so the peers run in a separate virtual
-environment given by --peers-python (e.g. `python -m venv /tmp/peers && /tmp/peers/bin/pip install anjana==1.2.3
-anonypy==0.2.1`); each runs in a subprocess that times only its anonymisation call, reading the same records
+environment given by --peers-python (`python3.11 -m venv /tmp/peers && /tmp/peers/bin/pip install -r
+bench/requirements-peers.txt`); each runs in a subprocess that times only its anonymisation call, reading the same records
 written as CSV (quasi-identifiers as the hierarchies' level-0 text). Without --peers-python they are skipped.
 """
 
