@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "escalations",
     "publications",
     "contacts",
+    "documents",
 ]
 
 MIDDLEWARE = [
