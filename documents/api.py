@@ -6,6 +6,8 @@ from __future__ import annotations
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.exceptions import NotAcceptable
+from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.views import APIView
 
 from concordat.errors import NotAllowed
@@ -13,9 +15,22 @@ from documents import services
 from documents.responses import attachment
 
 
+class FileNegotiation(DefaultContentNegotiation):
+    """A client asking for `Accept: application/pdf` (or zip) gets the file: only errors go through a renderer,
+    and they are JSON whatever was asked for."""
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        try:
+            return super().select_renderer(request, renderers, format_suffix)
+        except NotAcceptable:
+            return renderers[0], renderers[0].media_type
+
+
 class RequestDocumentView(APIView):
     """One of the request's generated documents as a PDF attachment, its marking on every page (§7(e), §10);
     404 when the step it records has not happened yet."""
+
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY})
     def get(self, request, pk: int, kind: str):
@@ -28,6 +43,8 @@ class RequestDocumentView(APIView):
 
 class DeliveryBundleView(APIView):
     """A delivery's files as one zip with a cover sheet listing each file's marking, size and SHA-256."""
+
+    content_negotiation_class = FileNegotiation
 
     @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
     def get(self, request, pk: int):

@@ -108,6 +108,12 @@ def test_the_api_serves_the_same_documents_and_refuses_the_same_people(cast, api
     content = _assert_marked_attachment(response, f"OFFICIAL-SENSITIVE_{provided.reference}_decision-notice.pdf",
                                         "application/pdf")
     assert content.startswith(b"%PDF-")
+    asked_as_pdf = api(cast.commissioner).get(f"/api/requests/{provided.pk}/documents/decision-notice/",
+                                              HTTP_ACCEPT="application/pdf")
+    assert asked_as_pdf.status_code == 200 and _content(asked_as_pdf).startswith(b"%PDF-")
+    refused = api(cast.iasc_case_officer).get(f"/api/requests/{provided.pk}/documents/decision-notice/",
+                                              HTTP_ACCEPT="application/pdf")
+    assert refused.status_code == 404 and refused["Content-Type"] == "application/json"
     response = api(cast.iasc_requester).get(f"/api/deliveries/{delivery.pk}/bundle/")
     _assert_marked_attachment(response, f"OFFICIAL-SENSITIVE_{provided.reference}_delivery-{delivery.pk}.zip",
                               "application/zip")
