@@ -135,3 +135,17 @@ def test_the_openapi_document_describes_each_document_as_pdf(cast, api):
         assert {"401", "403", "404"} <= set(operation["responses"])
     bundle = schema["paths"]["/api/deliveries/{id}/bundle/"]["get"]
     assert set(bundle["responses"]["200"]["content"]) == {"application/zip"}
+
+
+def test_malformed_asks_are_404s_and_a_long_reference_is_kept_short_on_the_record(cast, signed_in, api, protocol):
+    client = signed_in(cast.iasc_requester)
+    long_reference = "IASC-" + "9" * 5000
+    assert client.get(f"/requests/{long_reference}/documents/decision-notice/").status_code == 404
+    event = AuditEvent.objects.filter(action="documents.download_refused").latest("sequence")
+    assert event.details["asked_for"] == long_reference[:60]
+    before = _refusals()
+    for path in ("/requests/%00/documents/decision-notice/", "/deliveries/0x1/bundle/",
+                 "/deliveries/9999999999999999999/bundle/", "/deliveries/-1/bundle/"):
+        assert client.get(path).status_code == 404, path
+    assert api(cast.iasc_requester).get("/api/deliveries/1e3/bundle/").status_code == 404
+    assert _refusals() <= before + 1  # only the NUL reference reached a look-up: ids that are no id match no path

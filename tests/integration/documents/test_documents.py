@@ -55,6 +55,7 @@ def test_each_document_of_a_provided_request_is_marked_on_every_page(in_part):
         assert kinds.clause_of(in_part, kind) == clause
         found = assert_marked_on_every_page(services.render(in_part, kind), "OFFICIAL-SENSITIVE",
                                             in_part.reference, clause)
+        save_png(found[0], f"{kind.value}-page-1.png")
         text = " ".join(page.text for page in found)
         assert in_part.reference in text and flat(in_part.title) in flat(text)
         assert "Home Office" in text and "Independent Anti-Slavery Commissioner" in text  # the parties
@@ -176,6 +177,7 @@ def test_a_bundle_holds_each_file_and_a_cover_sheet_listing_each_hash(cast, prot
     assert sums.splitlines() == [f"{f.sha256}  {n}" for f, n in zip(files, names[1:4], strict=True)]
     cover = assert_marked_on_every_page(archive.read(bundle.COVER_NAME), "OFFICIAL-SENSITIVE",
                                         delivery.request.reference, "§10")
+    save_png(cover[0], "bundle-cover-sheet-page-1.png")
     text = flat(" ".join(p.text for p in cover))
     for name, stored in zip(names[1:4], files, strict=True):
         assert stored.sha256 in text and flat(name) in text and str(stored.size) in text
