@@ -28,6 +28,10 @@ SUMS_NAME = "SHA256SUMS"
 class FileChanged(Exception):
     """A delivered file no longer matches the SHA-256 recorded when it was delivered."""
 
+    def __init__(self, delivery_file: DeliveryFile):
+        self.file_id, self.recorded = delivery_file.pk, delivery_file.sha256
+        super().__init__(f"Delivered file {delivery_file.pk} no longer matches the SHA-256 recorded on delivery.")
+
 
 @dataclass(frozen=True)
 class Entry:
@@ -96,4 +100,4 @@ def _copy_checked(entry: Entry, archive: zipfile.ZipFile) -> None:
             copied += len(chunk)
             sink.write(chunk)
     if digest.hexdigest() != entry.sha256 or copied != entry.size:
-        raise FileChanged(f"Delivered file {entry.file.pk} no longer matches the SHA-256 recorded on delivery.")
+        raise FileChanged(entry.file)

@@ -142,7 +142,13 @@ def delivery_bundle(delivery_id: int, *, by) -> Document:
                 .filter(pk=delivery_id).first())
     if delivery is None or not permissions.user_can_view(by, delivery.request):
         raise _refused(delivery_id, "bundle", by=by)
-    made = bundle.build(delivery)
+    try:
+        made = bundle.build(delivery)
+    except bundle.FileChanged as changed:
+        # Nothing is served; the mismatch is on the record for the auditors (a file changed at rest)
+        record_standalone("documents.file_changed", by=by, obj=delivery, details={
+            "reference": delivery.request.reference, "file": changed.file_id, "sha256_recorded": changed.recorded})
+        raise
     with transaction.atomic():
         record_event("documents.bundle_downloaded", by=by, obj=delivery, details={
             "reference": delivery.request.reference, "marking": delivery.marking, "size": made.size,

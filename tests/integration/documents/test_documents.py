@@ -195,6 +195,8 @@ def test_a_file_changed_since_delivery_stops_the_bundle(cast, protocol):
     with pytest.raises(bundle.FileChanged):
         services.delivery_bundle(delivery.pk, by=cast.iasc_requester)
     assert AuditEvent.objects.filter(action="documents.bundle_downloaded").count() == before
+    alarm = AuditEvent.objects.filter(action="documents.file_changed").get()
+    assert alarm.details["file"] == changed.pk and alarm.details["sha256_recorded"] == changed.sha256
 
 
 def test_a_bundle_for_someone_outside_need_to_know_is_refused_and_audited(cast, protocol):
