@@ -25,6 +25,7 @@ from sharing.models import Delivery, Request
 from sharing.states import Decision, PublicationIntent
 
 ASKED_MAX = 60  # what was asked for is kept on a refusal, never more than a reference's worth
+REFERENCE_MAX = Request._meta.get_field("reference").max_length
 
 
 class NotAvailable(Exception):
@@ -48,14 +49,22 @@ def safe_filename(marking: str, reference: str, what: str, extension: str) -> st
     return "_".join(parts) + "." + extension
 
 
+def _printable(value) -> str:
+    """What was asked for, as the record can keep it: at most ASKED_MAX characters, control characters (a NUL,
+    which PostgreSQL's text and jsonb refuse) as "?"."""
+    return "".join(ch if ch.isprintable() else "?" for ch in str(value)[:ASKED_MAX])
+
+
 def _refused(asked_for, what: str, *, by) -> NotAllowed:
     record_standalone("documents.download_refused", by=by,
-                      details={"asked_for": str(asked_for)[:ASKED_MAX], "document": what})
+                      details={"asked_for": _printable(asked_for), "document": what})
     return NotAllowed("You cannot see this request.")
 
 
 def _visible_request(*, by, reference: str | None = None, pk: int | None = None, kind: str) -> Request:
     lookup = {"reference": reference} if reference is not None else {"pk": pk}
+    if reference is not None and (len(reference) > REFERENCE_MAX or not reference.isprintable()):
+        raise _refused(reference, kind, by=by)  # no reference of ours: nothing to look up
     found = (Request.objects.select_related(*LOCKED_RELATIONS, "requester", "acknowledged_by__organisation",
                                             "decided_by__organisation")
              .prefetch_related("named_people", "checklist_answers").filter(**lookup).first())

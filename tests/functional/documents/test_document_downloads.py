@@ -148,4 +148,6 @@ def test_malformed_asks_are_404s_and_a_long_reference_is_kept_short_on_the_recor
                  "/deliveries/9999999999999999999/bundle/", "/deliveries/-1/bundle/"):
         assert client.get(path).status_code == 404, path
     assert api(cast.iasc_requester).get("/api/deliveries/1e3/bundle/").status_code == 404
-    assert _refusals() <= before + 1  # only the NUL reference reached a look-up: ids that are no id match no path
+    assert _refusals() == before + 1  # the NUL reference, refused before any look-up; ids that are no id match no path
+    assert AuditEvent.objects.filter(action="documents.download_refused").latest("sequence").details[
+        "asked_for"] == "?"
