@@ -78,6 +78,7 @@ INSTALLED_APPS = [
     "escalations",
     "publications",
     "contacts",
+    "documents",
 ]
 
 MIDDLEWARE = [
@@ -310,7 +311,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Request bodies never reach the logs; axes logs usernames only at WARNING. Refused requests (4xx) are one
     # line at INFO (concordat.logging); only 5xx keep their traceback.
-    "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "django.db.backends": {"level": "INFO"},
+    "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
+                "django.db.backends": {"level": "INFO"},
                 "django.request": {"filters": ["refusals_as_one_line"]},
                 "django.security": {"filters": ["refusals_as_one_line"]}},
 }

@@ -28,6 +28,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("calendar/", include("clock.urls")),
     path("", include("dataprotection.urls")),  # before sharing's requests/<reference>/<action>/
+    path("", include("documents.urls")),  # before sharing's requests/<reference>/<action>/
     path("", include("sharing.urls")),
     path("", include("workflow.urls")),
     path("approvals/", include("approvals.urls")),

@@ -8,6 +8,7 @@ from arrangements.api import ArrangementViewSet
 from concordat import converters  # noqa: F401  (registers <id:>)
 from contacts.api import ContactViewSet, UnitViewSet
 from dataprotection.api import PersonalDataConfirmView, PersonalDataView
+from documents.api import api_urlpatterns as document_urlpatterns
 from escalations.api import EscalationViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
@@ -34,4 +35,6 @@ urlpatterns = [
     path("files/<id:pk>/download/", FileDownloadView.as_view(), name="file-download"),
     path("publication-files/<id:pk>/download/", PublicationFileDownloadView.as_view(),
          name="publication-file-download"),
+    # Generated documents, marked on every page, and a delivery as one bundle (documents, ADR 29)
+    *document_urlpatterns(),
 ]

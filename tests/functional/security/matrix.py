@@ -77,6 +77,11 @@ SEES: dict[str, frozenset[str]] = {
     "published": IASC | HOME_OFFICE,  # OFFICIAL, provided: both parties
     "publication": IASC | HOME_OFFICE,  # a proposal to publish is seen by whoever sees its request
     "publication_file": IASC | HOME_OFFICE,  # and the files put forward with it
+    # Generated documents (ADR 29) are seen by whoever sees their request: an OFFICIAL-SENSITIVE request decided
+    # and provided, and the deliveries of the two provided requests (a bundle of each one's files)
+    "sensitive_provided": SENSITIVE_SEERS,
+    "delivery": IASC | HOME_OFFICE,
+    "sensitive_delivery": SENSITIVE_SEERS,
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -143,6 +148,7 @@ PUBLICATIONS = ("publication",)
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
+DELIVERIES = ("delivery", "sensitive_delivery")
 APPROVALS = ("approval", "dpo_approval")
 PAGE_ACTIONS = ("submit", "acknowledge", "reassign", "start_assessment", "request_further_information", "respond",
                 "record_checklist", "request_approval", "decide", "deliver", "close", "withdraw")
@@ -397,6 +403,15 @@ ROWS: dict[tuple, Rule] = {
     ("sharing:request_edit", "POST"): Acts(action="update", objects=REQUESTS),
     ("sharing:request_action", "GET"): Acts(objects=REQUESTS, actions=PAGE_ACTIONS, only=GET_ACTIONS),
     ("sharing:request_action", "POST"): Acts(objects=REQUESTS, actions=PAGE_ACTIONS, only=POST_ACTIONS),
+    # --- generated documents (documents, ADR 29): each one only where the step it records has happened ---
+    ("documents:submitted-request", "GET"): Sees(objects=("submitted", "sensitive")),
+    ("documents:submitted-request", "POST"): SignedIn(answer=405, objects=("submitted",)),  # GET only
+    ("documents:acknowledgement", "GET"): Sees(objects=("published", "sensitive")),
+    ("documents:acknowledgement", "POST"): SignedIn(answer=405, objects=("published",)),
+    ("documents:decision-notice", "GET"): Sees(objects=("published", "sensitive_provided")),
+    ("documents:decision-notice", "POST"): SignedIn(answer=405, objects=("published",)),
+    ("documents:bundle", "GET"): Sees(objects=DELIVERIES),
+    ("documents:bundle", "POST"): SignedIn(answer=405, objects=("delivery",)),
     ("sharing:download", "GET"): Sees(objects=FILES),
     ("sharing:download", "POST"): Sees(objects=FILES),
     # the personal-data record (§15–17, Annex B): read by whoever sees the request, kept by its requesting side
@@ -499,6 +514,11 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),
     ("sharing-api:publication-file-download", "GET"): Sees(objects=("publication_file",)),
+    # the API's documents, on the narrowest objects (the pages' rows try the OFFICIAL ones too)
+    ("sharing-api:request-document-submitted-request", "GET"): Sees(objects=("sensitive",)),
+    ("sharing-api:request-document-acknowledgement", "GET"): Sees(objects=("sensitive",)),
+    ("sharing-api:request-document-decision-notice", "GET"): Sees(objects=("sensitive_provided",)),
+    ("sharing-api:delivery-bundle", "GET"): Sees(objects=("sensitive_delivery",)),
     ("api-schema", "GET"): SignedIn(),  # slow to build: tried as a sample of the visitors (SAMPLED)
     ("api-docs", "GET"): SignedIn(),
 }

@@ -103,6 +103,10 @@ def build() -> World:
     objects["publication_file"] = objects["publication"].files.get()
     sensitive_provided = walk(draft(cast.iasc_requester, **SENSITIVE), cast, RequestState.PROVIDED)
     objects["sensitive_file"] = DeliveryFile.objects.filter(delivery__request=sensitive_provided).first()
+    # Generated documents (documents, ADR 29): a decided request's notice, and each delivery as a bundle
+    objects["sensitive_provided"] = sensitive_provided
+    objects["delivery"] = objects["file"].delivery
+    objects["sensitive_delivery"] = objects["sensitive_file"].delivery
     pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")
     objects["approval"] = next(a for a in pending if a.role_required == Role.APPROVER)
     objects["dpo_approval"] = next(a for a in pending if a.role_required == Role.DPO)
