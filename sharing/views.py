@@ -23,6 +23,7 @@ from sharing import forms, permissions, policies, queries, rules, services
 from sharing.cases import REQUESTS
 from sharing.downloads import attachment_response
 from sharing.filters import OWNER_CHOICES, RequestFilter
+from sharing.models import Request
 from sharing.schedule import preview_due_dates
 from sharing.services import reading
 from sharing.states import Action, RequestState
@@ -75,9 +76,13 @@ def request_list(request):
 
 # --- one request -----------------------------------------------------------------------------
 
+REFERENCE_MAX = Request._meta.get_field("reference").max_length
+
+
 def _visible(user, reference: str):
-    found = queries.request_detail_queryset(user).filter(reference=reference).first()
-    if found is None:
+    well_formed = len(reference) <= REFERENCE_MAX and reference.isprintable()  # a NUL would reach the database
+    found = well_formed and queries.request_detail_queryset(user).filter(reference=reference).first()
+    if not found:
         reading.refused_lookup("lookup", reference, by=user)
         raise Http404("No such request, or you cannot see it.")
     return found

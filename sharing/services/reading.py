@@ -21,4 +21,9 @@ def viewed(request: Request, *, by, how: str = "page") -> None:
 
 def refused_lookup(what: str, asked_for, *, by) -> None:
     """A look-up that found nothing this person may see (the answer was 404 either way)."""
-    record_standalone(f"sharing.{what}_refused", by=by, details={"asked_for": str(asked_for)[:ASKED_MAX]})
+    record_standalone(f"sharing.{what}_refused", by=by, details={"asked_for": printable(str(asked_for)[:ASKED_MAX])})
+
+
+def printable(text: str) -> str:
+    """What was asked for, with control characters written out: PostgreSQL's JSON refuses a NUL."""
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)

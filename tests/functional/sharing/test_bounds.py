@@ -77,3 +77,17 @@ def test_a_text_past_its_limit_is_refused_on_the_page_with_the_limit(cast, signe
     response = signed_in(cast.spoc).post(f"/requests/{request.reference}/acknowledge/", {
         "version": request.version, "note": "x" * 10_001})
     assert response.status_code == 400 and "Keep this to 10,000 characters" in response.content.decode()
+
+
+@pytest.mark.parametrize("reference", ["%00", "IASC-2021-0042%00", "x" * 300, "%1B%5B31m"])
+def test_a_reference_with_a_control_character_or_past_any_length_is_a_404_and_audited(cast, signed_in, reference):
+    """A NUL reached PostgreSQL, which refused it: a 500 (found by the documents helper). Now: no look-up at all, a
+    404 like any other reference nobody may see, and the refusal on the record with the control characters written
+    out."""
+    from audit.models import AuditEvent
+
+    client = signed_in(cast.iasc_requester)
+    for path in (f"/requests/{reference}/", f"/requests/{reference}/edit/"):
+        assert client.get(path).status_code == 404, path
+    refused = AuditEvent.objects.filter(action="sharing.lookup_refused").last()
+    assert refused is not None and refused.details["asked_for"].isprintable()
