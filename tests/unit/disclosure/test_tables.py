@@ -286,3 +286,27 @@ def test_no_rows_no_frame_no_tables_are_refused():
         protect(frame(GRID), [])
     with pytest.raises(DisclosureError, match="same name"):
         protect(frame(GRID), [TableSpec("t", ("a",)), TableSpec("t", ("b",))])
+
+
+def _leaky_pair():
+    import random
+
+    rnd = random.Random(13)
+    counts = {(a, b, c): rnd.choice([1, 2, 4, 6, 9, 12, 15, 25, 40]) for a in "ABCD" for b in "xyz" for c in "pq"}
+    return frame(counts, dims=("a", "b", "c"))
+
+
+def _short(releases, df):
+    iv = audit(releases, flat_parents(df, ["a", "b", "c"]))
+    return [k for k, v in true_counts(df, ["a", "b", "c"]).items()
+            if 0 < v < 10 and iv[k][1] - iv[k][0] < max(3, 0.3 * v) - 1e-6]
+
+
+def test_two_releases_protected_apart_leak_by_differencing_and_together_do_not():
+    df = _leaky_pair()
+    first = protect(df, [TableSpec("ab", ("a", "b"))])
+    alone = protect(df, [TableSpec("abc", ("a", "b", "c"))])
+    assert _short([first.published(), alone.published()], df)  # each safe alone, not together
+    together = protect(df, [TableSpec("abc", ("a", "b", "c"))], earlier=[first])
+    assert not _short([first.published(), together.published()], df)
+    assert not _short([first.as_earlier().published, together.published()], df)
