@@ -17,6 +17,7 @@ the same tables (FREQ(10,30), the count as response and cost) and prints its sup
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 import tempfile
 import time
@@ -97,7 +98,8 @@ def ours(df, dims, policy, hierarchies):
 def tauargus(df, dims, method):
     from pytauargus import protect as tau_protect
     micro = df.select(list(dims)).with_columns(pl.lit(1.0).alias("n"))
-    with tempfile.TemporaryDirectory(prefix="sdct_tau_") as wd:
+    # The engine writes its logs into the working directory: keep them out of the checkout.
+    with tempfile.TemporaryDirectory(prefix="sdct_tau_") as wd, contextlib.chdir(wd):
         started = time.perf_counter()
         result = tau_protect(micro, list(dims), response="n", safety_rules="FREQ(10,30)",
                              suppress=f"{method}(1)", workdir=wd)
