@@ -489,20 +489,31 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
     reach_down = np.zeros(model.n)
     used: dict[Key, str] = {}
     for p in order:
-        down = min(p.value, p.required / 2)
         j = model.index[p.key]
-        for up, amount in ((True, p.required - down), (False, down)):
-            if amount <= _EPS or (reach_up if up else reach_down)[j] >= amount - _EPS:
-                continue
-            z = None
-            if neighbourhood:
-                z = model.move_within(p.key, amount, up, neighbours(p.key))
-            if z is None:
-                z = model.move(p.key, amount, up, deadline - time.perf_counter())
-            if z is None:
-                raise DisclosureError(
-                    f"{p.label} cannot be given a protection interval of {p.required:g} by suppressing "
-                    "further cells (the figures already published fix it)", field="tables")
+        # The interval must be at least p.required wide: half each way, or, if a side is blocked (a figure
+        # already published caps it), as much downward as the cell allows (down to 0) and the rest upward.
+        splits = [min(p.value, p.required / 2), min(p.value, p.required)]
+        found = []
+        for down in dict.fromkeys(splits):
+            found = []
+            for up, amount in ((True, p.required - down), (False, down)):
+                if amount <= _EPS or (reach_up if up else reach_down)[j] >= amount - _EPS:
+                    continue
+                z = None
+                if neighbourhood:
+                    z = model.move_within(p.key, amount, up, neighbours(p.key))
+                if z is None:
+                    z = model.move(p.key, amount, up, deadline - time.perf_counter())
+                if z is None:
+                    break
+                found.append(z)
+            else:
+                break
+        else:
+            raise DisclosureError(
+                f"{p.label} cannot be given a protection interval of {p.required:g} by suppressing "
+                "further cells (the figures already published fix it)", field="tables")
+        for z in found:
             moved = np.nonzero(z)[0]
             for i in moved:
                 k = model.keys[i]
