@@ -488,14 +488,33 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
     reach_up = np.zeros(model.n)
     reach_down = np.zeros(model.n)
     used: dict[Key, str] = {}
+    def apply(z, p):
+        moved = np.nonzero(z)[0]
+        for i in moved:
+            k = model.keys[i]
+            c = every[k]
+            used.setdefault(k, f"secondary: protects {p.label}")
+            if k in current and not c.suppressed:
+                c.published = None
+                c.reasons.append(f"secondary: protects {p.label}")
+                if not first:
+                    model.set_cost(k, 0.0)
+            if first:
+                model.set_cost(k, 0.0)
+        zm = z[moved]
+        am = model.values[moved]
+        neg, pos = zm < 0, zm > 0
+        forward = np.min(am[neg] / -zm[neg]) if neg.any() else np.inf
+        backward = np.min(am[pos] / zm[pos]) if pos.any() else np.inf
+        reach_up[moved] = np.maximum(reach_up[moved], np.where(pos, forward * zm, backward * -zm))
+        reach_down[moved] = np.maximum(reach_down[moved], np.where(pos, backward * zm, forward * -zm))
+
     for p in order:
         j = model.index[p.key]
         # The interval must be at least p.required wide: half each way, or, if a side is blocked (a figure
         # already published caps it), as much downward as the cell allows (down to 0) and the rest upward.
-        splits = [min(p.value, p.required / 2), min(p.value, p.required)]
-        found = []
-        for down in dict.fromkeys(splits):
-            found = []
+        for down in dict.fromkeys([min(p.value, p.required / 2), min(p.value, p.required)]):
+            protected = True
             for up, amount in ((True, p.required - down), (False, down)):
                 if amount <= _EPS or (reach_up if up else reach_down)[j] >= amount - _EPS:
                     continue
@@ -505,34 +524,15 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
                 if z is None:
                     z = model.move(p.key, amount, up, deadline - time.perf_counter())
                 if z is None:
+                    protected = False
                     break
-                found.append(z)
-            else:
+                apply(z, p)
+            if protected:
                 break
         else:
             raise DisclosureError(
                 f"{p.label} cannot be given a protection interval of {p.required:g} by suppressing "
                 "further cells (the figures already published fix it)", field="tables")
-        for z in found:
-            moved = np.nonzero(z)[0]
-            for i in moved:
-                k = model.keys[i]
-                c = every[k]
-                used.setdefault(k, f"secondary: protects {p.label}")
-                if k in current and not c.suppressed:
-                    c.published = None
-                    c.reasons.append(f"secondary: protects {p.label}")
-                    if not first:
-                        model.set_cost(k, 0.0)
-                if first:
-                    model.set_cost(k, 0.0)
-            zm = z[moved]
-            am = model.values[moved]
-            neg, pos = zm < 0, zm > 0
-            forward = np.min(am[neg] / -zm[neg]) if neg.any() else np.inf
-            backward = np.min(am[pos] / zm[pos]) if pos.any() else np.inf
-            reach_up[moved] = np.maximum(reach_up[moved], np.where(pos, forward * zm, backward * -zm))
-            reach_down[moved] = np.maximum(reach_down[moved], np.where(pos, backward * zm, forward * -zm))
     return used
 
 
