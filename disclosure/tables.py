@@ -582,7 +582,7 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
 def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy | None = None,
             hierarchies: Mapping[str, Hierarchy] | None = None,
             earlier: Sequence[ProtectedRelease | EarlierRelease] = (), neighbourhood: int | None = None,
-            cleanup: bool = False, batch: int = 32) -> ProtectedRelease:
+            cleanup: bool = False, batch: int = 8) -> ProtectedRelease:
     """Protect the tables of one release together, against every earlier release from the same dataset (§15).
 
     ``neighbourhood``: each primary is first protected by a small programme over the cells near it (its node, the
