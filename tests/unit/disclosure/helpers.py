@@ -1,0 +1,45 @@
+"""Helpers for the disclosure tests that share no code with the engine: frames from counts, plain checks."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from disclosure import lp_audit
+
+
+def frame(counts: dict[tuple, int], dims=("a", "b"), values: dict[tuple, list[float]] | None = None) -> pl.DataFrame:
+    """One record per unit of each count (or per listed contribution, for magnitudes)."""
+    rows = []
+    for cats, n in counts.items():
+        contributions = (values or {}).get(cats, [1.0] * n)
+        for v in contributions:
+            rows.append({**dict(zip(dims, cats, strict=True)), "v": float(v)})
+    return pl.DataFrame(rows)
+
+
+def cell(**coords) -> tuple:
+    """The key of a cell of a flat table: ``cell(a="A", b="x")``; missing dimensions are totals."""
+    return tuple(sorted((d, d, str(v)) for d, v in coords.items()))
+
+
+def flat_parents(df: pl.DataFrame, dims) -> dict:
+    return {d: {(d, str(v)): None for v in df[d].unique().to_list()} for d in dims}
+
+
+def true_counts(df: pl.DataFrame, dims) -> dict:
+    """Every cell's count by plain group-bys, one per subset of the dimensions (the margins)."""
+    import itertools
+
+    out = {(): float(df.height)}
+    for r in range(1, len(dims) + 1):
+        for subset in itertools.combinations(dims, r):
+            for row in df.group_by(list(subset)).len().iter_rows(named=True):
+                out[tuple(sorted((d, d, str(row[d])) for d in subset))] = float(row["len"])
+    return out
+
+
+def audit(published_releases, parents, tolerance=0.0):
+    """Intervals of every suppressed cell, with relations rebuilt from the cells and the parent maps."""
+    known = lp_audit.combine(*published_releases)
+    relations = lp_audit.relations_from_margins(known, parents)
+    return lp_audit.intervals(known, relations, tolerance)
