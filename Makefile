@@ -36,6 +36,7 @@ assets: node_modules/.installed
 migrate: install
 	@mkdir -p var
 	$(PY) manage.py create_audit_keys
+	$(PY) manage.py create_vault_key
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_protocol
 

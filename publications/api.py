@@ -82,4 +82,4 @@ class PublicationFileDownloadView(APIView):
             found = services.file_for_download(pk, by=request.user)
         except NotAllowed:
             raise Http404 from None  # the same answer whether the file exists or not
-        return attachment_response(found)
+        return attachment_response(found, request)

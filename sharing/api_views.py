@@ -213,4 +213,4 @@ class FileDownloadView(APIView):
             delivery_file = services.file_for_download(pk, by=request.user)
         except NotAllowed:
             raise Http404 from None  # the same answer whether the file exists or not
-        return attachment_response(delivery_file)
+        return attachment_response(delivery_file, request)

@@ -1,16 +1,29 @@
-"""Serving delivered files: always as a download, never rendered by the browser (ASVS 5.3)."""
+"""Serving delivered and proposed files: always a download, never rendered by the browser (ASVS 5.3), read out of
+the vault (ADR 27) by its one read function, which audits the read and checks the second factor."""
 
-from django.http import FileResponse
+from django.http import Http404, HttpResponse
 
-from sharing.models import DeliveryFile
+from vault import services as vault
+from vault.crypto import VaultIntegrityError
 
 
-def attachment_response(delivery_file: DeliveryFile) -> FileResponse:
-    """The file as an attachment under its sanitised name and sniffed type. The caller has already
-    checked, through services.file_for_download, that the person may see it."""
-    response = FileResponse(delivery_file.stored_file.open("rb"), as_attachment=True,
-                            filename=delivery_file.original_name, content_type=delivery_file.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store"
-    return response
+def _reference(owned_file) -> str:
+    case = owned_file.delivery if hasattr(owned_file, "delivery") else owned_file.proposal
+    return case.request.reference
+
+
+def attachment_response(owned_file, request):
+    """A DeliveryFile's or PublicationFile's bytes, streamed from the vault as an attachment named from its marking.
+    The caller has already checked, through its services' file_for_download, that the person may see it (need-to-
+    know); the vault refuses a session without its second factor (403) and answers a stored copy that fails its
+    integrity check with a plain message (409), never a 500."""
+    stored = getattr(owned_file, "vault_file", None)
+    if stored is None:
+        raise Http404("This file has no stored copy.")
+    via_token = getattr(request, "auth", None) is not None
+    try:
+        found = vault.read(stored, by=request.user, via_token=via_token, reference=_reference(owned_file),
+                           case=_reference(owned_file))
+    except VaultIntegrityError as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+    return vault.attachment(found)
