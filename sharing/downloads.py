@@ -2,9 +2,21 @@
 the vault (ADR 27) by its one read function, which audits the read and checks the second factor."""
 
 from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 
+from sharing.files import ALLOWED_TYPES
 from vault import services as vault
 from vault.crypto import VaultIntegrityError
+
+# What a download operation answers, for the OpenAPI document: the file in its sniffed type, or (409) the plain
+# message that its stored copy failed the vault's integrity check.
+DOWNLOAD_RESPONSES = {
+    **{(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES},
+    (409, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description=(
+        "The stored copy failed the vault's integrity check (altered or truncated, ADR 27): it is not served, "
+        "and the failure is on the audit record.")),
+}
 
 
 def _reference(owned_file) -> str:
