@@ -143,6 +143,8 @@ class EncryptingStream:
             yield block
 
     # The file-like side, for storages that read (S3's upload_fileobj).
+    closed = False
+
     def readable(self) -> bool:
         return True
 
@@ -261,9 +263,23 @@ class _SealedContent(File):
 
 
 def open_plaintext(storage, name: str, **record) -> Iterator[bytes]:
-    """The decrypted chunks of a stored file; the caller closes nothing: the generator closes the stored copy."""
-    handle = storage.open(name, "rb")
+    """The decrypted chunks of a stored file; the generator closes the stored copy when it is done or dropped."""
+    try:
+        handle = _open_stream(storage, name)
+    except Exception as error:  # a missing object is a FileNotFoundError locally, a ClientError on S3
+        raise VaultIntegrityError("The stored copy cannot be found or opened. It is not served.") from error
     try:
         yield from decrypt_blocks(handle, **record)
     finally:
         handle.close()
+
+
+def _open_stream(storage, name: str):
+    """The stored copy as a stream. django-storages' S3File would first download the whole object to a temporary
+    file; the object's own streaming body reads it as it comes, so a 2 GB file is never held anywhere."""
+    bucket = getattr(storage, "bucket", None)
+    if bucket is not None and hasattr(storage, "_normalize_name"):
+        from storages.utils import clean_name
+
+        return bucket.Object(storage._normalize_name(clean_name(name))).get()["Body"]
+    return storage.open(name, "rb")

@@ -164,7 +164,7 @@ def test_a_missing_stored_copy_is_a_plain_refusal(cast, api, vault_dir):
     [path] = stored_files(vault_dir)
     os.remove(path)
     response = api(cast.iasc_requester).get(f"/api/files/{delivered_file.pk}/download/")
-    assert response.status_code == 409 and b"integrity check" in response.content
+    assert response.status_code == 409 and b"cannot be found" in response.content
 
 
 def test_a_refused_delivery_leaves_nothing_in_the_vault(cast, api, vault_dir):
