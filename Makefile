@@ -58,6 +58,7 @@ lint: install
 
 bench: install
 	$(PY) bench/clock.py
+	$(PY) bench/vault.py
 
 clean:
 	rm -rf $(VENV) node_modules var concordat/static/govuk concordat/static/concordat/concordat.css*
