@@ -211,3 +211,38 @@ def test_a_stored_file_has_exactly_one_owner(cast, vault_dir):
 def test_download_names_are_safe(marking, reference, name, expected):
     stored = StoredFile(id=uuid.uuid4(), marking=marking, original_name=name)
     assert vault.safe_download_name(stored, reference) == expected
+
+
+def test_a_proposed_publication_file_is_stored_and_read_through_the_vault(cast, api, vault_dir):
+    from publications import services as publications
+
+    request = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
+    proposal = publications.propose(request, by=cast.iasc_requester, text="Table 3.",
+                                    uploads=[SimpleUploadedFile("draft.csv", b"region,count\nWales,31\n")])
+    proposal_file = proposal.files.get()
+    stored = proposal_file.vault_file
+    assert stored.marking == request.classification and stored.created_by == cast.iasc_requester
+    assert len(stored_files(vault_dir)) == 2  # the delivery's and the proposal's, each under its own key
+    response = api(cast.msu_assessor).get(f"/api/publication-files/{proposal_file.pk}/download/")
+    assert response.status_code == 200 and b"".join(response.streaming_content) == b"region,count\nWales,31\n"
+    assert response["Content-Disposition"] == (f'attachment; filename="{request.classification}_'
+                                               f'{request.reference}_draft.csv"')
+    read = AuditEvent.objects.get(action="vault.file_read")
+    assert read.actor_id == cast.msu_assessor.pk and read.details["file"] == str(stored.pk)
+    assert api(cast.dwp_officer).get(f"/api/publication-files/{proposal_file.pk}/download/").status_code == 404
+
+
+def test_a_proposal_whose_transaction_fails_after_storing_leaves_nothing_in_the_vault(cast, vault_dir, monkeypatch):
+    from publications import services as publications
+
+    request = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
+    before = stored_files(vault_dir)
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("the timeline write failed")
+
+    monkeypatch.setattr("publications.services.PUBLICATIONS.record", fail)
+    with pytest.raises(RuntimeError):
+        publications.propose(request, by=cast.iasc_requester, text="Table 3.",
+                             uploads=[SimpleUploadedFile("draft.csv", b"region,count\nWales,31\n")])
+    assert stored_files(vault_dir) == before and not StoredFile.objects.filter(publication_file__isnull=False).exists()
