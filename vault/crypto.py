@@ -47,39 +47,6 @@ class VaultIntegrityError(VaultError):
     """The stored copy is not what was stored: altered, truncated, reordered, or sealed under another key."""
 
 
-class _Hasher:
-    """SHA-256 on a thread of its own, one chunk behind: hashlib lets go of the GIL while it hashes, so the hash of
-    chunk i runs while chunk i is encrypted (or chunk i+1 decrypted) and written. The chunks are immutable bytes;
-    each update waits for the one before, so the digest is of the chunks in order."""
-
-    _pool = None
-
-    def __init__(self):
-        self._digest = hashlib.sha256()
-        self._pending = None
-
-    @classmethod
-    def _executor(cls):
-        if cls._pool is None:
-            from concurrent.futures import ThreadPoolExecutor
-
-            cls._pool = ThreadPoolExecutor(max_workers=4, thread_name_prefix="vault-sha256")
-        return cls._pool
-
-    def update(self, data: bytes) -> None:
-        self._wait()
-        self._pending = self._executor().submit(self._digest.update, data)
-
-    def _wait(self) -> None:
-        if self._pending is not None:
-            self._pending.result()
-            self._pending = None
-
-    def hexdigest(self) -> str:
-        self._wait()
-        return self._digest.hexdigest()
-
-
 def associated_data(file_id: uuid.UUID, index: int, final: bool) -> bytes:
     return FORMAT + b"\0" + file_id.bytes + index.to_bytes(8, "big") + (b"\x01" if final else b"\x00")
 
@@ -141,7 +108,7 @@ class EncryptingStream:
         self._pending: bytes | None = None
         self._done = False
         self._buffer = memoryview(b"")
-        self._digest = _Hasher()
+        self._digest = hashlib.sha256()
         self.size = 0
 
     @property
@@ -207,7 +174,7 @@ def decrypt_blocks(source: BinaryIO, *, file_id: uuid.UUID, data_key: bytes, non
     given if the whole does not have the recorded size and SHA-256."""
     aead = AESGCM(data_key)
     sealed_chunk = check_chunk_size(chunk_size) + TAG_BYTES
-    digest = _Hasher()
+    digest = hashlib.sha256()
     total = 0
     index = 0
     current = read_exactly(source, sealed_chunk)
