@@ -36,6 +36,7 @@ assets: node_modules/.installed
 migrate: install
 	@mkdir -p var
 	$(PY) manage.py create_audit_keys
+	$(PY) manage.py create_vault_key
 	$(PY) manage.py migrate --noinput -v0
 	$(PY) manage.py load_protocol
 
@@ -57,6 +58,7 @@ lint: install
 
 bench: install
 	$(PY) bench/clock.py
+	$(PY) bench/vault.py
 
 clean:
 	rm -rf $(VENV) node_modules var concordat/static/govuk concordat/static/concordat/concordat.css*

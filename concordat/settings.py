@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "publications",
     "contacts",
     "documents",
+    "vault",
 ]
 
 MIDDLEWARE = [
@@ -202,6 +203,24 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# The vault (ADR 27): every stored file, encrypted at rest. The local filesystem by default (VAULT_ROOT, var/vault);
+# S3-compatible object storage with CONCORDAT_VAULT_STORAGE=s3 and VAULT_S3_BUCKET (+ VAULT_S3_ENDPOINT_URL,
+# VAULT_S3_REGION, and credentials from AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or the usual AWS chain). The bytes
+# are encrypted before they reach either; the key-encryption key (VAULT_KEK hex, or VAULT_KEK_FILE) never does.
+CONCORDAT_VAULT_STORAGE = os.environ.get("CONCORDAT_VAULT_STORAGE", "local")
+if CONCORDAT_VAULT_STORAGE == "s3":
+    STORAGES["vault"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": os.environ.get("VAULT_S3_BUCKET", ""),
+        "endpoint_url": os.environ.get("VAULT_S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("VAULT_S3_REGION") or None,
+        "default_acl": None, "file_overwrite": False, "querystring_auth": True,
+    }}
+elif CONCORDAT_VAULT_STORAGE == "local":
+    STORAGES["vault"] = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {
+        "location": os.environ.get("VAULT_ROOT", str(BASE_DIR / "var" / "vault")),
+        "file_permissions_mode": 0o600, "directory_permissions_mode": 0o700}}
+else:
+    raise ImproperlyConfigured("CONCORDAT_VAULT_STORAGE is local or s3.")
 MEDIA_ROOT = STORAGES["default"]["OPTIONS"]["location"]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -339,3 +358,8 @@ CELERY_BEAT_SCHEDULE = {
     # Reviews of data sharing arrangements falling due and overdue, once a day (§16; arrangements.tasks).
     "arrangement-review-reminders": {"task": "arrangements.tasks.send_review_reminders", "schedule": 86400.0},
 }
+
+# The vault's key-encryption key (ADR 27): VAULT_KEK (64 hex digits) or VAULT_KEK_FILE; the demo keeps it in
+# var/keys (`manage.py create_vault_key`, run by `make migrate`). With neither, no file is stored or read.
+VAULT_KEK = os.environ.get("VAULT_KEK", "")
+VAULT_KEK_FILE = os.environ.get("VAULT_KEK_FILE") or (str(AUDIT_KEY_DIR / "vault-kek.key") if DEMO_MODE else "")

@@ -19,6 +19,7 @@ from documents.rendering import PageMarks, render_pdf
 from sharing import rules
 from sharing.downloads import open_delivered
 from sharing.models import Delivery, DeliveryFile
+from vault.crypto import VaultIntegrityError
 
 CHUNK = 1024 * 1024
 COVER_NAME = "00_cover-sheet.pdf"
@@ -94,10 +95,13 @@ def build(delivery: Delivery) -> Bundle:
 
 def _copy_checked(entry: Entry, archive: zipfile.ZipFile) -> None:
     digest, copied = hashlib.sha256(), 0
-    with open_delivered(entry.file) as source, archive.open(entry.name, "w", force_zip64=True) as sink:
-        while chunk := source.read(CHUNK):
-            digest.update(chunk)
-            copied += len(chunk)
-            sink.write(chunk)
+    try:
+        with archive.open(entry.name, "w", force_zip64=True) as sink:
+            for chunk in open_delivered(entry.file):
+                digest.update(chunk)
+                copied += len(chunk)
+                sink.write(chunk)
+    except VaultIntegrityError as error:  # altered or truncated at rest (ADR 27): refused like a changed file
+        raise FileChanged(entry.file) from error
     if digest.hexdigest() != entry.sha256 or copied != entry.size:
         raise FileChanged(entry.file)

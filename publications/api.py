@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -18,8 +17,7 @@ from publications import services
 from publications.cases import PUBLICATIONS
 from publications.serializers import DecideInput, ProposeInput, PublicationProposalSerializer, WithdrawInput
 from sharing import permissions as request_permissions
-from sharing.downloads import attachment_response
-from sharing.files import ALLOWED_TYPES
+from sharing.downloads import DOWNLOAD_RESPONSES, attachment_response
 
 
 class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -76,10 +74,10 @@ class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
 class PublicationFileDownloadView(APIView):
     """A file put forward with a proposal, always as an attachment, only to people who may see its request."""
 
-    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES})
+    @extend_schema(responses=DOWNLOAD_RESPONSES)
     def get(self, request, pk: int):
         try:
             found = services.file_for_download(pk, by=request.user)
         except NotAllowed:
             raise Http404 from None  # the same answer whether the file exists or not
-        return attachment_response(found)
+        return attachment_response(found, request)

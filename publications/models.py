@@ -60,10 +60,9 @@ class PublicationProposal(models.Model):
 
 class PublicationFile(models.Model):
     """A file put forward with a proposal (a draft page or table), checked by its content as delivered files are
-    (sharing/files.py), stored under a server-made name and only ever offered as a download."""
+    (sharing/files.py), encrypted in the vault (vault.StoredFile, ADR 27) and only ever offered as a download."""
 
     proposal = models.ForeignKey(PublicationProposal, on_delete=models.CASCADE, related_name="files")
-    stored_file = models.FileField(max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=120, help_text="Sniffed from the content, not the client's word.")
     size = models.PositiveBigIntegerField()

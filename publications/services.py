@@ -6,11 +6,9 @@ or refuses it with reasons; a refused or changed proposal may be revised and put
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
@@ -26,6 +24,7 @@ from sharing import rules
 from sharing.cases import REQUESTS
 from sharing.models import Request
 from sharing.states import AGREEING_DECISIONS, PublicationIntent, RequestState
+from vault import services as vault
 from workflow.cases import CURRENT
 
 TEXT_MAX = limits.ELEMENT_MAX  # what is proposed, or agreed, for publication
@@ -49,7 +48,16 @@ def propose(request: Request | int, *, by: User, text: str, revises: Publication
     """The requester puts forward what it proposes to publish: the text (what, and where), and any files (a draft
     page or table), each checked by its content as delivered files are; `revises` names the refused or changed
     proposal this one revises."""
-    uploads = list(uploads)
+    uploads, saved = list(uploads), []
+    try:
+        return _propose(request, by=by, text=text, revises=revises, uploads=uploads, saved=saved)
+    except BaseException:
+        for name in saved:  # the transaction did not commit: no ciphertext outlives it
+            vault.discard(name)
+        raise
+
+
+def _propose(request, *, by, text, revises, uploads: list, saved: list) -> PublicationProposal:
     with transaction.atomic():
         locked = REQUESTS.lock(request, by, CURRENT)  # one proposal at a time per request: the request's row
         clause = publication_clause(locked)
@@ -82,7 +90,7 @@ def propose(request: Request | int, *, by: User, text: str, revises: Publication
             raise RuleViolation(Problem("That proposal has already been revised.", field="revises",
                                         clause=clause)) from None
         proposal.request = locked
-        stored = _store(proposal, uploads, checked)
+        stored = _store(proposal, uploads, checked, saved)
         details = {"revises": previous.pk if previous else None, "files": [f.sha256 for f in stored]}
         flagged = {str(row.pk): facts.flags_summary() for row, facts in zip(stored, checked, strict=True)
                    if facts.flagged_total}
@@ -98,19 +106,25 @@ def _checked_files(uploads: list) -> list:
     return [file_checks.check_upload(upload, settings.CONCORDAT_MAX_FILE_BYTES) for upload in uploads]
 
 
-def _store(proposal: PublicationProposal, uploads: list, checked: list) -> list[PublicationFile]:
+def _store(proposal: PublicationProposal, uploads: list, checked: list, saved: list) -> list[PublicationFile]:
+    """Each file encrypted at rest in the vault (ADR 27), marked with its request's classification (§7(e)); the
+    caller discards those in `saved` if its transaction fails."""
     now, stored = timezone.now(), []
     for upload, facts in zip(uploads, checked, strict=True):
-        name = default_storage.save(f"publications/{secrets.token_hex(20)}", upload)
-        stored.append(PublicationFile.objects.create(
-            proposal=proposal, stored_file=name, original_name=facts.original_name, content_type=facts.content_type,
-            size=facts.size, sha256=facts.sha256, uploaded_at=now))
+        record = PublicationFile.objects.create(
+            proposal=proposal, original_name=facts.original_name, content_type=facts.content_type,
+            size=facts.size, sha256=facts.sha256, uploaded_at=now)
+        stored.append(record)
+        sealed = vault.store(upload, owner={"publication_file": record}, original_name=facts.original_name,
+                             content_type=facts.content_type, marking=proposal.request.classification,
+                             by=proposal.proposed_by, expected_sha256=facts.sha256)
+        saved.append(sealed.storage_name)
     return stored
 
 
 def file_for_download(file_id: int, *, by: User) -> PublicationFile:
     """A proposal's file, for whoever sees its request (need-to-know, ADR 3); NotAllowed for anyone else."""
-    found = (PublicationFile.objects.select_related(*[f"proposal__{r}" for r in PUBLICATIONS.locked_relations])
+    found = (PublicationFile.objects.select_related("vault_file", *[f"proposal__{r}" for r in PUBLICATIONS.locked_relations])
              .filter(pk=file_id).first()) if limits.is_id(file_id) else None
     if found is None or not PUBLICATIONS.can_view(by, found.proposal):
         raise NotAllowed("No such file, or you cannot see it.")

@@ -151,4 +151,4 @@ def download(request, file_id: int):
         found = services.file_for_download(file_id, by=request.user)
     except NotAllowed:
         raise Http404("No such file, or you cannot see it.") from None
-    return attachment_response(found)
+    return attachment_response(found, request)

@@ -5,7 +5,6 @@ the field and the clause (concordat.api_errors)."""
 from __future__ import annotations
 
 from django.http import Http404
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -19,8 +18,7 @@ from concordat.api_filters import StrictFilterBackend, StrictOrderingFilter
 from concordat.errors import NotAllowed, RuleViolation
 from protocols.services import current_protocol
 from sharing import queries, serializers, services
-from sharing.downloads import attachment_response
-from sharing.files import ALLOWED_TYPES
+from sharing.downloads import DOWNLOAD_RESPONSES, attachment_response
 from sharing.filters import RequestFilter
 from sharing.permissions import visible_requests
 from sharing.services import reading
@@ -207,10 +205,10 @@ class FileDownloadView(APIView):
 
     # The path's <id:pk> is documented as {id} (drf-spectacular's SCHEMA_COERCE_PATH_PK), with the converter's
     # pattern: no separate "pk", which is no parameter of the path.
-    @extend_schema(responses={(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES})
+    @extend_schema(responses=DOWNLOAD_RESPONSES)
     def get(self, request, pk: int):
         try:
             delivery_file = services.file_for_download(pk, by=request.user)
         except NotAllowed:
             raise Http404 from None  # the same answer whether the file exists or not
-        return attachment_response(delivery_file)
+        return attachment_response(delivery_file, request)

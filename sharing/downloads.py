@@ -1,24 +1,53 @@
-"""Serving delivered files: always as a download, never rendered by the browser (ASVS 5.3)."""
+"""Serving delivered and proposed files: always a download, never rendered by the browser (ASVS 5.3), read out of
+the vault (ADR 27) by its one read function, which audits the read and checks the second factor."""
 
-from typing import IO
+from collections.abc import Iterator
 
-from django.http import FileResponse
+from django.http import Http404, HttpResponse
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiResponse
 
-from sharing.models import DeliveryFile
+from sharing.files import ALLOWED_TYPES
+from vault import services as vault
+from vault.crypto import VaultIntegrityError
+
+# What a download operation answers, for the OpenAPI document: the file in its sniffed type, or (409) the plain
+# message that its stored copy failed the vault's integrity check.
+DOWNLOAD_RESPONSES = {
+    **{(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES},
+    (409, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description=(
+        "The stored copy failed the vault's integrity check (altered or truncated, ADR 27): it is not served, "
+        "and the failure is on the audit record.")),
+}
 
 
-def open_delivered(delivery_file: DeliveryFile) -> IO[bytes]:
-    """The delivered file's bytes, opened for reading: the one place a delivered file is read (a download, a
-    delivery's bundle in documents.bundle), so that the vault can take over reading here alone."""
-    return delivery_file.stored_file.open("rb")
+def _reference(owned_file) -> str:
+    case = owned_file.delivery if hasattr(owned_file, "delivery") else owned_file.proposal
+    return case.request.reference
 
 
-def attachment_response(delivery_file: DeliveryFile) -> FileResponse:
-    """The file as an attachment under its sanitised name and sniffed type. The caller has already
-    checked, through services.file_for_download, that the person may see it."""
-    response = FileResponse(open_delivered(delivery_file), as_attachment=True,
-                            filename=delivery_file.original_name, content_type=delivery_file.content_type)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "no-store"
-    return response
+def attachment_response(owned_file, request):
+    """A DeliveryFile's or PublicationFile's bytes, streamed from the vault as an attachment named from its marking.
+    The caller has already checked, through its services' file_for_download, that the person may see it (need-to-
+    know); the vault refuses a session without its second factor (403) and answers a stored copy that fails its
+    integrity check with a plain message (409), never a 500."""
+    stored = getattr(owned_file, "vault_file", None)
+    if stored is None:
+        raise Http404("This file has no stored copy.")
+    via_token = getattr(request, "auth", None) is not None
+    try:
+        found = vault.read(stored, by=request.user, via_token=via_token, reference=_reference(owned_file),
+                           case=_reference(owned_file))
+    except VaultIntegrityError as error:
+        return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
+    return vault.attachment(found)
+
+
+def open_delivered(delivery_file) -> Iterator[bytes]:
+    """A delivered file's plaintext, chunk by chunk, out of the vault (ADR 27), for the service's own readers (a
+    delivery's bundle, documents.bundle), which check permission and audit the read themselves. A stored copy that
+    fails its integrity check raises VaultIntegrityError as it is read."""
+    stored = getattr(delivery_file, "vault_file", None)
+    if stored is None:
+        raise Http404("This file has no stored copy.")
+    return vault.open_chunks(stored)

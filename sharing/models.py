@@ -270,10 +270,9 @@ class Delivery(models.Model):
 
 
 class DeliveryFile(models.Model):
-    """A file provided; stored under a server-generated name and never served inline."""
+    """A file provided: its bytes are in the vault, encrypted (vault.StoredFile, ADR 27), and never served inline."""
 
     delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
-    stored_file = models.FileField(max_length=200)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=120, help_text="Sniffed from the content, not the client's word.")
     size = models.PositiveBigIntegerField()

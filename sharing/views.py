@@ -136,7 +136,7 @@ def download(request, file_id: int):
         delivery_file = services.file_for_download(file_id, by=request.user)
     except NotAllowed:
         raise Http404("No such file, or you cannot see it.") from None  # as the API: a file you may not see is none
-    return attachment_response(delivery_file)
+    return attachment_response(delivery_file, request)
 
 
 # --- drafting --------------------------------------------------------------------------------

@@ -15,3 +15,8 @@ from concordat.settings import INSTALLED_APPS  # noqa: E402
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy"]
 # A fixed audit MAC key (ADR 17); the checkpoint keys are made per test (tests/support/audit_keys.py).
 AUDIT_MAC_KEY = "7e575" + "0" * 59
+# The vault (ADR 27): a fixed key-encryption key, and its storage in a directory of this run's own, never var/vault.
+VAULT_KEK = "7e5700" + "ab" * 29
+STORAGES = {**STORAGES, "vault": {  # noqa: F405
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": __import__("tempfile").mkdtemp(prefix="concordat-vault-tests-")}}}

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -20,6 +18,7 @@ from sharing.cases import LOCKED_RELATIONS, REQUESTS
 from sharing.models import Delivery, DeliveryFile, DeliveryOccasion, Request
 from sharing.services import reading
 from sharing.states import Action, RequestState
+from vault import services as vault
 
 
 def deliver(request: Request | int, *, by: User, expected_version: int, description: str, marking: str,
@@ -43,11 +42,15 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
                                                delivered_at=now)
             stored: list[DeliveryFile] = []
             for upload, facts in zip(uploads, checked, strict=True):
-                name = default_storage.save(f"deliveries/{_random_name()}", upload)
-                saved.append(name)
-                stored.append(DeliveryFile.objects.create(
-                    delivery=delivery, stored_file=name, original_name=facts.original_name,
-                    content_type=facts.content_type, size=facts.size, sha256=facts.sha256, uploaded_at=now))
+                record = DeliveryFile.objects.create(delivery=delivery, original_name=facts.original_name,
+                                                     content_type=facts.content_type, size=facts.size,
+                                                     sha256=facts.sha256, uploaded_at=now)
+                stored.append(record)
+                # Encrypted at rest in the vault (ADR 27), marked as the delivery is (§7(e)).
+                vaulted = vault.store(upload, owner={"delivery_file": record}, original_name=facts.original_name,
+                                      content_type=facts.content_type, marking=marking, by=by,
+                                      expected_sha256=facts.sha256)
+                saved.append(vaulted.storage_name)
             REQUESTS.advance(locked, by, Action.DELIVER, description, to=_after_delivery(locked), details={
                 "delivery": delivery.pk, "marking": marking, "occasion": occasion.sequence if occasion else None,
                 "files": [_file_details(row, facts) for row, facts in zip(stored, checked, strict=True)]})
@@ -55,8 +58,8 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
             delivery.flagged_files = [(row.original_name, facts.flagged_total)
                                       for row, facts in zip(stored, checked, strict=True) if facts.flagged_total]
     except BaseException:
-        for name in saved:
-            default_storage.delete(name)
+        for name in saved:  # the transaction did not commit: no ciphertext outlives it
+            vault.discard(name)
         raise
     return delivery
 
@@ -74,10 +77,6 @@ def _after_delivery(request: Request) -> RequestState:
     if request.is_regular and policies.open_occasions(request):
         return RequestState.PROVISION_OWED
     return RequestState.PROVIDED
-
-
-def _random_name() -> str:
-    return secrets.token_hex(20)
 
 
 def _delivery_problems(request: Request, description: str, marking: str) -> list[Problem]:
@@ -109,7 +108,7 @@ def _occasion_for(request: Request, occasion_id: int | None) -> DeliveryOccasion
 def file_for_download(file_id: int, *, by: User) -> DeliveryFile:
     """A delivered file for someone allowed to see its request; the download is on the record."""
     delivery_file = (DeliveryFile.objects.select_related(
-        *(f"delivery__request__{relation}" for relation in LOCKED_RELATIONS)).filter(pk=file_id).first())
+        "vault_file", *(f"delivery__request__{relation}" for relation in LOCKED_RELATIONS)).filter(pk=file_id).first())
     if delivery_file is None or not permissions.user_can_view(by, delivery_file.delivery.request):
         reading.refused_lookup("download", file_id, by=by)
         raise NotAllowed("You cannot see this file.")

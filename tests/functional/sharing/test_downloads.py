@@ -17,7 +17,8 @@ def test_a_file_is_downloaded_as_an_attachment_never_inline(cast, api):
     stored = delivered_file(cast)
     response = api(cast.iasc_requester).get(f"/api/files/{stored.pk}/download/")
     assert response.status_code == 200
-    assert response["Content-Disposition"] == 'attachment; filename="tables.pdf"'
+    reference = stored.delivery.request.reference
+    assert response["Content-Disposition"] == f'attachment; filename="OFFICIAL_{reference}_tables.pdf"'
     assert response["Content-Type"] == "application/pdf"
     assert response["X-Content-Type-Options"] == "nosniff"
     assert response["Cache-Control"] == "no-store"
@@ -25,9 +26,9 @@ def test_a_file_is_downloaded_as_an_attachment_never_inline(cast, api):
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
 
 
-def test_the_file_is_stored_under_a_name_the_server_chose(cast):
+def test_the_file_is_stored_in_the_vault_under_a_name_the_server_chose(cast):
     stored = delivered_file(cast)
-    assert "tables" not in stored.stored_file.name and stored.stored_file.name.startswith("deliveries/")
+    assert "tables" not in stored.vault_file.storage_name and stored.vault_file.storage_name.startswith("files/")
 
 
 def test_each_download_is_on_the_audit_record(cast, api):
@@ -35,6 +36,8 @@ def test_each_download_is_on_the_audit_record(cast, api):
     api(cast.iasc_requester).get(f"/api/files/{stored.pk}/download/")
     event = AuditEvent.objects.get(action="sharing.file_downloaded")
     assert event.actor_id == cast.iasc_requester.pk and event.details["sha256"] == stored.sha256
+    read = AuditEvent.objects.get(action="vault.file_read")
+    assert read.actor_id == cast.iasc_requester.pk and read.details["file"] == str(stored.vault_file.pk)
 
 
 def test_people_who_may_not_see_the_request_get_404_for_its_files(cast, api):

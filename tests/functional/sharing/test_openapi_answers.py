@@ -23,3 +23,11 @@ def test_a_refusal_matches_the_documented_shape(cast, api):
     assert answer.status_code == 400
     [problem] = answer.json()["errors"]
     assert set(problem) == {"field", "clause", "message"}
+
+
+def test_downloads_document_the_vaults_integrity_refusal(cast, api):
+    """A stored copy that fails the vault's integrity check is a plain-text 409 (ADR 27), and the document says so."""
+    schema = api(cast.iasc_requester).get("/api/schema/?format=json").json()
+    for path in ("/api/files/{id}/download/", "/api/publication-files/{id}/download/"):
+        answer = schema["paths"][path]["get"]["responses"]["409"]
+        assert "text/plain" in answer["content"] and "integrity" in answer["description"], path

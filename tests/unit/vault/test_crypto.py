@@ -1,0 +1,185 @@
+"""The vault's format (ADR 27): round trips of every shape, and every way a stored copy can be wrong refused."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import uuid
+
+import pytest
+from django.core.files.storage import FileSystemStorage
+
+from vault import crypto
+from vault.crypto import MIN_CHUNK_SIZE, TAG_BYTES, VaultError, VaultIntegrityError
+from vault.keys import LocalKeyEncryptionKey, MissingVaultKey
+
+CHUNK = MIN_CHUNK_SIZE  # small chunks: many of them in a small file
+
+
+@pytest.fixture
+def storage(tmp_path):
+    return FileSystemStorage(location=str(tmp_path / "vault"))
+
+
+@pytest.fixture
+def kek():
+    return LocalKeyEncryptionKey(os.urandom(32))
+
+
+def sealed(data: bytes, storage, kek, chunk_size=CHUNK):
+    file_id = uuid.uuid4()
+    result = crypto.seal(io.BytesIO(data), file_id=file_id, kek=kek, storage=storage, name=f"files/{file_id.hex}",
+                         chunk_size=chunk_size)
+    return file_id, result
+
+
+def read_back(file_id, result, storage, kek, **changes) -> bytes:
+    record = {"file_id": file_id, "data_key": kek.unwrap(result.wrapped_key, crypto.key_context(file_id)),
+              "nonce_prefix": result.nonce_prefix, "chunk_size": result.chunk_size, "size": result.size,
+              "sha256": result.sha256, **changes}
+    return b"".join(crypto.open_plaintext(storage, result.storage_name, **record))
+
+
+def path_of(storage, result) -> str:
+    return storage.path(result.storage_name)
+
+
+@pytest.mark.parametrize("size", [1, 100, CHUNK - 1, CHUNK, CHUNK + 1, 2 * CHUNK, 5 * CHUNK + 17])
+def test_round_trip_of_every_shape(size, storage, kek):
+    data = os.urandom(size)
+    file_id, result = sealed(data, storage, kek)
+    assert (result.size, result.sha256) == (size, hashlib.sha256(data).hexdigest())
+    assert os.path.getsize(path_of(storage, result)) == crypto.ciphertext_size(size, CHUNK)
+    assert data not in open(path_of(storage, result), "rb").read() or size < 4
+    assert read_back(file_id, result, storage, kek) == data
+
+
+def test_an_exactly_chunk_sized_file_is_one_final_chunk(storage, kek):
+    file_id, result = sealed(b"x" * CHUNK, storage, kek)
+    assert os.path.getsize(path_of(storage, result)) == CHUNK + TAG_BYTES
+    assert read_back(file_id, result, storage, kek) == b"x" * CHUNK
+
+
+def test_an_empty_file_is_refused_and_nothing_is_left(storage, kek):
+    with pytest.raises(VaultError, match="empty"):
+        sealed(b"", storage, kek)
+    assert not os.path.exists(storage.location) or not any(os.scandir(os.path.join(storage.location, "files")))
+
+
+def test_a_tampered_chunk_is_refused(storage, kek):
+    file_id, result = sealed(os.urandom(3 * CHUNK), storage, kek)
+    with open(path_of(storage, result), "r+b") as handle:
+        handle.seek(CHUNK + TAG_BYTES + 10)  # the second chunk
+        byte = handle.read(1)
+        handle.seek(-1, io.SEEK_CUR)
+        handle.write(bytes([byte[0] ^ 1]))
+    with pytest.raises(VaultIntegrityError, match="Chunk 2"):
+        read_back(file_id, result, storage, kek)
+
+
+def test_a_file_truncated_at_a_chunk_boundary_is_refused(storage, kek):
+    file_id, result = sealed(os.urandom(3 * CHUNK), storage, kek)
+    with open(path_of(storage, result), "r+b") as handle:
+        handle.truncate(2 * (CHUNK + TAG_BYTES))
+    with pytest.raises(VaultIntegrityError, match="Chunk 2"):
+        read_back(file_id, result, storage, kek)
+
+
+def test_a_file_truncated_inside_a_chunk_is_refused(storage, kek):
+    file_id, result = sealed(os.urandom(2 * CHUNK + 50), storage, kek)
+    with open(path_of(storage, result), "r+b") as handle:
+        handle.truncate(2 * (CHUNK + TAG_BYTES) + 20)
+    with pytest.raises(VaultIntegrityError):
+        read_back(file_id, result, storage, kek)
+
+
+def test_an_emptied_file_is_refused(storage, kek):
+    file_id, result = sealed(b"tables", storage, kek)
+    open(path_of(storage, result), "wb").close()
+    with pytest.raises(VaultIntegrityError, match="empty"):
+        read_back(file_id, result, storage, kek)
+
+
+def test_swapped_chunks_are_refused(storage, kek):
+    file_id, result = sealed(os.urandom(3 * CHUNK), storage, kek)
+    sealed_chunk = CHUNK + TAG_BYTES
+    path = path_of(storage, result)
+    content = open(path, "rb").read()
+    first, second = content[:sealed_chunk], content[sealed_chunk:2 * sealed_chunk]
+    open(path, "wb").write(second + first + content[2 * sealed_chunk:])
+    with pytest.raises(VaultIntegrityError, match="Chunk 1"):
+        read_back(file_id, result, storage, kek)
+
+
+def test_a_chunk_from_another_file_is_refused(storage, kek):
+    """The file id is in each chunk's associated data: even under the same data key, a chunk does not move."""
+    file_id, result = sealed(os.urandom(CHUNK), storage, kek)
+    with pytest.raises(VaultIntegrityError):
+        read_back(uuid.uuid4(), result, storage, kek,
+                  data_key=kek.unwrap(result.wrapped_key, crypto.key_context(file_id)))
+
+
+def test_a_wrapped_key_does_not_open_under_another_kek_or_for_another_file(storage, kek):
+    file_id, result = sealed(b"tables", storage, kek)
+    with pytest.raises(VaultIntegrityError, match="unwrapped"):
+        LocalKeyEncryptionKey(os.urandom(32)).unwrap(result.wrapped_key, crypto.key_context(file_id))
+    with pytest.raises(VaultIntegrityError, match="unwrapped"):
+        kek.unwrap(result.wrapped_key, crypto.key_context(uuid.uuid4()))
+
+
+def test_a_wrong_data_key_is_refused(storage, kek):
+    file_id, result = sealed(b"tables", storage, kek)
+    with pytest.raises(VaultIntegrityError, match="Chunk 1"):
+        read_back(file_id, result, storage, kek, data_key=os.urandom(32))
+
+
+def test_a_recorded_hash_or_size_that_differs_is_refused_before_the_last_chunk(storage, kek):
+    data = os.urandom(2 * CHUNK + 5)
+    file_id, result = sealed(data, storage, kek)
+    with pytest.raises(VaultIntegrityError, match="SHA-256"):
+        read_back(file_id, result, storage, kek, sha256="0" * 64)
+    with pytest.raises(VaultIntegrityError, match="longer"):
+        read_back(file_id, result, storage, kek, size=CHUNK)
+    given = []
+    record = {"file_id": file_id, "data_key": kek.unwrap(result.wrapped_key, crypto.key_context(file_id)),
+              "nonce_prefix": result.nonce_prefix, "chunk_size": CHUNK, "size": result.size, "sha256": "0" * 64}
+    with pytest.raises(VaultIntegrityError):
+        for chunk in crypto.open_plaintext(storage, result.storage_name, **record):
+            given.append(chunk)
+    assert b"".join(given) == data[:2 * CHUNK]  # the last chunk was never handed over
+
+
+def test_the_stream_reads_in_any_sizes_as_an_s3_upload_does(kek):
+    data = os.urandom(3 * CHUNK + 7)
+    key, prefix, file_id = crypto.new_data_key(), crypto.new_nonce_prefix(), uuid.uuid4()
+    whole = b"".join(crypto.EncryptingStream(io.BytesIO(data), file_id=file_id, data_key=key, nonce_prefix=prefix,
+                                             chunk_size=CHUNK).blocks())
+    stream = crypto.EncryptingStream(io.BytesIO(data), file_id=file_id, data_key=key, nonce_prefix=prefix,
+                                     chunk_size=CHUNK)
+    pieces = []
+    while piece := stream.read(7919):
+        pieces.append(piece)
+    assert b"".join(pieces) == whole
+    plain = crypto.decrypt_blocks(io.BytesIO(whole), file_id=file_id, data_key=key, nonce_prefix=prefix,
+                                  chunk_size=CHUNK, size=len(data), sha256=hashlib.sha256(data).hexdigest())
+    assert b"".join(plain) == data
+
+
+@pytest.mark.parametrize("chunk_size", [0, 1024, MIN_CHUNK_SIZE - 1, crypto.MAX_CHUNK_SIZE + 1])
+def test_chunk_sizes_out_of_bounds_are_refused(chunk_size, storage, kek):
+    with pytest.raises(VaultError, match="chunk"):
+        sealed(b"tables", storage, kek, chunk_size=chunk_size)
+
+
+@pytest.mark.parametrize("secret", [b"", b"short", os.urandom(31), os.urandom(33)])
+def test_a_kek_must_be_256_bits(secret):
+    with pytest.raises(MissingVaultKey):
+        LocalKeyEncryptionKey(secret)
+
+
+def test_the_kek_is_named_without_being_revealed():
+    secret = os.urandom(32)
+    key = LocalKeyEncryptionKey(secret)
+    assert key.key_id.startswith("local:") and secret.hex() not in key.key_id
+    assert key.key_id == LocalKeyEncryptionKey(secret).key_id != LocalKeyEncryptionKey(os.urandom(32)).key_id
