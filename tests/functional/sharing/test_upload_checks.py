@@ -11,7 +11,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from accounts.models import RoleGrant
@@ -23,6 +22,7 @@ from sharing.models import Delivery, DeliveryFile, RequestEvent
 from sharing.states import RequestState
 from tests.support.requests import draft, fresh, walk
 from vault import checks
+from vault import services as vault_services
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +31,7 @@ FORMULAS = b"region,link,count\nNorth East,\"=HYPERLINK(\"\"http://evil.example\
 
 
 def stored_files() -> list[str]:
-    root = Path(default_storage.location)
+    root = Path(vault_services.storage().location)  # deliveries are stored in the vault (ADR 27)
     return sorted(str(path) for path in root.rglob("*") if path.is_file()) if root.exists() else []
 
 
@@ -117,8 +117,7 @@ def test_formula_cells_are_flagged_to_the_uploader_and_beside_the_file_for_the_r
     page = response.content.decode()
     assert "tables.csv: 2 cells start with =, +, -, @, a tab or a carriage return" in page  # the uploader's banner
     stored = DeliveryFile.objects.get()
-    with stored.stored_file.open("rb") as kept:
-        assert kept.read() == FORMULAS  # flagged, never altered
+    assert b"".join(vault_services.open_chunks(stored.vault_file)) == FORMULAS  # flagged, never altered
     event = AuditEvent.objects.get(action="sharing.deliver")
     flagged = event.details["files"][0]["flagged"]
     assert event.details["files"][0]["file"] == stored.pk
@@ -195,5 +194,4 @@ def test_a_publication_draft_with_formula_cells_is_flagged_to_the_holder(cast, s
     proposal = PublicationProposal.objects.get()
     page = signed_in(cast.msu_assessor).get(f"/publications/{proposal.pk}/").content.decode()
     assert 'data-testid="flagged-cells"' in page and "2 cells start with" in page
-    with proposal.files.get().stored_file.open("rb") as kept:
-        assert kept.read() == FORMULAS
+    assert b"".join(vault_services.open_chunks(proposal.files.get().vault_file)) == FORMULAS

@@ -10,7 +10,7 @@ import io
 import zipfile
 
 import pytest
-from django.core.files.storage import default_storage
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from audit.models import AuditEvent
@@ -24,6 +24,7 @@ from sharing.models import Delivery
 from sharing.states import Decision, RequestState
 from tests.support.pdf_pages import flat, pages, save_png
 from tests.support.requests import DECIDED, draft, fresh, pdf, walk
+from vault import services as vault_services
 
 pytestmark = pytest.mark.django_db
 SENSITIVE = {"classification": "OFFICIAL-SENSITIVE", "personal_data_category": "personal",
@@ -189,8 +190,9 @@ def test_a_bundle_holds_each_file_and_a_cover_sheet_listing_each_hash(cast, prot
 def test_a_file_changed_since_delivery_stops_the_bundle(cast, protocol):
     delivery = _second_delivery(cast, protocol)
     changed = delivery.files.order_by("pk").last()
-    with default_storage.open(changed.stored_file.name, "wb") as handle:
-        handle.write(b"region,count\nNorth,=HYPERLINK(1)\n")
+    vault_storage = vault_services.storage()  # altered at rest, in the vault (ADR 27)
+    vault_storage.delete(changed.vault_file.storage_name)
+    vault_storage.save(changed.vault_file.storage_name, ContentFile(b"region,count\nNorth,=HYPERLINK(1)\n"))
     before = AuditEvent.objects.filter(action="documents.bundle_downloaded").count()
     with pytest.raises(bundle.FileChanged):
         services.delivery_bundle(delivery.pk, by=cast.iasc_requester)
