@@ -21,7 +21,9 @@ def fast_password_hashing(settings):
 @pytest.fixture(autouse=True)
 def files_in_tmp(settings, tmp_path):
     settings.STORAGES = {**settings.STORAGES, "default": {
-        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}}}
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}},
+        "vault": {  # each test's own vault, so that what a test finds stored is its own (ADR 27)
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "vault")}}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

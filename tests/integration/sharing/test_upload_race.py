@@ -1,13 +1,12 @@
 """Two deliveries of one agreed request at once, each with files that pass the checks (ADR 28): one wins, the other
-is told the request changed, and only the winner's files are stored (the loser's checked upload leaves nothing on
-disk); the flagged cells on the winner's event are its own."""
+is told the request changed, and only the winner's files are stored (the loser's checked upload leaves nothing in
+the vault); the flagged cells on the winner's event are its own."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 
@@ -18,6 +17,7 @@ from sharing.models import DeliveryFile
 from sharing.states import RequestState
 from tests.integration.sharing.test_concurrency import run_together
 from tests.support.requests import draft, fresh, walk
+from vault import services as vault_services
 
 THREADS = 6
 
@@ -41,8 +41,8 @@ def test_concurrent_deliveries_store_only_the_winners_files(cast):
     winners = [o for o in outcomes if not isinstance(o, Exception)]
     assert len(winners) == 1 and all(isinstance(o, StaleObject) for o in outcomes if o is not winners[0])
     stored = DeliveryFile.objects.get()
-    root = Path(default_storage.location)
-    assert [path.name for path in root.rglob("*") if path.is_file()] == [Path(stored.stored_file.name).name]
+    root = Path(vault_services.storage().location)  # deliveries are stored in the vault (ADR 27)
+    assert [path.name for path in root.rglob("*") if path.is_file()] == [Path(stored.vault_file.storage_name).name]
     number = int(stored.original_name.removeprefix("tables-").removesuffix(".csv"))
     event = AuditEvent.objects.get(action="sharing.deliver")
     assert event.details["files"][0]["flagged"]["cells"][0]["starts"] == f"=cmd|' /C calc'!A{number}"
