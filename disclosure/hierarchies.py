@@ -17,6 +17,7 @@ through Python), and always answer strings. No Django here.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -102,7 +103,7 @@ ADULT_AGE = 18
 
 
 @dataclass(frozen=True)
-class Hierarchy:
+class Hierarchy(ABC):
     """A chain of levels; `generalise(values, level)` maps distinct values to their level-`level` strings."""
 
     levels: tuple[str, ...]
@@ -119,8 +120,9 @@ class Hierarchy:
             return pl.Series(values.name, [WITHHELD] * len(values), dtype=pl.String)
         return self._generalise(values, level).fill_null(NOT_SPECIFIED).alias(values.name)
 
-    def _generalise(self, values: pl.Series, level: int) -> pl.Series:  # pragma: no cover - abstract
-        raise NotImplementedError
+    @abstractmethod
+    def _generalise(self, values: pl.Series, level: int) -> pl.Series:
+        """Each kind of hierarchy (flat, age, nationality, police force area, date) maps values below the top."""
 
 
 @dataclass(frozen=True)
