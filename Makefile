@@ -50,7 +50,9 @@ browser:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
-test: install assets browser
+# CI builds once, then runs the SQLite and PostgreSQL suites side by side with TEST_PREREQS= (.ci/run).
+TEST_PREREQS ?= install assets browser
+test: $(TEST_PREREQS)
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
