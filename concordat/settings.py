@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dataprotection",
     "escalations",
     "publications",
+    "retention",
     "contacts",
     "documents",
     "vault",
@@ -357,6 +358,7 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoints": {"task": "audit.tasks.sign_checkpoints", "schedule": 3600.0},
     # Reviews of data sharing arrangements falling due and overdue, once a day (§16; arrangements.tasks).
     "arrangement-review-reminders": {"task": "arrangements.tasks.send_review_reminders", "schedule": 86400.0},
+    "retention-reminders": {"task": "retention.tasks.send_retention_reminders", "schedule": 86400.0},
 }
 
 # The vault's key-encryption key (ADR 27): VAULT_KEK (64 hex digits) or VAULT_KEK_FILE; the demo keeps it in

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import User
 from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
+from retention import services as retention
 from sharing import files as file_checks
 from sharing import permissions, policies, rules
 from sharing.cases import LOCKED_RELATIONS, REQUESTS
@@ -49,6 +50,8 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
                                       content_type=facts.content_type, marking=marking, by=by,
                                       expected_sha256=facts.sha256)
                 saved.append(vaulted.storage_name)
+            # Held until element (f)'s date, then disposed of (§6(f)–(g), ADR 33).
+            retention.open_for(delivery, by=by)
             REQUESTS.advance(locked, by, Action.DELIVER, description, to=_after_delivery(locked), details={
                 "delivery": delivery.pk, "marking": marking, "occasion": occasion.sequence if occasion else None,
                 "files": [_file_details(row, facts) for row, facts in zip(stored, checked, strict=True)]})
