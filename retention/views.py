@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
 from documents.responses import attachment
@@ -21,6 +22,7 @@ PAGE_SIZE = 200
 
 
 @login_required
+@require_GET
 def index(request):
     which = request.GET.get("show", "due")
     if which not in LISTS:
@@ -71,6 +73,7 @@ def detail(request, pk: int):
 
 
 @login_required
+@require_GET
 def certificate(request, pk: int):
     try:
         document = services.certificate(pk, by=request.user)
