@@ -190,3 +190,19 @@ def test_two_disposals_at_once_exactly_one_wins(cast):
     assert len(winners) == 1 and all(isinstance(o, StaleObject) for o in outcomes if o not in winners), outcomes
     assert AuditEvent.objects.filter(action="retention.dispose").count() == 1
     assert all(stored.is_disposed for stored in StoredFile.objects.all())
+
+
+def test_the_daily_command_sends_each_reminder_once(cast):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    retention = held(cast, keep_for_days=3)
+    out = StringIO()
+    call_command("send_retention_reminders", "--date", retention.keep_until.isoformat(), stdout=out)
+    assert "Sent 0" not in out.getvalue()
+    out = StringIO()
+    call_command("send_retention_reminders", "--date", retention.keep_until.isoformat(), stdout=out)
+    assert "Sent 0 retention reminder(s)." in out.getvalue()
+    with pytest.raises(CommandError, match="YYYY-MM-DD"):
+        call_command("send_retention_reminders", "--date", "tomorrow")
