@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "dataprotection",
     "escalations",
     "publications",
+    "retention",
     "contacts",
     "documents",
     "vault",
@@ -357,9 +358,14 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoints": {"task": "audit.tasks.sign_checkpoints", "schedule": 3600.0},
     # Reviews of data sharing arrangements falling due and overdue, once a day (§16; arrangements.tasks).
     "arrangement-review-reminders": {"task": "arrangements.tasks.send_review_reminders", "schedule": 86400.0},
+    "retention-reminders": {"task": "retention.tasks.send_retention_reminders", "schedule": 86400.0},
 }
 
 # The vault's key-encryption key (ADR 27): VAULT_KEK (64 hex digits) or VAULT_KEK_FILE; the demo keeps it in
 # var/keys (`manage.py create_vault_key`, run by `make migrate`). With neither, no file is stored or read.
 VAULT_KEK = os.environ.get("VAULT_KEK", "")
 VAULT_KEK_FILE = os.environ.get("VAULT_KEK_FILE") or (str(AUDIT_KEY_DIR / "vault-kek.key") if DEMO_MODE else "")
+# Each stored file's wrapped data key, one 0600 file per key, outside the database (ADR 32): disposal destroys it there,
+# so no backup of the database opens a disposed file. Its storage must keep no old versions (no snapshots kept past
+# the retention the ADR states). Required as the KEK is; the demo's is var/keys/data-keys.
+VAULT_DATA_KEY_DIR = os.environ.get("VAULT_DATA_KEY_DIR") or (str(AUDIT_KEY_DIR / "data-keys") if DEMO_MODE else "")

@@ -11,6 +11,7 @@ from dataprotection.api import PersonalDataConfirmView, PersonalDataView
 from documents.api import api_urlpatterns as document_urlpatterns
 from escalations.api import EscalationViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
+from retention.api import RetentionViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -22,6 +23,7 @@ router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("arrangements", ArrangementViewSet, basename="arrangement")
 router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("publications", PublicationProposalViewSet, basename="publication")
+router.register("retention", RetentionViewSet, basename="retention")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("contact-units", UnitViewSet, basename="contact-unit")
 router.register("notifications", NotificationViewSet, basename="notification")

@@ -15,6 +15,8 @@ from vault.crypto import VaultIntegrityError
 # message that its stored copy failed the vault's integrity check.
 DOWNLOAD_RESPONSES = {
     **{(200, content_type): OpenApiTypes.BINARY for content_type in ALLOWED_TYPES},
+    (410, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description=(
+        "The file has been disposed of (its data key destroyed, ADR 32): it will never be served again.")),
     (409, "text/plain"): OpenApiResponse(OpenApiTypes.STR, description=(
         "The stored copy failed the vault's integrity check (altered or truncated, ADR 27): it is not served, "
         "and the failure is on the audit record.")),
@@ -38,6 +40,8 @@ def attachment_response(owned_file, request):
     try:
         found = vault.read(stored, by=request.user, via_token=via_token, reference=_reference(owned_file),
                            case=_reference(owned_file))
+    except vault.FileDisposed as error:
+        return HttpResponse(str(error), status=410, content_type="text/plain; charset=utf-8")
     except VaultIntegrityError as error:
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     return vault.attachment(found)

@@ -185,6 +185,11 @@ class RequestDraftForm(ProblemsForm):
                 self.clauses["publication_detail"] = element.clause
             else:
                 self.fields[element.field] = _textarea(label, help_text=element.hint)
+            if element.key == "storage_retention":
+                self.fields["retain_until"] = _date(
+                    "Keep the information until", help_text="The date its retention ends: you will be reminded "
+                    "before it, and asked to dispose of what was provided. For example, 27 3 2027")
+                self.clauses["retain_until"] = element.clause
             if element.key == "access":
                 self.fields["named_people"] = NamedPeopleField(
                     label="People named in the access list", required=False, queryset=self._people_of_parties(spec),

@@ -75,6 +75,9 @@ class Request(models.Model):
     named_people = models.ManyToManyField(USER, blank=True, related_name="named_in_requests",
                                           help_text="People named in the access list; they may see it.")
     storage_retention = models.TextField(blank=True)
+    retain_until = models.DateField(null=True, blank=True, help_text="Element (f) (§6(f), §8(f)), structured: the "
+                                    "date until which delivered information is kept; its retention case falls "
+                                    "due then (ADR 33).")
     disposal = models.TextField(blank=True)
 
     classification = models.CharField(max_length=40, default="OFFICIAL")

@@ -203,7 +203,7 @@ class RequestDetailSerializer(RequestListSerializer):
         fields = RequestListSerializer.Meta.fields + [
             "protocol", "protocol_version", "routed_to", "routed_role", "necessity", "information_requested",
             "purpose", "publication_intent", "publication_detail", "access", "named_people", "storage_retention",
-            "disposal", "legal_basis", "frequency", "period_start", "period_end", "calendar_name", "submitted_at",
+            "retain_until", "disposal", "legal_basis", "frequency", "period_start", "period_end", "calendar_name", "submitted_at",
             "acknowledged_at", "acknowledged_by", "decided_at", "decided_by", "decision_reasons",
             "provided_scope", "withheld_scope", "declined_items", "closed_at", "withdrawn_at", "elements",
             "checklist", "approvals_required", "approvals", "reassignments", "occasions", "deliveries", "events",
@@ -246,7 +246,7 @@ class BoundedPrimaryKeyRelatedField(serializers.PrimaryKeyRelatedField):
 
 
 def _draft_field(name: str) -> serializers.Field:
-    if name in ("period_start", "period_end", "acknowledge_by", "provide_by"):
+    if name in ("period_start", "period_end", "acknowledge_by", "provide_by", "retain_until"):
         return serializers.DateField(required=False, allow_null=True)
     return serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
 

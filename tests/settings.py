@@ -17,6 +17,7 @@ INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy"]
 AUDIT_MAC_KEY = "7e575" + "0" * 59
 # The vault (ADR 27): a fixed key-encryption key, and its storage in a directory of this run's own, never var/vault.
 VAULT_KEK = "7e5700" + "ab" * 29
+VAULT_DATA_KEY_DIR = __import__("tempfile").mkdtemp(prefix="concordat-data-keys-tests-")  # ADR 32; per test below
 STORAGES = {**STORAGES, "vault": {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": __import__("tempfile").mkdtemp(prefix="concordat-vault-tests-")}}}

@@ -13,10 +13,11 @@ class VaultConfig(AppConfig):
 
 def vault_key_check(app_configs=None, **kwargs):
     """In production, `manage.py check` fails without a usable key-encryption key (no file can be stored or read)."""
+    from vault.datakeys import store_problem
     from vault.keys import kek_problem
 
-    problem = kek_problem() if settings.PRODUCTION else ""
+    problem = (kek_problem() or store_problem()) if settings.PRODUCTION else ""
     if problem:
         return [Error(problem, hint="Provision the key outside the database (a file readable by the service only, "
-                                    "or a KMS) and set VAULT_KEK_FILE.", id="vault.E001")]
+                                    "or a KMS) and set VAULT_KEK_FILE; the data keys' directory (VAULT_DATA_KEY_DIR, ADR 32) likewise.", id="vault.E001")]
     return []

@@ -1,10 +1,10 @@
 """Stored files (ADR 27): every file Concordat keeps, encrypted at rest under its own data key.
 
-A StoredFile records what is needed to read the file back (the wrapped data key, the key-encryption key's id, the
-nonce prefix, the chunk size, where the ciphertext is) and what it is (safe name, sniffed type, size, plaintext
-SHA-256, marking). Crypto-shredding is "delete the wrapped key and the ciphertext": `wrapped_key` is emptied and
-`disposed_at`/`disposed_by` set together (the constraints keep the three in step), and without the wrapped key no
-copy of the ciphertext, nor any backup of the database, opens again once the key-encryption key no longer wraps it.
+A StoredFile records what is needed to read the file back (the key-encryption key's id, the nonce prefix, the chunk
+size, where the ciphertext is) and what it is (safe name, sniffed type, size, plaintext SHA-256, marking). Its
+wrapped data key is NOT here: it is in the data key store outside the database (vault/datakeys.py, ADR 32), so that
+crypto-shredding ("destroy the key in the store and delete the ciphertext", `disposed_at`/`disposed_by` set
+together) holds against any backup of the database, as long as the key store keeps no old keys.
 """
 
 from __future__ import annotations
@@ -46,15 +46,14 @@ class StoredFile(models.Model):
     storage_name = models.CharField(max_length=200, unique=True, help_text="The ciphertext's name in the vault "
                                     "storage: made by the server, saying nothing of the file.")
     kek_id = models.CharField(max_length=80, help_text="The key-encryption key that wrapped the data key.")
-    wrapped_key = models.BinaryField(max_length=128, null=True, blank=True,
-                                     help_text="The data key, wrapped; emptied when the file is disposed of.")
     nonce_prefix = models.BinaryField(max_length=8)
     chunk_size = models.PositiveIntegerField()
 
     created_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     disposed_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    disposed_at = models.DateTimeField(null=True, blank=True)
+    disposed_at = models.DateTimeField(null=True, blank=True, help_text="When its data key was destroyed in the "
+                                       "key store and its ciphertext deleted (ADR 32).")
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -63,10 +62,7 @@ class StoredFile(models.Model):
             models.CheckConstraint(condition=Q(size__gt=0), name="stored_file_not_empty"),
             models.CheckConstraint(condition=Q(chunk_size__gte=16 * 1024, chunk_size__lte=8 * 1024 * 1024),
                                    name="stored_file_chunk_size_bounded"),
-            # Held, or disposed of: never a disposal that left the key, nor a missing key without a disposal.
-            models.CheckConstraint(
-                condition=Q(disposed_at__isnull=True, wrapped_key__isnull=False)
-                | Q(disposed_at__isnull=False, wrapped_key__isnull=True), name="stored_file_key_until_disposed"),
+            # Who disposed of a file only with when (a disposal by the system, a retention task, has no person).
             models.CheckConstraint(condition=Q(disposed_by__isnull=True) | Q(disposed_at__isnull=False),
                                    name="stored_file_disposer_only_when_disposed"),
         ]

@@ -7,6 +7,8 @@
   file's case (need-to-know, its app's visibility rules); the vault also requires the second factor (a session past
   it) or an API token, refuses a disposed file, checks the stored copy can be opened, and puts every read, and every
   refused read, on the audit record with the person, their address and the file's id.
+- `shred(stored, by=...)` crypto-shreds a file for a disposal (ADR 32): its data key destroyed in the key store,
+  its ciphertext deleted.
 - `attachment(read)` answers with the decrypted stream as a download named from the marking.
 """
 
@@ -26,6 +28,7 @@ from audit.services import record_standalone
 from concordat.errors import NotAllowed
 from vault import crypto
 from vault.crypto import VaultError, VaultIntegrityError
+from vault.datakeys import data_key_store
 from vault.keys import kek
 from vault.models import OWNER_FIELDS, StoredFile
 
@@ -49,26 +52,52 @@ def store(upload, *, owner: dict, original_name: str, content_type: str, marking
     if set(owner) - set(OWNER_FIELDS) or len(owner) != 1:
         raise ValueError(f"A stored file has exactly one owner, one of {OWNER_FIELDS}.")
     file_id = uuid.uuid4()
+    keys = data_key_store()
     upload.seek(0)
     sealed = crypto.seal(upload, file_id=file_id, kek=kek(), storage=storage(), name=_storage_name(file_id),
                          chunk_size=chunk_size)
     try:
         if expected_sha256 is not None and sealed.sha256 != expected_sha256:
             raise VaultError("The file changed while it was being stored: nothing was stored. Upload it again.")
+        keys.put(file_id, sealed.wrapped_key)  # outside the database (ADR 32)
         return StoredFile.objects.create(
             id=file_id, **owner, original_name=original_name, content_type=content_type, size=sealed.size,
             sha256=sealed.sha256, marking=marking, storage_name=sealed.storage_name, kek_id=sealed.kek_id,
-            wrapped_key=sealed.wrapped_key, nonce_prefix=sealed.nonce_prefix, chunk_size=sealed.chunk_size,
+            nonce_prefix=sealed.nonce_prefix, chunk_size=sealed.chunk_size,
             created_by=by if getattr(by, "is_authenticated", False) else None, created_at=timezone.now())
     except BaseException:
         discard(sealed.storage_name)
         raise
 
 
+def _file_id_of(storage_name: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(storage_name.rsplit("/", 1)[-1][:32])
+    except ValueError:
+        return None
+
+
 def discard(storage_name: str) -> None:
-    """Remove a ciphertext stored by a transaction that did not commit."""
+    """Remove a ciphertext stored by a transaction that did not commit, and its data key (no orphan of either)."""
+    file_id = _file_id_of(storage_name or "")
+    if file_id is not None:
+        data_key_store().destroy(file_id)
     if storage_name and storage().exists(storage_name):
         storage().delete(storage_name)
+
+
+def shred(stored: StoredFile, *, by) -> StoredFile:
+    """Crypto-shred a stored file (ADR 32), inside the caller's transaction, which has locked the file's case: the
+    data key is destroyed in the key store, then the ciphertext is deleted, then the record says who and when.
+    The caller checks that the file is still held; every step is idempotent, so a disposal whose transaction fails
+    after the key is gone can be retried (the file is unreadable either way)."""
+    data_key_store().destroy(stored.pk)
+    if storage().exists(stored.storage_name):
+        storage().delete(stored.storage_name)
+    stored.disposed_at = timezone.now()
+    stored.disposed_by = by if getattr(by, "is_authenticated", False) else None
+    stored.save(update_fields=["disposed_at", "disposed_by"])
+    return stored
 
 
 def safe_download_name(stored: StoredFile, reference: str = "") -> str:
@@ -77,6 +106,11 @@ def safe_download_name(stored: StoredFile, reference: str = "") -> str:
     parts = [stored.marking.upper(), reference, stored.original_name]
     cleaned = [re.sub(r"[^A-Za-z0-9\-_.()]+", "-", part).strip("-.") for part in parts if part]
     return "_".join(part for part in cleaned if part)[:200] or "file"
+
+
+class FileDisposed(VaultError):
+    """A read of a file that has been disposed of (ADR 32): answered 410 Gone, as a file that existed, is known to
+    the person asking (who may see its case) and will never be served again."""
 
 
 @dataclass
@@ -101,14 +135,19 @@ def _second_factor(by, via_token: bool) -> bool:
 def read(stored: StoredFile, *, by, via_token: bool, reference: str = "", case: str = "") -> Read:
     """Open a stored file for someone the caller has found may see its case. NotAllowed (audited) without a second
     factor or API token, or after disposal; VaultIntegrityError (audited) if the stored copy does not open."""
+    # One event per download (issue 10): the vault's facts and the owner's (which file of which case), together.
+    owner_field = next(name for name in OWNER_FIELDS if getattr(stored, f"{name}_id") is not None)
     facts = {"sha256": stored.sha256, "size": stored.size, "marking": stored.marking, "case": case,
+             "owner": owner_field, "owner_id": getattr(stored, f"{owner_field}_id"),
              "via": "token" if via_token else "session"}
     if not _second_factor(by, via_token):
         _audit("vault.read_refused", stored, by, {**facts, "reason": "no second factor"})
         raise NotAllowed("Sign in with your one-time code before downloading files.")
     if stored.is_disposed:
         _audit("vault.read_refused", stored, by, {**facts, "reason": "disposed"})
-        raise NotAllowed("This file has been disposed of: it can no longer be read.")
+        raise FileDisposed(f"This file was disposed of on {stored.disposed_at:%d %B %Y}: its key has been destroyed "
+                           "and it can no longer be read by anyone. Its disposal certificate says who disposed of it "
+                           "and how.")
     try:
         chunks = open_chunks(stored)
         first = next(chunks)  # the key unwraps and the first chunk is authentic before any answer is given
@@ -123,7 +162,7 @@ def read(stored: StoredFile, *, by, via_token: bool, reference: str = "", case: 
 
 def open_chunks(stored: StoredFile) -> Iterator[bytes]:
     """The plaintext of a stored file, chunk by chunk (for the vault's own readers: no permission check, no audit)."""
-    data_key = kek().unwrap(bytes(stored.wrapped_key), crypto.key_context(stored.pk))
+    data_key = kek().unwrap(data_key_store().get(stored.pk), crypto.key_context(stored.pk))
     return crypto.open_plaintext(storage(), stored.storage_name, file_id=stored.pk, data_key=data_key,
                                  nonce_prefix=bytes(stored.nonce_prefix), chunk_size=stored.chunk_size,
                                  size=stored.size, sha256=stored.sha256)

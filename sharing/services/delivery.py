@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from audit.services import record_event
 from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
+from retention import services as retention
 from sharing import files as file_checks
 from sharing import permissions, policies, rules
 from sharing.cases import LOCKED_RELATIONS, REQUESTS
@@ -51,6 +50,8 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
                                       content_type=facts.content_type, marking=marking, by=by,
                                       expected_sha256=facts.sha256)
                 saved.append(vaulted.storage_name)
+            # Held until element (f)'s date, then disposed of (§6(f)–(g), ADR 33).
+            retention.open_for(delivery, by=by)
             REQUESTS.advance(locked, by, Action.DELIVER, description, to=_after_delivery(locked), details={
                 "delivery": delivery.pk, "marking": marking, "occasion": occasion.sequence if occasion else None,
                 "files": [_file_details(row, facts) for row, facts in zip(stored, checked, strict=True)]})
@@ -106,13 +107,11 @@ def _occasion_for(request: Request, occasion_id: int | None) -> DeliveryOccasion
 
 
 def file_for_download(file_id: int, *, by: User) -> DeliveryFile:
-    """A delivered file for someone allowed to see its request; the download is on the record."""
+    """A delivered file for someone allowed to see its request. The download goes on the record once, as the
+    vault's `vault.file_read` (with the request's reference and this file's id), when the vault serves it."""
     delivery_file = (DeliveryFile.objects.select_related(
         "vault_file", *(f"delivery__request__{relation}" for relation in LOCKED_RELATIONS)).filter(pk=file_id).first())
     if delivery_file is None or not permissions.user_can_view(by, delivery_file.delivery.request):
         reading.refused_lookup("download", file_id, by=by)
         raise NotAllowed("You cannot see this file.")
-    with transaction.atomic():
-        record_event("sharing.file_downloaded", by=by, obj=delivery_file,
-                     details={"request": delivery_file.delivery.request.reference, "sha256": delivery_file.sha256})
     return delivery_file

@@ -23,7 +23,7 @@ from sharing.states import Action, Frequency, Provision, PublicationIntent, Rout
 
 DRAFT_FIELDS = (
     "title", "necessity", "information_requested", "purpose", "publication_intent", "publication_detail",
-    "access", "storage_retention", "disposal", "classification", "personal_data_category", "legal_basis",
+    "access", "storage_retention", "retain_until", "disposal", "classification", "personal_data_category", "legal_basis",
     "provision", "frequency", "period_start", "period_end", "acknowledge_by", "provide_by",
 )
 TARGET_DATE_FIELDS = ("acknowledge_by", "provide_by")
@@ -133,7 +133,8 @@ def _apply_fields(request: Request, fields: dict, allowed: tuple[str, ...]) -> l
     return sorted(fields)
 
 
-_DATE_FIELDS = ("period_start", "period_end", "acknowledge_by", "provide_by")
+_DATE_FIELDS = ("period_start", "period_end", "acknowledge_by", "provide_by", "retain_until")
+RETAIN_YEARS_MAX = 100
 
 
 def _field_problems(request: Request, fields: dict) -> list[Problem]:
@@ -152,12 +153,29 @@ def _field_problems(request: Request, fields: dict) -> list[Problem]:
     for name in _DATE_FIELDS:
         if getattr(request, name) is not None and not isinstance(getattr(request, name), date):
             problems.append(Problem("Give a date.", field=name))
+    problems += _retention_problems(request, fields)
     if request.is_protocol_route:
         timings = spec.timings
         problems += [Problem("Due dates are worked out from the protocol's timings.", field=name,
                              clause=timings.clause)
                      for name in TARGET_DATE_FIELDS if fields.get(name) is not None]
     return problems
+
+
+def _retention_problems(request: Request, fields: dict) -> list[Problem]:
+    """Element (f) (§6(f), §8(f)): a "keep until" date, when given, is after today and within RETAIN_YEARS_MAX."""
+    keep_until = request.retain_until
+    if "retain_until" not in fields or not isinstance(keep_until, date):
+        return []
+    clause = next((e.clause for e in rules.request_element_fields(request) if e.key == "storage_retention"), None)
+    today = timezone.localdate()
+    if keep_until <= today:
+        return [Problem("Keep the information until a date after today: element (f) says how long it is kept.",
+                        field="retain_until", clause=clause)]
+    if keep_until.year - today.year > RETAIN_YEARS_MAX:
+        return [Problem(f"Keep the information for at most {RETAIN_YEARS_MAX} years (element (f)).",
+                        field="retain_until", clause=clause)]
+    return []
 
 
 def _named_people(request: Request, people: Iterable) -> list[User]:

@@ -24,6 +24,7 @@ def files_in_tmp(settings, tmp_path):
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "files")}},
         "vault": {  # each test's own vault, so that what a test finds stored is its own (ADR 27)
         "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path / "vault")}}}
+    settings.VAULT_DATA_KEY_DIR = str(tmp_path / "data-keys")  # and its own key store (ADR 32)
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
 

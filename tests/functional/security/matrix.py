@@ -77,6 +77,7 @@ SEES: dict[str, frozenset[str]] = {
     "published": IASC | HOME_OFFICE,  # OFFICIAL, provided: both parties
     "publication": IASC | HOME_OFFICE,  # a proposal to publish is seen by whoever sees its request
     "publication_file": IASC | HOME_OFFICE,  # and the files put forward with it
+    "retention": IASC | HOME_OFFICE,  # a delivery's retention case: whoever sees its request (OFFICIAL, provided)
     # Generated documents (ADR 29) are seen by whoever sees their request: an OFFICIAL-SENSITIVE request decided
     # and provided, and the deliveries of the two provided requests (a bundle of each one's files)
     "sensitive_provided": SENSITIVE_SEERS,
@@ -145,6 +146,9 @@ ACTORS[("propose", "published")] = frozenset({"iasc_requester", "iasc_case_offic
 ACTORS[("withdraw_publication", "publication")] = frozenset({"iasc_requester", "iasc_case_officer"})
 ACTORS[("decide_publication", "publication")] = frozenset({"msu_assessor", "ho_approver"})
 PUBLICATIONS = ("publication",)
+# Retention (ADR 33): the requesting organisation's requesters and case officers, who received it, dispose of it
+ACTORS[("dispose", "retention")] = frozenset({"iasc_requester", "iasc_case_officer"})
+RETENTIONS = ("retention",)
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -286,6 +290,7 @@ API_BODIES: dict[str, dict] = {
     "sharing-api:escalation-withdraw": {"note": ""},
     "sharing-api:publication-decide": {"outcome": "refuse", "reasons": "No."},
     "sharing-api:publication-withdraw": {"note": ""},
+    "sharing-api:retention-dispose": {"method": "Deleted from the share.", "confirmed": True},
     "sharing-api:contact-detail": {"phone": "020 7946 0000"},
     "sharing-api:contact-check-entry": {},
     "sharing-api:contact-unit-check-entry": {},
@@ -446,6 +451,12 @@ ROWS: dict[tuple, Rule] = {
     ("publications:download", "POST"): Sees(objects=("publication_file",)),
     ("publications:withdraw", "GET"): SignedIn(answer=405, objects=PUBLICATIONS),  # POST only, for everyone
     ("publications:withdraw", "POST"): Acts(action="withdraw_publication", objects=PUBLICATIONS),
+    ("retention:index", "GET"): SignedIn(),
+    ("retention:index", "POST"): SignedIn(answer=405),
+    ("retention:detail", "GET"): Sees(objects=RETENTIONS),
+    ("retention:detail", "POST"): Acts(action="dispose", objects=RETENTIONS),
+    ("retention:certificate", "GET"): Sees(objects=RETENTIONS),
+    ("retention:certificate", "POST"): SignedIn(answer=405, objects=RETENTIONS),
     # --- the §18 directory of contacts (contacts/): readers 403 past it, keepers only change it ---
     ("contacts:directory", "GET"): Roles(DIRECTORY_READERS),
     ("contacts:directory", "POST"): Roles(DIRECTORY_READERS),
@@ -489,6 +500,11 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:escalation-list", "GET"): SignedIn(),
     ("sharing-api:escalation-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
     ("sharing-api:escalation-detail", "GET"): Sees(objects=ESCALATIONS),
+    ("sharing-api:retention-list", "GET"): SignedIn(),
+    ("sharing-api:retention-detail", "GET"): Sees(objects=RETENTIONS),
+    ("sharing-api:retention-certificate", "GET"): Sees(objects=RETENTIONS),  # 400 until disposed of, then the PDF
+    ("sharing-api:retention-dispose", "POST"): Sees(objects=RETENTIONS),
+    ("sharing-api:retention-dispose", "POST", "current"): Acts(action="dispose", objects=RETENTIONS, body="current"),
     ("sharing-api:publication-list", "GET"): SignedIn(),
     ("sharing-api:publication-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
     ("sharing-api:publication-detail", "GET"): Sees(objects=PUBLICATIONS),

@@ -83,6 +83,7 @@ class FormsAndSerializers(WorldTestCase):
             "arrangement": lambda: self.obj("arrangement"),
             "escalation": lambda: self.obj("escalation"),
             "proposal": lambda: self.obj("publication"),
+            "retention": lambda: self.obj("retention"),
             "contact": lambda: self.obj("contact"),
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",

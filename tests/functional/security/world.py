@@ -107,6 +107,9 @@ def build() -> World:
     objects["sensitive_provided"] = sensitive_provided
     objects["delivery"] = objects["file"].delivery
     objects["sensitive_delivery"] = objects["sensitive_file"].delivery
+    # Retention (ADR 33): a delivery of its own, held by the IASC, so that a disposal leaves the files above alone
+    retained = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
+    objects["retention"] = retained.retentions.get()
     pending = Approval.objects.filter(request=objects["sensitive"]).order_by("pk")
     objects["approval"] = next(a for a in pending if a.role_required == Role.APPROVER)
     objects["dpo_approval"] = next(a for a in pending if a.role_required == Role.DPO)

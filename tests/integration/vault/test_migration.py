@@ -17,6 +17,7 @@ from sharing.models import DeliveryFile
 from sharing.states import RequestState
 from tests.support.requests import draft, pdf, walk
 from vault import services as vault
+from vault.datakeys import data_key_store
 from vault.models import StoredFile
 
 BEFORE = [("vault", None), ("sharing", "0010_escalation_actions"), ("publications", "0002_publicationfile")]
@@ -52,7 +53,7 @@ def test_plaintext_files_move_into_the_vault_and_the_plaintext_is_removed(cast, 
     delivery_file = DeliveryFile.objects.get()
     proposal_file = request.publication_proposals.get().files.get()
     for ciphertext in StoredFile.objects.values_list("storage_name", flat=True):
-        vault.discard(ciphertext)  # as before the vault: only plain files, in the default storage
+        vault.storage().delete(ciphertext)  # as before the vault: only plain files, in the default storage
     plain = storages["default"]
     try:
         old = migrate(BEFORE)
@@ -77,7 +78,9 @@ def test_plaintext_files_move_into_the_vault_and_the_plaintext_is_removed(cast, 
     assert b"".join(vault.open_chunks(moved)) == DELIVERED
     proposed = StoredFile.objects.get(publication_file_id=proposal_file.pk)
     assert b"".join(vault.open_chunks(proposed)) == PROPOSED and proposed.marking == request.classification
-    assert proposed.wrapped_key != moved.wrapped_key
+    keys = data_key_store()  # the wrapped keys are outside the database (vault 0003, ADR 32)
+    assert keys.get(proposed.pk) != keys.get(moved.pk)
+    assert not any(field.name == "wrapped_key" for field in StoredFile._meta.get_fields())
 
 
 @pytest.mark.django_db(transaction=True)
@@ -85,7 +88,7 @@ def test_a_plaintext_that_is_not_the_file_recorded_stops_the_migration_and_keeps
                                                                                                storages_in_tmp):
     walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
     delivery_file = DeliveryFile.objects.get()
-    vault.discard(delivery_file.vault_file.storage_name)
+    vault.storage().delete(delivery_file.vault_file.storage_name)
     plain = storages["default"]
     old = migrate(BEFORE)
     try:

@@ -12,7 +12,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from audit.models import AuditEvent
 from concordat.errors import NotAllowed
@@ -105,11 +104,10 @@ def test_a_session_without_its_second_factor_is_refused_and_audited(cast, vault_
 
 def test_a_disposed_file_cannot_be_read(cast, api, vault_dir):
     delivered_file = delivered(cast)
-    # Disposal is a case type of its own (issue 10 item 5); its effect on the record is this.
-    StoredFile.objects.filter(pk=delivered_file.vault_file.pk).update(
-        wrapped_key=None, disposed_at=timezone.now(), disposed_by=cast.msu_assessor)
+    with transaction.atomic():
+        vault.shred(delivered_file.vault_file, by=cast.msu_assessor)
     response = api(cast.iasc_requester).get(f"/api/files/{delivered_file.pk}/download/")
-    assert response.status_code == 403 and "disposed of" in response.json()["errors"][0]["message"]
+    assert response.status_code == 410 and "disposed of" in response.content.decode()
     assert AuditEvent.objects.get(action="vault.read_refused").details["reason"] == "disposed"
 
 

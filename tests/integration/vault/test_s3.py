@@ -125,6 +125,6 @@ def test_a_missing_object_is_a_plain_refusal(cast, api, s3_vault):
     sharing.deliver(request, by=cast.msu_assessor, expected_version=request.version, description="Tables",
                     marking="OFFICIAL", uploads=[SimpleUploadedFile("tables.csv", b"a,b\n1,2\n")])
     delivery_file = DeliveryFile.objects.get()
-    vault.discard(delivery_file.vault_file.storage_name)
+    vault.storage().delete(delivery_file.vault_file.storage_name)  # the object alone; its key is still held
     response = api(cast.iasc_requester).get(f"/api/files/{delivery_file.pk}/download/")
     assert response.status_code == 409 and b"cannot be found" in response.content

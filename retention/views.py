@@ -1,0 +1,85 @@
+"""The retention pages: what the person's organisation holds and when it falls due, a case's page with the
+disposal and its confirmation, and the disposal certificate. They call the services the API calls."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from documents.responses import attachment
+from retention import services
+from retention.cases import RETENTION
+from retention.forms import DisposeForm
+from retention.states import RetentionAction
+
+LISTS = {"due": "Due or overdue", "overdue": "Overdue", "held": "Everything held", "disposed": "Disposed of"}
+PAGE_SIZE = 200
+
+
+@login_required
+@require_GET
+def index(request):
+    which = request.GET.get("show", "due")
+    if which not in LISTS:
+        which = "due"
+    today = timezone.localdate()
+    cases = list(services.listed(request.user, today=today, which=which)[:PAGE_SIZE])
+    return render(request, "retention/index.html", {
+        "cases": cases, "which": which, "which_label": LISTS[which], "lists": LISTS, "today": today, "page_size": PAGE_SIZE})
+
+
+def _case(user, pk):
+    try:
+        return services.for_person(pk, by=user)
+    except NotAllowed:
+        raise Http404("No such retention case, or you cannot see it.") from None
+
+
+@login_required
+def detail(request, pk: int):
+    retention = _case(request.user, pk)
+    can_dispose = RetentionAction.DISPOSE in RETENTION.available_actions(request.user, retention)
+    form = DisposeForm(request.POST or None, retention=retention) if can_dispose else None
+    status = 200
+    if request.method == "POST":
+        if form is None:
+            RETENTION.check_actor(request.user, RetentionAction.DISPOSE, retention)
+            RETENTION.check_action(RetentionAction.DISPOSE, retention)
+        status = 400
+        if form.is_valid():
+            try:
+                form.perform(request.user)
+            except RuleViolation as violation:
+                if isinstance(violation, NotAllowed):
+                    raise
+                form.add_problems(violation)
+                status = 409 if isinstance(violation, StaleObject) else 400
+            else:
+                messages.success(request, "The information is disposed of: its files are destroyed. The disposal "
+                                          "certificate is below.")
+                return redirect("retention:detail", pk=pk)
+    req = retention.request
+    return render(request, "retention/detail.html", {
+        "retention": retention, "req": req, "form": form, "page_marking": req.classification,
+        "state_label": RETENTION.state_label(retention.state), "clause": services.disposal_clause(req),
+        "files": list(retention.delivery.files.select_related("vault_file").order_by("pk")),
+        "events": list(retention.events.select_related("actor").order_by("occurred_at", "pk")),
+        "today": timezone.localdate()}, status=status)
+
+
+@login_required
+@require_GET
+def certificate(request, pk: int):
+    try:
+        document = services.certificate(pk, by=request.user)
+    except NotAllowed:
+        raise Http404("No such retention case, or you cannot see it.") from None
+    except RuleViolation as violation:
+        messages.error(request, violation.problems[0].message)
+        return redirect("retention:detail", pk=pk)
+    return attachment(document)
