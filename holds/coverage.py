@@ -100,11 +100,13 @@ def _label(choices, value: str) -> str:
 def category_labels() -> dict[str, str]:
     """Every personal-data category of the protocols loaded (§15–17), key -> label, in the protocol's order."""
     from protocols.models import Protocol
-    from protocols.services import current_protocol
 
+    current: dict[str, Protocol] = {}
+    for protocol in Protocol.objects.order_by("slug", "-last_updated", "-loaded_at", "-pk"):  # one query
+        current.setdefault(protocol.slug, protocol)
     found: dict[str, str] = {}
-    for slug in sorted(set(Protocol.objects.values_list("slug", flat=True))):
-        spec = current_protocol(slug).spec.personal_data
+    for slug in sorted(current):
+        spec = current[slug].spec.personal_data
         found.update({key: spec.label(key) for key in spec.categories})
     return found
 

@@ -77,7 +77,7 @@ class HoldActionForm(ProblemsForm):
                                      widget=forms.TextInput(attrs=TEXT),
                                      help_text="For example, Contract Change Notice 14 to the MSVC contract.")
 
-    def __init__(self, *args, hold: Hold, action: str, **kwargs):
+    def __init__(self, *args, hold: Hold, action: str = HoldAction.REVIEW, **kwargs):
         super().__init__(*args, **kwargs)
         self.hold, self.action = hold, HoldAction(action)
         self.fields["version"].required = True

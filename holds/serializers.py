@@ -52,8 +52,8 @@ class HoldSerializer(serializers.ModelSerializer):
 class HoldPlaceSerializer(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX, required=False, allow_blank=True)
     data_source = serializers.ChoiceField(choices=DataSource.choices, required=False, allow_blank=True)
-    purposes = serializers.ListField(child=serializers.ChoiceField(choices=Purpose.choices), max_length=LIST_MAX,
-                                     required=False)
+    purposes = serializers.ListField(child=serializers.CharField(max_length=40), max_length=LIST_MAX,
+                                     required=False, help_text=f"Any of: {', '.join(Purpose.values)}.")
     personal_data_categories = serializers.ListField(child=serializers.CharField(max_length=40),
                                                      max_length=LIST_MAX, required=False)
     reason = serializers.CharField(max_length=limits.NOTE_MAX, required=False, allow_blank=True)

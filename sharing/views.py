@@ -290,6 +290,7 @@ def request_action(request, reference: str, action: str):
         "page_marking": _marking(req), "multipart": chosen == Action.DELIVER,
         "missing": policies.missing_before_decision(req) if chosen == Action.DECIDE else [],
         "scanning_note": upload_checks.scanning_note(request.user) if chosen == Action.DELIVER else "",
+        "hold_problem": hold_scope.delivery_problem(req) if chosen == Action.DELIVER else None,
     }, status=status)
 
 

@@ -16,19 +16,12 @@ from holds import reminders, services
 from holds.models import Hold, HoldEvent
 from holds.states import HoldState
 from tests.integration.sharing.test_concurrency import run_together
-from tests.support.holds import msvc_fields, placed, today
+from tests.support.holds import msvc_fields, overdue, placed, today
 from workflow import work
 
 
 def fields_of(violation) -> set:
     return {problem.field for problem in violation.value.problems}
-
-
-def overdue(hold: Hold, days: int = 3) -> Hold:
-    """The hold as it stands once its review date has passed with no review."""
-    Hold.objects.filter(pk=hold.pk).update(next_review_on=today() - timedelta(days=days),
-                                           began_on=today() - timedelta(days=200))
-    return Hold.objects.get(pk=hold.pk)
 
 
 def test_a_hold_is_placed_in_force_on_the_timeline_and_the_audit_chain(cast):

@@ -12,19 +12,8 @@ from holds import coverage, services
 from sharing import hold_scope
 from sharing import services as sharing_services
 from sharing.states import RequestState
-from tests.support.holds import placed
+from tests.support.holds import ANONYMISED_STATISTICS, JUNE_2021_PARTS, PERSONAL_RESEARCH, placed
 from tests.support.requests import DECIDED, draft, fresh, pdf, walk
-
-PERSONAL_RESEARCH = {"data_source": "msvc_contract", "purpose_kind": "research",
-                     "personal_data_category": "personal", "legal_basis": "UK GDPR Art 6(1)(e)."}
-ANONYMISED_STATISTICS = {"data_source": "nrm_case_records", "purpose_kind": "statistics",
-                         "personal_data_category": "anonymised"}
-JUNE_2021_PARTS = [
-    {"what": "Counts of adults referred to the NRM more than once, 2016 to 2021", "data_source": "nrm_case_records",
-     "purpose_kind": "research", "personal_data_category": "anonymised"},
-    {"what": "Support providers' case notes on re-trafficked survivors", "data_source": "msvc_contract",
-     "purpose_kind": "research", "personal_data_category": "personal"},
-]
 
 
 def deliver(request, cast):
