@@ -43,8 +43,9 @@ def hold_list(request):
                                                                                          "pk")
     if status:
         shown = shown.filter(state=status)
+    labels = coverage.category_labels()
     return render(request, "holds/list.html", {
-        "rows": [presenting.summary(hold) for hold in shown[:LIST_MAX]], "status": status,
+        "rows": [presenting.summary(hold, labels=labels) for hold in shown[:LIST_MAX]], "status": status,
         "states": HoldState.choices, "can_place": permissions.may_place(request.user)})
 
 
