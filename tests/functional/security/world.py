@@ -139,4 +139,7 @@ def build() -> World:
     # A draft data sharing arrangement between the IASC and the Home Office, its DPIA recorded (§16)
     from tests.support.arrangements import drafted
     objects["arrangement"] = drafted(cast, by=cast.iasc_case_officer)
+    # A processing hold in force (issue 11), placed by the Home Office's DPO and owned by its approver
+    from tests.support.holds import placed
+    objects["hold"] = placed(cast)
     return world
