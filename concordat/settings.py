@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "documents",
     "vault",
     "holds",
+    "research",
 ]
 
 MIDDLEWARE = [

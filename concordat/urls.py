@@ -35,6 +35,7 @@ urlpatterns = [
     path("arrangements/", include("arrangements.urls")),
     path("escalations/", include("escalations.urls")),
     path("publications/", include("publications.urls")),
+    path("research/", include("research.urls")),
     path("contacts/", include("contacts.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
