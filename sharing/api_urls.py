@@ -11,6 +11,7 @@ from dataprotection.api import PersonalDataConfirmView, PersonalDataView
 from documents.api import api_urlpatterns as document_urlpatterns
 from escalations.api import EscalationViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
+from research.api import NdaDownloadView, ResearchProjectViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -25,6 +26,7 @@ router.register("publications", PublicationProposalViewSet, basename="publicatio
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("contact-units", UnitViewSet, basename="contact-unit")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("research-projects", ResearchProjectViewSet, basename="research-project")
 
 urlpatterns = [
     path("", include(router.urls)),
@@ -35,6 +37,7 @@ urlpatterns = [
     path("files/<id:pk>/download/", FileDownloadView.as_view(), name="file-download"),
     path("publication-files/<id:pk>/download/", PublicationFileDownloadView.as_view(),
          name="publication-file-download"),
+    path("research-ndas/<id:pk>/download/", NdaDownloadView.as_view(), name="research-nda-download"),
     # Generated documents, marked on every page, and a delivery as one bundle (documents, ADR 29)
     *document_urlpatterns(),
 ]
