@@ -11,7 +11,7 @@ from research import holds_link
 from research.states import ProjectAction
 
 PERSONAL_CLAUSE = "§17"  # ad hoc personal data: a legal basis and compliance checked (§15–17)
-HOLD_BLOCKED = (ProjectAction.SUBMIT, ProjectAction.APPROVE, ProjectAction.RESUME, ProjectAction.RECORD_CONSENT)
+HOLD_BLOCKED = (ProjectAction.APPROVE, ProjectAction.RESUME, ProjectAction.RECORD_CONSENT)
 REVIEW_KINDS = (ApprovalKind.RESEARCH_CONTRACTS, ApprovalKind.RESEARCH_SUPPLIER)
 
 
@@ -21,8 +21,8 @@ def hold_problem(project) -> Problem | None:
         return None
     names = ", ".join(f"{hold.reference} ({hold.get_state_display().lower()}, next review "
                       f"{hold.next_review_on:%-d %B %Y})" for hold in answer.holds)
-    return Problem(f"Blocked by hold: {names}. {answer.reason} Nothing moves on until the hold is lifted.",
-                   field="state")
+    return Problem(f"Blocked by hold: {names}. {answer.reasons[0]} The project cannot proceed until the hold is "
+                   "lifted.", field="state")
 
 
 def review_problem(project) -> Problem | None:

@@ -141,14 +141,28 @@ def _suppliers(suppliers) -> list[Organisation]:
 
 def submit(project, *, by: User, expected_version) -> ResearchProject:
     """Put forward for review: a project processing contract personal data is reviewed case by case by the
-    department's contracts team and by each supplier involved (approvals, ADR 10)."""
+    department's contracts team and by each supplier involved (approvals, ADR 10). Inside a hold in force it is
+    put forward and suspended at once, naming the hold (as a request can be sent but not provided)."""
+    from research import holds_link
+
     with PROJECTS.acting(project, by=by, action=ProjectAction.SUBMIT, expected_version=expected_version) as locked:
         problems = rules.scope_problems(locked)
         if problems:
             raise RuleViolation(*problems)
-        asked = _ask_reviews(locked, by)
+        answer = holds_link.verdict(locked)
+        asked = [] if answer.blocked else _ask_reviews(locked, by)
         PROJECTS.advance(locked, by, ProjectAction.SUBMIT, details={"reviews": [a.pk for a in asked]})
+        if answer.blocked:
+            _suspend(locked, by, answer)
     return locked
+
+
+def _suspend(locked: ResearchProject, by: User | None, answer) -> None:
+    hold = answer.holds[0]
+    locked.suspended_by_hold = hold
+    _cancel_reviews(locked, by, f"Suspended by {hold.reference}.")
+    PROJECTS.advance(locked, by, ProjectAction.SUSPEND, answer.reasons[0],
+                     details={"holds": [h.pk for h in answer.holds]})
 
 
 def _ask_reviews(project: ResearchProject, by: User) -> list[Approval]:
@@ -241,11 +255,7 @@ def apply_holds(*, by: User | None = None) -> list[ResearchProject]:
             locked = PROJECTS.model.objects.select_for_update(of=("self",)).get(pk=candidate.pk)
             if locked.state not in SUSPENDABLE:
                 continue
-            hold = answer.holds[0]
-            locked.suspended_by_hold = hold
-            _cancel_reviews(locked, by, f"Suspended by {hold.reference}.")
-            PROJECTS.advance(locked, by, ProjectAction.SUSPEND, answer.reason,
-                             details={"holds": [h.pk for h in answer.holds]})
+            _suspend(locked, by, answer)
         suspended.append(locked)
     return suspended
 

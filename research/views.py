@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from approvals.models import Approval
@@ -72,6 +72,7 @@ def _run(request, form, success: str, pk: int):
 
 
 @login_required
+@require_GET
 def project_list(request):
     projects = (PROJECTS.visible(request.user).select_related("institution", "partner")
                 .prefetch_related("suppliers").order_by("-proposed_at", "-pk")[:200])
@@ -119,6 +120,7 @@ def _may_review(user, review) -> bool:
 
 
 @login_required
+@require_GET
 def detail(request, pk: int):
     project = _project(request.user, pk)
     return _render_detail(request, project)
@@ -152,12 +154,13 @@ def _render_detail(request, project, status=200, **forms):
 
 
 @login_required
-@require_POST
 def act(request, pk: int, action: str):
     project = _project(request.user, pk)
     if action not in ACTIONS:
         raise Http404("No such action.")
     PROJECTS.check_actor(request.user, action, project)
+    if request.method != "POST":  # the actions are buttons on the project's page
+        return redirect("research:detail", pk=pk)
     form = ActionForm(request.POST, project=project, action=action)
     response, status = _run(request, form, f"{project.reference}: {ACTIONS[action][0].lower()}: done.", pk)
     if response is not None:
@@ -167,17 +170,20 @@ def act(request, pk: int, action: str):
 
 @login_required
 @require_POST
-def review(request, pk: int, review_pk: int):
-    project = _project(request.user, pk)
-    approval = next((r for r in project.reviews.all() if r.pk == review_pk), None)
-    if approval is None:
-        raise Http404("No such review.")
+def review(request, pk: int):
+    """A review of a project under the contract mechanism (an approval, ADR 10), decided on the project's page."""
+    project_id = Approval.objects.filter(pk=pk, research_project__isnull=False).values_list(
+        "research_project_id", flat=True).first()
+    if project_id is None:
+        raise Http404("No such review, or you cannot see it.")
+    project = _project(request.user, project_id)
+    approval = next(r for r in project.reviews.all() if r.pk == pk)
     approval.research_project = project
     from approvals.cases import APPROVALS
 
     APPROVALS.check_actor(request.user, "approve", approval)
     form = ReviewForm(request.POST, approval=approval, prefix=f"r{approval.pk}")
-    response, status = _run(request, form, "Your review is recorded.", pk)
+    response, status = _run(request, form, "Your review is recorded.", project.pk)
     if response is not None:
         return response
     return _render_detail(request, project, status, review_form=form)
@@ -227,6 +233,7 @@ def record_deletion(request, pk: int):
 
 
 @login_required
+@require_GET
 def participants(request, pk: int):
     """Participant references: the recording service provider's alone; researchers see counts (403)."""
     project = _project(request.user, pk)
@@ -235,9 +242,10 @@ def participants(request, pk: int):
 
 
 @login_required
-def nda_download(request, nda_id: int):
+@require_GET
+def nda_download(request, file_id: int):
     try:
-        found = services.nda_for_download(nda_id, by=request.user)
+        found = services.nda_for_download(file_id, by=request.user)
     except NotAllowed:
         raise Http404("No such agreement, or you cannot see it.") from None
     return nda_attachment(found, request)
@@ -256,6 +264,3 @@ def nda_attachment(nda, request):
         return HttpResponse(str(error), status=409, content_type="text/plain; charset=utf-8")
     return vault.attachment(found)
 
-
-def approval_of(pk):  # for templates and tests: a review of a project
-    return Approval.objects.filter(pk=pk, research_project__isnull=False).first()

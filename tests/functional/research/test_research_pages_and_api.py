@@ -52,7 +52,7 @@ def test_a_researcher_proposes_on_the_page_and_both_sides_review_it(rc, signed_i
                       if person.organisation.is_part_of(a.deciding_organisation))
         page = client.get(f"/research/{project.pk}/").content.decode()
         assert "Record your review" in page
-        response = client.post(f"/research/{project.pk}/reviews/{review.pk}/", {
+        response = client.post(f"/research/reviews/{review.pk}/", {
             f"r{review.pk}-version": review.version, f"r{review.pk}-outcome": "approve",
             f"r{review.pk}-conditions": "Secure storage."})
         assert response.status_code == 302, response.content.decode()[:3000]

@@ -293,3 +293,11 @@ def test_the_project_list_query_count_does_not_grow_with_projects(rc, client):
     with CaptureQueriesContext(connection) as eight:
         list(PROJECTS.visible(rc.contracts).prefetch_related("suppliers"))
     assert len(three) == len(eight)
+
+
+def test_a_project_put_forward_inside_a_hold_is_suspended_at_once_naming_it(rc, cast):
+    hold = placed(cast)
+    project = under_review(rc)
+    assert project.state == ProjectState.SUSPENDED and project.suspended_by_hold == hold
+    assert not Approval.objects.filter(research_project=project).exists()
+    assert [e.action for e in project.events.order_by("pk")] == ["propose", "submit", "suspend"]
