@@ -301,3 +301,26 @@ def test_a_project_put_forward_inside_a_hold_is_suspended_at_once_naming_it(rc, 
     assert project.state == ProjectState.SUSPENDED and project.suspended_by_hold == hold
     assert not Approval.objects.filter(research_project=project).exists()
     assert [e.action for e in project.events.order_by("pk")] == ["propose", "submit", "suspend"]
+
+
+def test_people_are_told_each_step_and_never_a_reference(rc, django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    project = proposed(rc)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit(project, by=rc.researcher, expected_version=project.version)
+    told = {m.to[0] for m in mail.outbox}
+    # the contracts team and the researchers of the institution hear of it; each side's reviewers are asked
+    assert {"contracts@homeoffice.example", "maya@rightslab.example", "r@tsa.example", "j@ssp.example"} <= told
+    assert all(m.subject.startswith("OFFICIAL: RP-") for m in mail.outbox)
+    project = reviewed(rc, fresh(project))
+    services.approve(fresh(project), by=rc.contracts, expected_version=fresh(project).version)
+    services.record_choice(fresh(project), by=rc.tsa_reviewer, expected_version=fresh(project).version,
+                           case_identifier="TSA-77", told_on=today(), agreed=True, scope="interview")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.record_withdrawal(fresh(project), by=rc.tsa_reviewer, expected_version=fresh(project).version,
+                                   case_identifier="TSA-77")
+    assert {m.to[0] for m in mail.outbox} >= {"maya@rightslab.example"}
+    assert not any("TSA-77" in m.body or Participation.objects.get().participant_ref in m.body for m in mail.outbox)
