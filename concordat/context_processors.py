@@ -13,6 +13,7 @@ NAVIGATION = [
     ("My work", "workflow:my_work"),
     ("Requests", "sharing:request_list"),
     ("Arrangements", "arrangements:list"),
+    ("Holds", "holds:list"),  # processing holds: both sides see what is blocked
     ("Protocols", "protocols:list"),
     ("Contacts", "contacts:directory"),  # §18: other departments' contacts
     ("Calendar", "clock:calendar"),

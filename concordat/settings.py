@@ -359,6 +359,8 @@ CELERY_BEAT_SCHEDULE = {
     "audit-checkpoints": {"task": "audit.tasks.sign_checkpoints", "schedule": 3600.0},
     # Reviews of data sharing arrangements falling due and overdue, once a day (§16; arrangements.tasks).
     "arrangement-review-reminders": {"task": "arrangements.tasks.send_review_reminders", "schedule": 86400.0},
+    # Processing holds whose review date has passed with no review, once a day (holds.tasks).
+    "hold-review-reminders": {"task": "holds.tasks.send_review_reminders", "schedule": 86400.0},
 }
 
 # The vault's key-encryption key (ADR 27): VAULT_KEK (64 hex digits) or VAULT_KEK_FILE; the demo keeps it in

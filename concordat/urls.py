@@ -34,6 +34,7 @@ urlpatterns = [
     path("approvals/", include("approvals.urls")),
     path("arrangements/", include("arrangements.urls")),
     path("escalations/", include("escalations.urls")),
+    path("holds/", include("holds.urls")),
     path("publications/", include("publications.urls")),
     path("research/", include("research.urls")),
     path("contacts/", include("contacts.urls")),

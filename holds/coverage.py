@@ -68,8 +68,8 @@ def verdict(*, data_source: str, purpose: str, category: str) -> HoldVerdict:
     applying = holds_applying(data_source=data_source, purpose=purpose, category=category)
     if applying:
         names = ", ".join(f"{hold.reference} ({hold.title})" for hold in applying)
-        return HoldVerdict(True, applying, f"Blocked by {names}: {_scope_words(data_source, purpose, category)} "
-                                           "falls inside it while it is in force.")
+        return HoldVerdict(True, applying, f"{_scope_words(data_source, purpose, category)} falls inside "
+                                           f"{names}, in force: it can be asked for and assessed, not provided.")
     return HoldVerdict(False, [], _why_not(str(data_source), str(purpose), str(category)))
 
 
@@ -77,7 +77,7 @@ def _why_not(data_source: str, purpose: str, category: str) -> str:
     on_source = list(Hold.objects.filter(state=HoldState.IN_FORCE, data_source=data_source).order_by("pk"))
     source, category_words = _label(DataSource, data_source), category_label(category)
     if not on_source:
-        return f"{category_words}: no hold in force covers data from this source ({source.lower()})."
+        return f"{category_words}: no hold in force covers data from this source ({source})."
     if not any(purpose in (hold.purposes or []) for hold in on_source):
         return (f"{_label(Purpose, purpose)}: the holds in force on this source cover other purposes "
                 f"({', '.join(hold.reference for hold in on_source)}).")
@@ -86,8 +86,8 @@ def _why_not(data_source: str, purpose: str, category: str) -> str:
 
 
 def _scope_words(data_source: str, purpose: str, category: str) -> str:
-    return (f"{category_label(category).lower()} data from {_label(DataSource, data_source).lower()} "
-            f"for {_label(Purpose, purpose).lower()}")
+    """'Personal data (Victim data held under the Modern Slavery Victim Care contract) for research'."""
+    return f"{category_label(category)} ({_label(DataSource, data_source)}) for {_label(Purpose, purpose).lower()}"
 
 
 def _label(choices, value: str) -> str:
@@ -100,11 +100,13 @@ def _label(choices, value: str) -> str:
 def category_labels() -> dict[str, str]:
     """Every personal-data category of the protocols loaded (§15–17), key -> label, in the protocol's order."""
     from protocols.models import Protocol
-    from protocols.services import current_protocol
 
+    current: dict[str, Protocol] = {}
+    for protocol in Protocol.objects.order_by("slug", "-last_updated", "-loaded_at", "-pk"):  # one query
+        current.setdefault(protocol.slug, protocol)
     found: dict[str, str] = {}
-    for slug in sorted(set(Protocol.objects.values_list("slug", flat=True))):
-        spec = current_protocol(slug).spec.personal_data
+    for slug in sorted(current):
+        spec = current[slug].spec.personal_data
         found.update({key: spec.label(key) for key in spec.categories})
     return found
 

@@ -10,6 +10,7 @@ from contacts.api import ContactViewSet, UnitViewSet
 from dataprotection.api import PersonalDataConfirmView, PersonalDataView
 from documents.api import api_urlpatterns as document_urlpatterns
 from escalations.api import EscalationViewSet
+from holds.api import HoldViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
 from research.api import NdaDownloadView, ResearchProjectViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
@@ -22,6 +23,7 @@ router.register("requests", RequestViewSet, basename="request")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("arrangements", ArrangementViewSet, basename="arrangement")
 router.register("escalations", EscalationViewSet, basename="escalation")
+router.register("holds", HoldViewSet, basename="hold")
 router.register("publications", PublicationProposalViewSet, basename="publication")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("contact-units", UnitViewSet, basename="contact-unit")

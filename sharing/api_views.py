@@ -77,7 +77,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         created = services.create_draft(
             by=request.user, direction=data.validated_data["direction"], protocol=protocol,
             holder_org=data.validated_data.get("holder_org"), fields=data.draft_fields(),
-            named_people=data.validated_data.get("named_people"))
+            named_people=data.validated_data.get("named_people"), parts=_parts(data))
         return self._answer(created.pk, status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.DraftUpdateSerializer, responses=serializers.RequestDetailSerializer)
@@ -85,7 +85,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         target = self.get_object()
         data = self._parsed(serializers.DraftUpdateSerializer)
         services.update_draft(target, by=request.user, expected_version=_version(data), fields=data.draft_fields(),
-                              named_people=data.validated_data.get("named_people"))
+                              named_people=data.validated_data.get("named_people"), parts=_parts(data))
         return self._answer(target.pk)
 
     def _note_action(self, service, note_field="note"):
@@ -212,3 +212,9 @@ class FileDownloadView(APIView):
         except NotAllowed:
             raise Http404 from None  # the same answer whether the file exists or not
         return attachment_response(delivery_file, request)
+
+
+def _parts(data):
+    """The parts sent, as plain dicts for the service; None when the field was not sent (left as they are)."""
+    parts = data.validated_data.get("parts")
+    return None if parts is None else [dict(part) for part in parts]

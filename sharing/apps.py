@@ -11,3 +11,6 @@ class SharingConfig(AppConfig):
         from workflow.registry import register
 
         register(REQUESTS)
+        from sharing import hold_scope
+
+        hold_scope.register()  # requests are work a processing hold can block (holds.coverage)

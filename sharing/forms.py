@@ -24,9 +24,11 @@ from clock.forms import GovukDateInput
 from concordat import limits
 from concordat.errors import RuleViolation
 from concordat.forms import GovukCheckboxes, GovukRadioSelect, form_rows
+from protocols.scope import DataSource, Purpose
 from protocols.wording import element_questions
 from sharing import policies, rules, services
-from sharing.models import Request
+from sharing.hold_scope import PARTS_MAX
+from sharing.models import PART_WHAT_MAX, Request
 from sharing.states import Action, ApprovalKind, Decision, Frequency, Provision, PublicationIntent
 from vault import checks as upload_checks
 
@@ -133,6 +135,10 @@ class ProblemsForm(forms.Form):
 
 # --- drafting a request -------------------------------------------------------------------------------
 
+PART_ROWS = 3  # rows for parts on the page; a draft with more shows one row beyond its last
+PART_FIELDS = ("what", "data_source", "purpose_kind", "personal_data_category")
+
+
 class RequestDraftForm(ProblemsForm):
     """The request form of one direction (§6 a–g / §8 a–g) or other route (§18, §4 fn 1), new or a draft.
 
@@ -140,6 +146,7 @@ class RequestDraftForm(ProblemsForm):
     RequestDraftForm(data, sharing_request=draft) to edit one."""
 
     title = forms.CharField(label="Short title", max_length=200, required=False, widget=forms.TextInput(attrs=TEXT))
+    field_aliases = {"parts": "part_1_what"}
 
     def __init__(self, *args, protocol=None, direction: str | None = None, requester: User | None = None,
                  sharing_request: Request | None = None, **kwargs):
@@ -214,6 +221,53 @@ class RequestDraftForm(ProblemsForm):
                       "personal data page (§15–17).")
         self.clauses.update(classification=classifications.clause, personal_data_category=personal.clause,
                             legal_basis=personal.clause)
+        self._add_scope_fields(personal)
+
+    def _add_scope_fields(self, personal) -> None:
+        """What the request draws on and what for (protocols.scope), for the whole request and, when it asks for
+        several things, for each part: processing holds are compared with these (issue 11)."""
+        self.fields["data_source"] = forms.ChoiceField(
+            label="Data source", required=False, choices=[("", "Not stated"), *DataSource.choices],
+            widget=forms.Select(attrs=SELECT), help_text="Where the information comes from. A processing hold on a "
+                                                         "source blocks provision of what falls inside it.")
+        self.fields["purpose_kind"] = forms.ChoiceField(
+            label="Kind of purpose", required=False, choices=[("", "Not stated"), *Purpose.choices],
+            widget=forms.Select(attrs=SELECT))
+        existing = list(self.sharing_request.parts.all()) if self.sharing_request is not None else []
+        self.part_rows = min(max(PART_ROWS, len(existing) + 1), PARTS_MAX)
+        categories = [("", "Choose"), *[(c, personal.label(c)) for c in personal.categories]]
+        for row in range(1, self.part_rows + 1):
+            self.fields[f"part_{row}_what"] = forms.CharField(
+                label=f"Part {row}: what it asks for", required=False, max_length=PART_WHAT_MAX, strip=True,
+                widget=forms.TextInput(attrs=TEXT),
+                help_text="Only when the request asks for several things with different sources, purposes or "
+                          "categories (for example a joint request): each part is checked against holds alone."
+                if row == 1 else "")
+            self.fields[f"part_{row}_data_source"] = forms.ChoiceField(
+                label=f"Part {row}: data source", required=False, choices=[("", "Choose"), *DataSource.choices],
+                widget=forms.Select(attrs=SELECT))
+            self.fields[f"part_{row}_purpose_kind"] = forms.ChoiceField(
+                label=f"Part {row}: kind of purpose", required=False, choices=[("", "Choose"), *Purpose.choices],
+                widget=forms.Select(attrs=SELECT))
+            self.fields[f"part_{row}_personal_data_category"] = forms.ChoiceField(
+                label=f"Part {row}: personal data", required=False, choices=categories,
+                widget=forms.Select(attrs=SELECT))
+        for row, part in enumerate(existing, start=1):
+            for name in PART_FIELDS:
+                self.initial.setdefault(f"part_{row}_{name}", getattr(part, name))
+        self.clauses.update({f"part_{row}_personal_data_category": personal.clause
+                             for row in range(1, self.part_rows + 1)})
+
+    def parts_given(self) -> list[dict] | None:
+        """The parts typed, in order, rows left empty skipped; None when the form was sent without them."""
+        if not any(key.startswith("part_") for key in self.data):
+            return None
+        parts = []
+        for row in range(1, self.part_rows + 1):
+            part = {name: self.cleaned_data.get(f"part_{row}_{name}") or "" for name in PART_FIELDS}
+            if any(part.values()):
+                parts.append(part)
+        return parts
 
     def _add_schedule_fields(self, spec) -> None:
         kinds = (spec.direction(self.direction).request_kinds if self.route == "protocol"
@@ -246,9 +300,9 @@ class RequestDraftForm(ProblemsForm):
         if sharing_request is None:
             return services.create_draft(by=by, direction=self.direction, protocol=self.protocol,
                                          holder_org=self.cleaned_data.get("holder_org"), fields=self.service_fields(),
-                                         named_people=people)
+                                         named_people=people, parts=self.parts_given())
         return services.update_draft(sharing_request, by=by, expected_version=self.expected_version,
-                                     fields=self.service_fields(), named_people=people)
+                                     fields=self.service_fields(), named_people=people, parts=self.parts_given())
 
 
 def _draft_initial(request: Request) -> dict:

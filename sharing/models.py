@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
+from protocols.scope import DataSource, Purpose
 from sharing.states import (
     AGREEING_DECISIONS,
     DECISION_STATES,
@@ -79,6 +80,11 @@ class Request(models.Model):
 
     classification = models.CharField(max_length=40, default="OFFICIAL")
     personal_data_category = models.CharField(max_length=40, blank=True)
+    # What the request draws on and what for, in the shared vocabulary (protocols.scope): with the category, the
+    # scope a processing hold is compared with (holds.coverage). Parts (RequestPart) may each say their own.
+    data_source = models.CharField(max_length=40, choices=DataSource.choices, blank=True)
+    purpose_kind = models.CharField(max_length=40, choices=Purpose.choices, blank=True,
+                                    help_text="The kind of purpose, beside §6(c)'s purpose in words.")
     legal_basis = models.TextField(blank=True, help_text="§17: the legal basis for sharing personal data.")
 
     provision = models.CharField(max_length=20, choices=Provision.choices, default=Provision.ONE_OFF)
@@ -180,6 +186,31 @@ class Request(models.Model):
     @property
     def is_protocol_route(self) -> bool:
         return self.route == RouteKind.PROTOCOL
+
+
+PART_WHAT_MAX = 500
+
+
+class RequestPart(models.Model):
+    """One part of a request that asks for several things (the June 2021 joint request): what is asked, and its own
+    scope, so that each part can be shown blocked by a processing hold or not (holds.coverage)."""
+
+    request = models.ForeignKey(Request, on_delete=models.CASCADE, related_name="parts")
+    position = models.PositiveSmallIntegerField()
+    what = models.CharField(max_length=PART_WHAT_MAX)
+    data_source = models.CharField(max_length=40, choices=DataSource.choices)
+    purpose_kind = models.CharField(max_length=40, choices=Purpose.choices)
+    personal_data_category = models.CharField(max_length=40)
+
+    class Meta:
+        ordering = ["request", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "position"], name="request_part_position_unique"),
+            models.CheckConstraint(condition=~Q(what=""), name="request_part_says_what"),
+        ]
+
+    def __str__(self):
+        return f"{self.request_id} part {self.position}"
 
 
 class RequestEvent(TimelineEntry):

@@ -8,7 +8,7 @@ from approvals.states import ApprovalKind, ApprovalState
 from concordat.errors import Problem, RuleViolation
 from escalations.models import Escalation
 from escalations.states import OPEN_STATES as ESCALATION_OPEN_STATES
-from sharing import rules
+from sharing import hold_scope, rules
 from sharing.models import Request
 from sharing.states import ESCALATABLE, Action, Decision, RequestState
 
@@ -16,7 +16,7 @@ from sharing.states import ESCALATABLE, Action, Decision, RequestState
 def _delivery_problem(request: Request) -> Problem | None:
     if request.is_regular and not _open_occasions(request):
         return Problem("Every scheduled delivery of this regular request has been made.", field="occasion")
-    return None
+    return hold_scope.delivery_problem(request)  # processing holds (issue 11): assessed, decided, not provided
 
 
 def _open_occasions(request: Request) -> list:

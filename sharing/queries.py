@@ -156,6 +156,7 @@ def request_detail_queryset(user) -> QuerySet:
         Prefetch("occasions", queryset=DeliveryOccasion.objects.select_related("delivery")),
         Prefetch("deliveries", queryset=Delivery.objects.select_related("delivered_by__organisation", "occasion")
                  .prefetch_related("files")),
+        "parts",  # each part's scope, compared with processing holds (sharing.hold_scope)
     )
 
 

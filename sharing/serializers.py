@@ -10,9 +10,11 @@ from rest_framework import serializers
 from accounts.models import Organisation, User
 from approvals.models import Approval
 from concordat import limits
-from sharing import queries, rules
+from sharing import hold_scope, queries, rules
 from sharing.cases import REQUESTS
+from sharing.hold_scope import PARTS_MAX
 from sharing.models import (
+    PART_WHAT_MAX,
     ChecklistAnswer,
     Delivery,
     DeliveryFile,
@@ -182,6 +184,34 @@ class MilestoneSerializer(serializers.Serializer):
     skipped = SkippedDaySerializer(many=True)
 
 
+class RequestPartSerializer(serializers.Serializer):
+    """One part of a request (issue 11): what it asks for and its own scope, compared with processing holds."""
+
+    what = serializers.CharField(max_length=PART_WHAT_MAX)
+    data_source = serializers.CharField(max_length=40, help_text="protocols.scope.DataSource: e.g. msvc_contract.")
+    purpose_kind = serializers.CharField(max_length=40, help_text="protocols.scope.Purpose: e.g. research.")
+    personal_data_category = serializers.CharField(max_length=40, help_text="A category of the protocol (§15–17).")
+
+
+class HoldRefSerializer(serializers.Serializer):
+    reference = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+    began_on = serializers.DateField()
+    age_days = serializers.IntegerField()
+    next_review_on = serializers.DateField()
+    review_overdue = serializers.BooleanField()
+    url = serializers.CharField()
+
+
+class HoldVerdictSerializer(serializers.Serializer):
+    part = serializers.IntegerField(allow_null=True, help_text="The part's position; null for the whole request.")
+    status = serializers.CharField(help_text="'blocked by hold' or 'not blocked'.")
+    blocked = serializers.BooleanField()
+    reason = serializers.CharField()
+    holds = HoldRefSerializer(many=True)
+
+
 class RequestDetailSerializer(RequestListSerializer):
     protocol = serializers.SlugRelatedField(slug_field="slug", read_only=True)
     routed_to = OrganisationRefSerializer()
@@ -198,6 +228,8 @@ class RequestDetailSerializer(RequestListSerializer):
     events = EventSerializer(many=True)
     milestones = serializers.SerializerMethodField()
     available_actions = serializers.SerializerMethodField()
+    parts = RequestPartSerializer(many=True, read_only=True)
+    holds = serializers.SerializerMethodField()
 
     class Meta(RequestListSerializer.Meta):
         fields = RequestListSerializer.Meta.fields + [
@@ -207,7 +239,7 @@ class RequestDetailSerializer(RequestListSerializer):
             "acknowledged_at", "acknowledged_by", "decided_at", "decided_by", "decision_reasons",
             "provided_scope", "withheld_scope", "declined_items", "closed_at", "withdrawn_at", "elements",
             "checklist", "approvals_required", "approvals", "reassignments", "occasions", "deliveries", "events",
-            "milestones", "available_actions",
+            "milestones", "available_actions", "data_source", "purpose_kind", "parts", "holds",
         ]
 
     @extend_schema_field(ElementSerializer(many=True))
@@ -229,9 +261,26 @@ class RequestDetailSerializer(RequestListSerializer):
     def get_milestones(self, request):
         return MilestoneSerializer(queries.milestones(request), many=True).data
 
+    @extend_schema_field(HoldVerdictSerializer(many=True))
+    def get_holds(self, request):
+        """Processing holds (issue 11): for each part, or the whole request, blocked by hold or not, and why."""
+        return [{"part": scope.part.position if scope.part else None, "status": scope.verdict.status,
+                 "blocked": scope.verdict.blocked, "reason": scope.verdict.reason,
+                 "holds": [_hold_ref(hold) for hold in scope.verdict.holds]}
+                for scope in hold_scope.verdicts(request)]
+
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_available_actions(self, request):
         return [str(action) for action in REQUESTS.available_actions(self.context["request"].user, request)]
+
+
+def _hold_ref(hold) -> dict:
+    from holds import presenting
+
+    summary = presenting.summary(hold)
+    return {"reference": hold.reference, "title": hold.title, "state": hold.state, "began_on": hold.began_on,
+            "age_days": summary.age_days, "next_review_on": hold.next_review_on,
+            "review_overdue": summary.review_overdue, "url": reverse("sharing-api:hold-detail", args=[hold.pk])}
 
 
 # --- writing -----------------------------------------------------------------------------------------
@@ -252,6 +301,8 @@ def _draft_field(name: str) -> serializers.Field:
 
 
 class _DraftFieldsMixin(serializers.Serializer):
+    parts = RequestPartSerializer(many=True, required=False, max_length=PARTS_MAX,
+                                  help_text="The parts of the request, each with its own scope; replaces any it had.")
     named_people = serializers.ListField(
         child=serializers.IntegerField(min_value=1, max_value=limits.ID_MAX), required=False,
         max_length=limits.NAMED_PEOPLE_MAX, help_text="People named in the access list (§6(e) / §8(e)), by id.")

@@ -19,7 +19,7 @@ from concordat.pagination import page_of
 from contacts.services import contacts_of
 from protocols.markings import highest_marking
 from protocols.models import Protocol
-from sharing import forms, permissions, policies, queries, rules, services
+from sharing import forms, hold_scope, permissions, policies, queries, rules, services
 from sharing.cases import REQUESTS
 from sharing.downloads import attachment_response
 from sharing.filters import OWNER_CHOICES, RequestFilter
@@ -111,6 +111,7 @@ def request_detail(request, reference: str):
         "decision_is_final": rules.decision_is_final(req), "direction": rules.direction_of(req),
         "calendar_label": CALENDAR_LABELS.get(req.calendar_name, req.calendar_name),
         "personal_data_label": rules.spec_of(req).personal_data.label(req.personal_data_category),
+        "hold_scopes": hold_scope.panel(req),  # processing holds (issue 11)
         **_escalation_context(request.user, req, actions),
     })
 
@@ -289,6 +290,7 @@ def request_action(request, reference: str, action: str):
         "page_marking": _marking(req), "multipart": chosen == Action.DELIVER,
         "missing": policies.missing_before_decision(req) if chosen == Action.DECIDE else [],
         "scanning_note": upload_checks.scanning_note(request.user) if chosen == Action.DELIVER else "",
+        "hold_problem": hold_scope.delivery_problem(req) if chosen == Action.DELIVER else None,
     }, status=status)
 
 

@@ -15,16 +15,19 @@ from arrangements import coverage as arrangement_coverage
 from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
 from protocols.models import Protocol
+from protocols.scope import DataSource, Purpose
 from protocols.services import current_protocol
 from sharing import permissions, rules, schedule
 from sharing.cases import REQUESTS
-from sharing.models import ReferenceCounter, Request
+from sharing.hold_scope import PARTS_MAX
+from sharing.models import PART_WHAT_MAX, ReferenceCounter, Request, RequestPart
 from sharing.states import Action, Frequency, Provision, PublicationIntent, RouteKind
 
 DRAFT_FIELDS = (
     "title", "necessity", "information_requested", "purpose", "publication_intent", "publication_detail",
     "access", "storage_retention", "disposal", "classification", "personal_data_category", "legal_basis",
     "provision", "frequency", "period_start", "period_end", "acknowledge_by", "provide_by",
+    "data_source", "purpose_kind",
 )
 TARGET_DATE_FIELDS = ("acknowledge_by", "provide_by")
 # What a requester may amend when answering a request for further information (§10).
@@ -46,7 +49,7 @@ def default_protocol() -> Protocol:
 
 def create_draft(*, by: User, direction: str, holder_org: Organisation | None = None,
                  protocol: Protocol | None = None, fields: dict | None = None,
-                 named_people: Iterable | None = None) -> Request:
+                 named_people: Iterable | None = None, parts: Iterable | None = None) -> Request:
     """A new draft request. `direction` is a direction key of the protocol (e.g. "iasc_to_ho") or the
     key of one of its other routes (§18, §4 fn 1), which also needs the `holder_org` asked."""
     protocol = protocol or default_protocol()
@@ -66,6 +69,8 @@ def create_draft(*, by: User, direction: str, holder_org: Organisation | None = 
         request.save()
         if named_people is not None:
             request.named_people.set(_named_people(request, named_people))
+        if parts is not None:
+            _set_parts(request, parts)
         REQUESTS.record(request, by, Action.CREATE, "", details={"direction": request.direction,
                                                                   "route": request.route})
     return request
@@ -109,12 +114,14 @@ def _other_route_parties(route, holder_org: Organisation | None, by: User) -> di
 
 
 def update_draft(request: Request | int, *, by: User, expected_version: int, fields: dict | None = None,
-                 named_people: Iterable | None = None) -> Request:
+                 named_people: Iterable | None = None, parts: Iterable | None = None) -> Request:
     with REQUESTS.acting(request, by=by, action=Action.UPDATE, expected_version=expected_version) as locked:
         changed = _apply_fields(locked, fields or {}, DRAFT_FIELDS)
         if named_people is not None:
             locked.named_people.set(_named_people(locked, named_people))
             changed.append("named_people")
+        if parts is not None and _set_parts(locked, parts):
+            changed.append("parts")
         REQUESTS.advance(locked, by, Action.UPDATE, details={"changed": changed})
     return locked
 
@@ -149,6 +156,10 @@ def _field_problems(request: Request, fields: dict) -> list[Problem]:
         value = getattr(request, name)
         if value and value not in choices.values:
             problems.append(Problem(f"Choose one of: {', '.join(choices.labels)}.", field=name))
+    for name, choices in (("data_source", DataSource), ("purpose_kind", Purpose)):
+        value = getattr(request, name)
+        if value and (not isinstance(value, str) or value not in choices.values):
+            problems.append(Problem(f"Choose one of: {', '.join(choices.labels)}.", field=name))
     for name in _DATE_FIELDS:
         if getattr(request, name) is not None and not isinstance(getattr(request, name), date):
             problems.append(Problem("Give a date.", field=name))
@@ -157,6 +168,56 @@ def _field_problems(request: Request, fields: dict) -> list[Problem]:
         problems += [Problem("Due dates are worked out from the protocol's timings.", field=name,
                              clause=timings.clause)
                      for name in TARGET_DATE_FIELDS if fields.get(name) is not None]
+    return problems
+
+
+def _set_parts(request: Request, parts: Iterable) -> bool:
+    """The request's parts, replacing any it had (True if they changed): each says what it asks for and its own
+    scope (data source, kind of purpose, personal-data category), so that a processing hold can block one part and
+    not another."""
+    given = list(parts) if isinstance(parts, list | tuple) else None
+    if given is None or len(given) > PARTS_MAX:
+        raise RuleViolation(f"Give at most {PARTS_MAX} parts, as a list.", field="parts")
+    spec = request.protocol.spec
+    problems, made = [], []
+    for position, part in enumerate(given, start=1):
+        found = _part_problems(spec, part, position)
+        problems += found
+        if not found:
+            made.append(RequestPart(request=request, position=position, what=part["what"].strip(),
+                                    data_source=part["data_source"], purpose_kind=part["purpose_kind"],
+                                    personal_data_category=part["personal_data_category"]))
+    if problems:
+        raise RuleViolation(*problems)
+    if [_part_key(part) for part in request.parts.all()] == [_part_key(part) for part in made]:
+        return False
+    request.parts.all().delete()
+    RequestPart.objects.bulk_create(made)
+    return True
+
+
+def _part_key(part: RequestPart) -> tuple:
+    return (part.position, part.what, part.data_source, part.purpose_kind, part.personal_data_category)
+
+
+def _part_problems(spec, part, position: int) -> list[Problem]:
+    where = f"Part {position}"
+    if not isinstance(part, dict):
+        return [Problem(f"{where}: give what it asks for, its data source, purpose and personal-data category.",
+                        field="parts")]
+    problems = []
+    what = part.get("what")
+    if not isinstance(what, str) or not what.strip():
+        problems.append(Problem(f"{where}: say what this part asks for.", field="parts"))
+    elif len(what) > PART_WHAT_MAX:
+        problems.append(Problem(f"{where}: keep what it asks for to {PART_WHAT_MAX} characters.", field="parts"))
+    for name, choices, words in (("data_source", DataSource, "data source"), ("purpose_kind", Purpose, "purpose")):
+        if part.get(name) not in choices.values:
+            problems.append(Problem(f"{where}: choose its {words}, from: {', '.join(choices.labels)}.",
+                                    field="parts"))
+    if part.get("personal_data_category") not in spec.personal_data.categories:
+        problems.append(Problem(f"{where}: choose its personal-data category.", field="parts",
+                                clause=spec.personal_data.clause))
     return problems
 
 

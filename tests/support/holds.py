@@ -10,6 +10,18 @@ from django.utils import timezone
 from holds import services
 from holds.models import Hold
 
+# Request scopes (issue 11): inside the MSVC hold, outside it, and the June 2021 joint request's two parts.
+PERSONAL_RESEARCH = {"data_source": "msvc_contract", "purpose_kind": "research",
+                     "personal_data_category": "personal", "legal_basis": "UK GDPR Art 6(1)(e)."}
+ANONYMISED_STATISTICS = {"data_source": "nrm_case_records", "purpose_kind": "statistics",
+                         "personal_data_category": "anonymised"}
+JUNE_2021_PARTS = [
+    {"what": "Counts of adults referred to the NRM more than once, 2016 to 2021", "data_source": "nrm_case_records",
+     "purpose_kind": "research", "personal_data_category": "anonymised"},
+    {"what": "Support providers' case notes on re-trafficked survivors", "data_source": "msvc_contract",
+     "purpose_kind": "research", "personal_data_category": "personal"},
+]
+
 
 def today() -> date:
     return timezone.localdate()
@@ -35,3 +47,11 @@ def msvc_fields(cast, **overrides) -> dict:
 
 def placed(cast, *, by=None, **overrides) -> Hold:
     return services.place(by=by or cast.ho_dpo, fields=msvc_fields(cast, **overrides))
+
+
+def overdue(hold: Hold, days: int = 3) -> Hold:
+    """The hold as it stands once its review date has passed with no review (a test may move the calendar's
+    facts; people cannot set a review date in the past)."""
+    Hold.objects.filter(pk=hold.pk).update(next_review_on=today() - timedelta(days=days),
+                                           began_on=today() - timedelta(days=200))
+    return Hold.objects.get(pk=hold.pk)

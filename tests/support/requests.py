@@ -61,8 +61,9 @@ def draft(by, direction: str = "iasc_to_ho", **fields) -> Request:
     named = fields.pop("named_people", None)
     holder_org = fields.pop("holder_org", None)
     record = fields.pop("personal_data_record", True)
+    parts = fields.pop("parts", None)  # each with its own scope, compared with processing holds
     request = services.create_draft(by=by, direction=direction, holder_org=holder_org,
-                                    fields={**COMPLETE_ELEMENTS, **fields}, named_people=named)
+                                    fields={**COMPLETE_ELEMENTS, **fields}, named_people=named, parts=parts)
     if record and personal_data_rules.needs_record(request):  # §15–17: complete, so that it can be sent
         give_example_record(request, by)
     return request

@@ -69,6 +69,7 @@ SEES: dict[str, frozenset[str]] = {
     "token": frozenset({"iasc_requester"}),  # an API token: its owner's alone
     "delegation": IASC,  # the Commissioner's delegates (§14): her office's page
     "arrangement": IASC | HOME_OFFICE,  # a data sharing arrangement: every member of its parties (§16)
+    "hold": MEMBERS,  # a processing hold: everyone active in an organisation (its existence is not secret)
     # OFFICIAL-SENSITIVE, declined and escalated (§13), at the Policy lead's rung: the request's need-to-know (no
     # approval was asked, so not the DPO) and the people of each rung it has reached (the Policy lead, not yet the
     # Director)
@@ -131,6 +132,14 @@ for _action in ("sign_off", "review", "suspend", "resume"):
 ARRANGEMENT_STARTERS = ARRANGEMENT_DRAFTERS | {"dwp_officer"}
 ARRANGEMENTS = ("arrangement",)
 ARRANGEMENT_ACTIONS = ("sign_off", "review", "suspend", "resume", "end")
+# Processing holds (holds/permissions.py): placed by an approver or DPO of a government department; reviewed and
+# lifted by the hold's owner (the Home Office's approver here) or an approver or DPO of its department.
+HOLD_KEEPERS = frozenset({"ho_approver", "ho_dpo"})
+HOLD_PLACERS = HOLD_KEEPERS
+HOLDS = ("hold",)
+HOLD_ACTIONS = ("review", "lift")
+for _action in HOLD_ACTIONS:
+    ACTORS[(_action, "hold")] = HOLD_KEEPERS
 # Escalations (§13): the IASC's requesting side and the Commissioner escalate a request to the HO (on a draft the
 # page says the state does not allow it); for an HO→IASC request the page shows §14's words to whoever sees it.
 _ESCALATORS = frozenset({"iasc_requester", "iasc_case_officer", "commissioner"})
@@ -290,6 +299,8 @@ API_BODIES: dict[str, dict] = {
     "sharing-api:arrangement-suspend": {"text": "ICO enquiry."},
     "sharing-api:arrangement-resume": {"text": ""},
     "sharing-api:arrangement-end": {"text": "Superseded."},
+    "sharing-api:hold-review": {"next_review_on": "2030-01-02", "note": "Still needed."},
+    "sharing-api:hold-lift": {"lifted_because": "Contract Change Notice 14", "note": ""},
     "sharing-api:escalation-decide": {"outcome": "resolved", "note": "The HO will provide."},
     "sharing-api:escalation-go-up": {"note": ""},
     "sharing-api:escalation-close": {"note": ""},
@@ -442,6 +453,15 @@ ROWS: dict[tuple, Rule] = {
     ("arrangements:edit", "POST"): Acts(action="update_arrangement", objects=ARRANGEMENTS),
     ("arrangements:action", "GET"): Acts(objects=ARRANGEMENTS, actions=ARRANGEMENT_ACTIONS),
     ("arrangements:action", "POST"): Acts(objects=ARRANGEMENTS, actions=ARRANGEMENT_ACTIONS),
+    # --- processing holds (issue 11): everyone signed in sees them; the department places, reviews, lifts ---
+    ("holds:list", "GET"): SignedIn(),
+    ("holds:list", "POST"): SignedIn(answer=405),
+    ("holds:new", "GET"): Roles(HOLD_PLACERS),
+    ("holds:new", "POST"): Roles(HOLD_PLACERS),
+    ("holds:detail", "GET"): Sees(objects=HOLDS),
+    ("holds:detail", "POST"): SignedIn(answer=405, objects=HOLDS),  # GET only, for everyone
+    ("holds:action", "GET"): Acts(objects=HOLDS, actions=HOLD_ACTIONS),
+    ("holds:action", "POST"): Acts(objects=HOLDS, actions=HOLD_ACTIONS),
     # the escalate page: the §13 record for who may escalate, §14's words (no form) on an HO→IASC request
     ("escalations:new", "GET"): Acts(action="escalate", objects=REQUESTS),
     ("escalations:new", "POST"): Acts(action="escalate", objects=REQUESTS),
@@ -519,6 +539,13 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:arrangement-detail", "GET"): Sees(objects=ARRANGEMENTS),
     # an empty body: who may draft is told what is missing (400); anyone else may not draft (403)
     ("sharing-api:arrangement-list", "POST"): Roles(ARRANGEMENT_STARTERS),
+    ("sharing-api:hold-list", "GET"): SignedIn(),
+    # an empty body: who may place one is told what is missing (400); anyone else may not place one (403)
+    ("sharing-api:hold-list", "POST"): Roles(HOLD_PLACERS),
+    ("sharing-api:hold-detail", "GET"): Sees(objects=HOLDS),
+    **{(f"sharing-api:hold-{action}", "POST"): Sees(objects=HOLDS) for action in HOLD_ACTIONS},  # empty: 400
+    **{(f"sharing-api:hold-{action}", "POST", "current"): Acts(action=action, objects=HOLDS, body="current")
+       for action in HOLD_ACTIONS},
     ("sharing-api:escalation-list", "GET"): SignedIn(),
     ("sharing-api:escalation-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
     ("sharing-api:escalation-detail", "GET"): Sees(objects=ESCALATIONS),

@@ -81,6 +81,8 @@ class FormsAndSerializers(WorldTestCase):
             "sharing_request": lambda: self.obj("sensitive"),
             "approval": lambda: self.obj("approval"),
             "arrangement": lambda: self.obj("arrangement"),
+            "hold": lambda: self.obj("hold"),
+            "placer": lambda: self.person("ho_dpo"),
             "escalation": lambda: self.obj("escalation"),
             "proposal": lambda: self.obj("publication"),
             "contact": lambda: self.obj("contact"),

@@ -148,4 +148,7 @@ def build() -> World:
         expires_on=date(2023, 1, 4), upload=signed_pdf())
     objects["research_project"] = type(project).objects.get(pk=project.pk)
     objects["research_review"] = project.reviews.order_by("pk").first()
+    # A processing hold in force (issue 11), placed by the Home Office's DPO and owned by its approver
+    from tests.support.holds import placed
+    objects["hold"] = placed(cast)
     return world

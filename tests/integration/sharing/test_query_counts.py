@@ -25,7 +25,8 @@ API_LIST_QUERIES = 6
 # one query per prefetched collection (named people, events, checklist, approvals, reassignments, occasions,
 # deliveries: 7) and the calendar's closures for the due-date statuses (1). Once decided and provided: the people
 # who acknowledged and decided and the assessor it is assigned to (3), and the files (1).
-API_DETAIL_QUERIES = 13
+# The request's parts (1), each with its own scope for processing holds (sharing.hold_scope).
+API_DETAIL_QUERIES = 14
 API_DETAIL_QUERIES_WITH_DELIVERIES = API_DETAIL_QUERIES + 4
 
 

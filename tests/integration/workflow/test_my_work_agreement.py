@@ -11,6 +11,7 @@ from django.conf import settings
 
 from accounts.demo import seed_demo_people
 from accounts.models import User
+from holds import demo as holds_demo
 from protocols.services import load_protocol
 from publications import demo as publication_demo
 from sharing import demo, schedule
@@ -31,6 +32,7 @@ def demo_cast(db, settings, tmp_path, monkeypatch):
     seed_demo_people()
     demo.seed_demo(StringIO())
     publication_demo.seed_demo(StringIO())  # a proposal agreed with changes, one awaiting the holder
+    holds_demo.seed_demo(StringIO())  # the March 2021 processing hold, its review overdue
     return list(User.objects.filter(is_active=True).select_related("organisation").order_by("username"))
 
 
