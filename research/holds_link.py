@@ -26,7 +26,8 @@ class ProjectVerdict:
 
     @property
     def reason(self) -> str:
-        return " ".join(dict.fromkeys(self.reasons))
+        """The first reason (one per source and category would repeat the same hold's words)."""
+        return self.reasons[0] if self.reasons else ""
 
 
 def scope_of(project) -> list[tuple[str, str, str]]:
