@@ -324,3 +324,12 @@ def test_people_are_told_each_step_and_never_a_reference(rc, django_capture_on_c
                                    case_identifier="TSA-77")
     assert {m.to[0] for m in mail.outbox} >= {"maya@rightslab.example"}
     assert not any("TSA-77" in m.body or Participation.objects.get().participant_ref in m.body for m in mail.outbox)
+
+
+def test_placing_a_hold_suspends_the_projects_it_covers_once_committed(rc, cast, django_capture_on_commit_callbacks):
+    project = approved(rc)
+    with django_capture_on_commit_callbacks(execute=True):
+        hold = placed(cast)
+    project = fresh(project)
+    assert project.state == ProjectState.SUSPENDED and project.suspended_by_hold == hold
+    assert project.events.order_by("pk").last().actor == cast.ho_dpo
