@@ -111,9 +111,9 @@ class ActionForm(ProblemsForm):
     text = _textarea("Note (a reason, when cancelling)")
     field_aliases = {"reason": "text", "note": "text"}
 
-    def __init__(self, *args, project, action: str, **kwargs):
+    def __init__(self, *args, project, project_action: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.project, self.action = project, action
+        self.project, self.action = project, project_action
         self.fields["version"].required = True
         self.initial.setdefault("version", project.version)
 

@@ -161,7 +161,7 @@ def act(request, pk: int, action: str):
     PROJECTS.check_actor(request.user, action, project)
     if request.method != "POST":  # the actions are buttons on the project's page
         return redirect("research:detail", pk=pk)
-    form = ActionForm(request.POST, project=project, action=action)
+    form = ActionForm(request.POST, project=project, project_action=action)
     response, status = _run(request, form, f"{project.reference}: {ACTIONS[action][0].lower()}: done.", pk)
     if response is not None:
         return response

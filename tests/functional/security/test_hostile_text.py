@@ -87,7 +87,7 @@ class FormsAndSerializers(WorldTestCase):
             "proposal": lambda: self.obj("publication"),
             "contact": lambda: self.obj("contact"),
             "project": lambda: self.obj("research_project"),  # research (issue 11)
-            "action": lambda: "cancel",
+            "project_action": lambda: "cancel",
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",
             "choices": lambda: [("iasc_to_ho", "Ask the Home Office")],
