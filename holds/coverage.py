@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import islice
 from typing import Any
 
 from django.utils import timezone
@@ -53,12 +54,19 @@ def holds_applying(*, data_source: str, purpose: str, category: str, on: date | 
     """The holds in force (today, or on the date `on`) that cover this processing, oldest first."""
     if not (data_source and purpose and category):
         return []
-    found = _in_force_on(on)
-    if on is None:
-        found = found.filter(data_source=str(data_source)).select_related("owner", "department")
-    return sorted((hold for hold in found
-                   if hold.covers(data_source=data_source, purpose=purpose, category=category)),
-                  key=lambda hold: (hold.began_on, hold.pk))
+    if on is not None:
+        return sorted((hold for hold in _in_force_on(on)
+                       if hold.covers(data_source=data_source, purpose=purpose, category=category)),
+                      key=lambda hold: (hold.began_on, hold.pk))
+    # The lists (purposes, categories) are compared here, on SQLite and PostgreSQL alike: read them alone first,
+    # then only the holds that cover it.
+    scopes = (Hold.objects.filter(state=HoldState.IN_FORCE, data_source=str(data_source))
+              .values_list("pk", "purposes", "personal_data_categories"))
+    covering = [pk for pk, purposes, categories in scopes
+                if str(purpose) in (purposes or []) and str(category) in (categories or [])]
+    if not covering:
+        return []
+    return list(Hold.objects.filter(pk__in=covering).order_by("began_on", "pk"))
 
 
 def verdict(*, data_source: str, purpose: str, category: str) -> HoldVerdict:
@@ -101,14 +109,21 @@ def category_labels() -> dict[str, str]:
     """Every personal-data category of the protocols loaded (§15–17), key -> label, in the protocol's order."""
     from protocols.models import Protocol
 
-    current: dict[str, Protocol] = {}
-    for protocol in Protocol.objects.order_by("slug", "-last_updated", "-loaded_at", "-pk"):  # one query
-        current.setdefault(protocol.slug, protocol)
-    found: dict[str, str] = {}
-    for slug in sorted(current):
-        spec = current[slug].spec.personal_data
-        found.update({key: spec.label(key) for key in spec.categories})
-    return found
+    current: dict[str, int] = {}
+    for slug, pk in Protocol.objects.order_by("slug", "-last_updated", "-loaded_at", "-pk").values_list("slug", "pk"):
+        current.setdefault(slug, pk)  # one query, without the definitions
+    key = tuple(sorted(current.items()))
+    if key not in _LABELS:  # a loaded protocol version never changes: its labels are read once per process
+        found: dict[str, str] = {}
+        for protocol in Protocol.objects.filter(pk__in=current.values()).order_by("slug"):
+            spec = protocol.spec.personal_data
+            found.update({category: spec.label(category) for category in spec.categories})
+        _LABELS.clear()
+        _LABELS[key] = found
+    return dict(_LABELS[key])
+
+
+_LABELS: dict[tuple, dict[str, str]] = {}
 
 
 def category_label(category: str) -> str:
@@ -163,9 +178,11 @@ class BlockedItem:
         return self.subject.link(self.item)
 
 
-def blocked_work(hold: Hold, viewer=None) -> list[BlockedItem]:
-    """Every registered kind's open work inside the hold; with a viewer, only what the viewer may see."""
-    return [BlockedItem(subject, item) for subject in subjects() for item in subject.blocked_by(hold, viewer)]
+def blocked_work(hold: Hold, viewer=None, limit: int | None = None) -> list[BlockedItem]:
+    """Every registered kind's open work inside the hold; with a viewer, only what the viewer may see; with a
+    limit, at most that many of each kind."""
+    return [BlockedItem(subject, item) for subject in subjects()
+            for item in islice(subject.blocked_by(hold, viewer), limit)]
 
 
 def affected_people(hold: Hold) -> list:

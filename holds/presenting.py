@@ -33,9 +33,10 @@ def age_days(hold: Hold, today: date | None = None) -> int:
     return max((end - hold.began_on).days, 0)
 
 
-def summary(hold: Hold, today: date | None = None) -> HoldSummary:
+def summary(hold: Hold, today: date | None = None, labels: dict[str, str] | None = None) -> HoldSummary:
+    """`labels`: the personal-data categories' labels (coverage.category_labels), read once for many holds."""
     today = today or timezone.localdate()
-    labels = coverage.category_labels()
+    labels = coverage.category_labels() if labels is None else labels
     end = timezone.localdate(hold.lifted_at) if hold.lifted_at else today
     return HoldSummary(
         hold=hold, status=hold.get_state_display(), age_days=age_days(hold, today),

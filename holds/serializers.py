@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from rest_framework import serializers
 
 from concordat import limits
@@ -46,7 +47,7 @@ class HoldSerializer(serializers.ModelSerializer):
         return presenting.age_days(hold)
 
     def get_review_overdue(self, hold) -> bool:
-        return presenting.summary(hold).review_overdue
+        return hold.state == "in_force" and hold.next_review_on < timezone.localdate()
 
 
 class HoldPlaceSerializer(serializers.Serializer):

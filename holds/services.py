@@ -28,6 +28,7 @@ TEXT_FIELDS = {"reason": "Say why processing is halted.",
 FIELDS = ("title", "data_source", "purposes", "personal_data_categories", "reason", "advice", "owner",
           "began_on", "next_review_on", "lifting_conditions")
 LIST_MAX = 20
+BLOCKED_RECORDED = 200  # of each kind, on the lifting's event: what the hold was holding up when it was lifted
 
 
 def place(*, by: User, fields: dict) -> Hold:
@@ -85,8 +86,9 @@ def lift(hold: Hold | int, *, by: User, expected_version, lifted_because: str, n
         raise RuleViolation(*problems)
     with HOLDS.acting(hold, by=by, action=HoldAction.LIFT, expected_version=expected_version) as locked:
         locked.lifted_by, locked.lifted_at, locked.lifted_because = by, timezone.now(), lifted_because.strip()
+        blocked = coverage.blocked_work(locked, limit=BLOCKED_RECORDED)
         HOLDS.advance(locked, by, HoldAction.LIFT, note,
-                      details={"blocked": [f"{b.subject.kind}:{b.reference}" for b in coverage.blocked_work(locked)]})
+                      details={"blocked": [f"{b.subject.kind}:{b.reference}" for b in blocked]})
     return locked
 
 

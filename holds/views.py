@@ -21,6 +21,7 @@ from holds.states import HoldAction, HoldState
 BUTTONS = {HoldAction.REVIEW: "Record a review", HoldAction.LIFT: "Lift the hold"}
 PAGE_ACTIONS = (HoldAction.REVIEW, HoldAction.LIFT)
 LIST_MAX = 500
+BLOCKED_SHOWN = 100  # of each kind of work, on the hold's page
 
 
 def _visible(user, pk: int) -> Hold:
@@ -43,8 +44,9 @@ def hold_list(request):
                                                                                          "pk")
     if status:
         shown = shown.filter(state=status)
+    labels = coverage.category_labels()
     return render(request, "holds/list.html", {
-        "rows": [presenting.summary(hold) for hold in shown[:LIST_MAX]], "status": status,
+        "rows": [presenting.summary(hold, labels=labels) for hold in shown[:LIST_MAX]], "status": status,
         "states": HoldState.choices, "can_place": permissions.may_place(request.user)})
 
 
@@ -74,7 +76,7 @@ def detail(request, pk: int):
     available = HOLDS.available_actions(request.user, hold)
     return render(request, "holds/detail.html", {
         "hold": hold, "summary": presenting.summary(hold),
-        "blocked": coverage.blocked_work(hold, request.user),
+        "blocked": coverage.blocked_work(hold, request.user, limit=BLOCKED_SHOWN), "blocked_shown": BLOCKED_SHOWN,
         "actions": [(action.value, BUTTONS[action]) for action in PAGE_ACTIONS if action in available]})
 
 

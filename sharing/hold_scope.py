@@ -117,11 +117,12 @@ def panel(request: Request) -> list[ScopeShown]:
     from holds.models import HoldEvent
 
     scopes = verdicts(request)
+    labels = coverage.category_labels() if any(scope.verdict.holds for scope in scopes) else {}
     hold_ids = {hold.pk for scope in scopes for hold in scope.verdict.holds}
     events: dict[int, list] = {}
-    for event in HoldEvent.objects.filter(hold_id__in=hold_ids).select_related("actor").order_by("occurred_at", "pk"):
+    for event in [] if not hold_ids else HoldEvent.objects.filter(hold_id__in=hold_ids).select_related("actor").order_by("occurred_at", "pk"):
         events.setdefault(event.hold_id, []).append(event)
     return [ScopeShown(scope.label, scope.verdict,
-                       [HoldShown(hold, presenting.summary(hold), events.get(hold.pk, []))
+                       [HoldShown(hold, presenting.summary(hold, labels=labels), events.get(hold.pk, []))
                         for hold in scope.verdict.holds])
             for scope in scopes]

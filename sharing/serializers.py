@@ -266,7 +266,7 @@ class RequestDetailSerializer(RequestListSerializer):
         """Processing holds (issue 11): for each part, or the whole request, blocked by hold or not, and why."""
         return [{"part": scope.part.position if scope.part else None, "status": scope.verdict.status,
                  "blocked": scope.verdict.blocked, "reason": scope.verdict.reason,
-                 "holds": [_hold_ref(hold) for hold in scope.verdict.holds]}
+                 "holds": [_hold_ref(hold, labels={}) for hold in scope.verdict.holds]}
                 for scope in hold_scope.verdicts(request)]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
@@ -274,10 +274,10 @@ class RequestDetailSerializer(RequestListSerializer):
         return [str(action) for action in REQUESTS.available_actions(self.context["request"].user, request)]
 
 
-def _hold_ref(hold) -> dict:
+def _hold_ref(hold, labels: dict) -> dict:
     from holds import presenting
 
-    summary = presenting.summary(hold)
+    summary = presenting.summary(hold, labels=labels)  # the categories' labels are not shown here
     return {"reference": hold.reference, "title": hold.title, "state": hold.state, "began_on": hold.began_on,
             "age_days": summary.age_days, "next_review_on": hold.next_review_on,
             "review_overdue": summary.review_overdue, "url": reverse("sharing-api:hold-detail", args=[hold.pk])}
