@@ -19,6 +19,14 @@ STANDARD_ORGANISATIONS = [
      OrganisationKind.VICTIM_CARE_SUPPLIER, None),
     ("rights-lab", "Rights Lab, University of Nottingham", "Rights Lab", OrganisationKind.RESEARCH_INSTITUTION,
      None),
+    # Research access (issue 11): the department's contracts team for the MSVC contract, a sub-contractor of the
+    # prime supplier (a service provider that supports survivors), and a second research institution.
+    ("sca-contracts", "Single Competent Authority Contracts and Service Delivery Team", "SCA Contracts",
+     OrganisationKind.DEPARTMENT_UNIT, "home-office"),
+    ("survivor-support", "Survivor Support Partnership (MSVC sub-contractor)", "Survivor Support",
+     OrganisationKind.VICTIM_CARE_SUPPLIER, None),
+    ("northern-university", "Northern University, Centre for Survivor Research", "Northern University",
+     OrganisationKind.RESEARCH_INSTITUTION, None),
 ]
 
 # username, full name, email, job title, organisation slug, roles — the demo's cast. Addresses are on the
@@ -55,6 +63,16 @@ DEMO_PEOPLE = [
     ("ho.checker", "Lee Morgan", "lee.morgan@homeoffice.example", "Statistician", "ho-analysis",
      [Role.OUTPUT_CHECKER]),
     ("auditor", "Jo Walsh", "jo.walsh@iasc.example", "Internal auditor", "iasc", [Role.AUDITOR]),
+    ("rl.researcher", "Dr Maya Okafor", "maya.okafor@rightslab.example", "Research Fellow, Rights Lab",
+     "rights-lab", [Role.RESEARCHER]),
+    ("nu.researcher", "Prof. Daniel Hart", "daniel.hart@northern-university.example", "Professor of Social Policy",
+     "northern-university", [Role.RESEARCHER]),
+    ("ho.contracts", "Kim Greaves", "kim.greaves@homeoffice.example",
+     "Head, SCA Contracts and Service Delivery Team", "sca-contracts", [Role.CONTRACTS_TEAM]),
+    ("tsa.reviewer", "Ruth Adeyemi", "ruth.adeyemi@salvationarmy.example", "Research and Data Lead, MSVC contract",
+     "salvation-army", [Role.SUPPLIER_REVIEWER, Role.SERVICE_PROVIDER]),
+    ("ssp.provider", "Jordan Blake", "jordan.blake@survivorsupport.example", "Support Worker Team Leader",
+     "survivor-support", [Role.SERVICE_PROVIDER, Role.SUPPLIER_REVIEWER]),
     ("admin", "Service Administrator", "concordat.admin@homeoffice.example", "Administrator", "home-office",
      [Role.ADMINISTRATOR]),
 ]

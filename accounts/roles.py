@@ -31,6 +31,12 @@ class Role(models.TextChoices):
     OUTPUT_CHECKER = "output_checker", "Output checker"
     AUDITOR = "auditor", "Auditor"
     ADMINISTRATOR = "administrator", "Administrator"
+    # Research access (issue 11; the letters of November 2021): research institutions, the department's contracts
+    # team, and the Modern Slavery Victim Care contract's prime supplier and sub-contractors.
+    RESEARCHER = "researcher", "Researcher (proposes research projects)"
+    CONTRACTS_TEAM = "contracts_team", "Contracts team: reviews research on contract personal data"
+    SUPPLIER_REVIEWER = "supplier_reviewer", "Supplier reviewer: reviews research for a victim care supplier"
+    SERVICE_PROVIDER = "service_provider", "Service provider: tells survivors of research, records their choice"
 
 
 ESCALATION_ROLES = (
@@ -39,3 +45,5 @@ ESCALATION_ROLES = (
     Role.ESCALATION_SENIOR_SPONSOR,
     Role.ESCALATION_MINISTER,
 )
+
+RESEARCH_ROLES = (Role.RESEARCHER, Role.CONTRACTS_TEAM, Role.SUPPLIER_REVIEWER, Role.SERVICE_PROVIDER)

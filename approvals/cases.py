@@ -7,9 +7,11 @@ from django.db.models import F, Q
 from django.urls import reverse
 
 from accounts.permissions import is_active_member
-from approvals import notifications
+from approvals import notifications, subjects
 from approvals.models import Approval, ApprovalEvent
 from approvals.states import APPROVAL_MACHINE, ApprovalAction, ApprovalState
+from concordat.errors import Problem
+from protocols.markings import BASE_MARKING
 from sharing import permissions as request_permissions
 from workflow.cases import CaseType
 from workflow.work import WorkCounts, WorkItem, capped_counts
@@ -18,6 +20,8 @@ WHO = "a person with the role it needs in the holder's department, other than th
 
 
 def _in_holder_department(user, approval: Approval) -> bool:
+    if approval.deciding_organisation_id is not None:  # a research review: its organisation's people decide
+        return bool(user.organisation_id) and user.organisation.is_part_of(approval.deciding_organisation)
     holder = approval.request.holder_org
     department = user.organisation.department.pk if user.organisation_id else None
     return department is not None and (holder.pk == department or holder.parent_id == department)
@@ -54,15 +58,22 @@ class ApprovalCaseType(CaseType):
     audited_fields = ("state", "kind", "request", "role_required", "decided_by", "decided_at")  # ADR 17
 
     def reference(self, case) -> str:
+        policy = subjects.policy_of(case)
+        if policy is not None:
+            return f"{policy.reference(case.subject)} review {case.pk}"
         return f"{case.request.reference} approval {case.pk}"
 
     def link(self, case) -> str:
         return reverse("approvals:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return Approval.objects.filter(request__in=request_permissions.visible_requests(user).values("pk"))
+        return Approval.objects.filter(Q(request__in=request_permissions.visible_requests(user).values("pk"))
+                                       | subjects.visible_q(user))
 
     def can_view(self, user, case) -> bool:
+        policy = subjects.policy_of(case)
+        if policy is not None:
+            return policy.can_view(user, case.subject)
         return request_permissions.user_can_view(user, case.request)
 
     def who_may(self, action, case):
@@ -70,12 +81,21 @@ class ApprovalCaseType(CaseType):
             return _nobody, "the service, when the request no longer needs it"
         return may_decide, WHO
 
+    def rule_problem(self, action, case):
+        if action == ApprovalAction.RETURN and case.request_id is None:
+            return Problem("Only an approval of a request can ask for more justification: refuse this review with "
+                           "reasons instead.", field="outcome")
+        return None
+
     def waiting_on(self, user) -> Q:
         if not is_active_member(user) or not user.roles:
             return Q(pk__in=[])
         department = user.organisation.department.pk
+        organisation = user.organisation_id
         return (Q(state=ApprovalState.REQUESTED, role_required__in=list(user.roles))
-                & (Q(request__holder_org=department) | Q(request__holder_org__parent=department))
+                & ((Q(deciding_organisation__isnull=True)
+                    & (Q(request__holder_org=department) | Q(request__holder_org__parent=department)))
+                   | Q(deciding_organisation__in={organisation, department}))
                 & ~Q(requested_by=user))
 
     def _waiting(self, user):
@@ -83,17 +103,26 @@ class ApprovalCaseType(CaseType):
 
     def work_items(self, user, today, limit: int) -> list[WorkItem]:
         """Due when the request they hold up is due."""
-        waiting = (self._waiting(user).select_related("request")
+        waiting = (self._waiting(user).select_related("request", *[p.field for p in subjects.policies()])
                    .order_by(F("request__next_due_on").asc(nulls_last=True), "pk")[:limit])
-        return [WorkItem("approval", a.request.reference, a.request.title, f"Approve: {a.get_kind_display()}",
-                         a.request.classification, a.request.next_due_on,
-                         bool(a.request.next_due_on and a.request.next_due_on < today), False, self.link(a), a)
-                for a in waiting]
+        return [self._item(a, today) for a in waiting]
+
+    def _item(self, a, today) -> WorkItem:
+        policy = subjects.policy_of(a)
+        if policy is not None:
+            return WorkItem("approval", policy.reference(a.subject), policy.title(a.subject),
+                            f"Review: {a.get_kind_display()}", BASE_MARKING, None, False, False, self.link(a), a)
+        return WorkItem("approval", a.request.reference, a.request.title, f"Approve: {a.get_kind_display()}",
+                        a.request.classification, a.request.next_due_on,
+                        bool(a.request.next_due_on and a.request.next_due_on < today), False, self.link(a), a)
 
     def work_counts(self, user, today) -> WorkCounts:
         return capped_counts(self._waiting(user).order_by(), "request__next_due_on", today)  # never a draft
 
     def audit_organisation(self, case):
+        policy = subjects.policy_of(case)
+        if policy is not None:
+            return policy.audit_organisation(case.subject)
         return case.request.holder_org_id
 
     def send_notifications(self, entry) -> int:

@@ -12,7 +12,7 @@ from workflow.models import TimelineEntry
 USER = settings.AUTH_USER_MODEL
 # What an approval can be about: one explicit foreign key each (escalations, arrangements, research projects
 # and releases will join), exactly one set. Keys, not a generic relation: the database keeps them whole.
-SUBJECT_FIELDS = ("request",)
+SUBJECT_FIELDS = ("request", "research_project")
 
 
 def _exactly_one(*fields: str) -> Q:
@@ -25,6 +25,15 @@ def _exactly_one(*fields: str) -> Q:
 class Approval(models.Model):
     request = models.ForeignKey("sharing.Request", null=True, blank=True, on_delete=models.CASCADE,
                                 related_name="approvals")
+    # A research project reviewed case by case under the contract mechanism (issue 11): the department's contracts
+    # team and each supplier involved decide, each for its own organisation (deciding_organisation).
+    research_project = models.ForeignKey("research.ResearchProject", null=True, blank=True, on_delete=models.CASCADE,
+                                         related_name="reviews")
+    deciding_organisation = models.ForeignKey(
+        "accounts.Organisation", null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+        help_text="Whose people decide it, where it is not the request's holder (a research review: the department "
+                  "or a supplier).")
+    conditions = models.TextField(blank=True, help_text="The conditions the approval is given on.")
     kind = models.CharField(max_length=20, choices=ApprovalKind.choices)
     clause = models.CharField(max_length=20)
     role_required = models.CharField(max_length=40, help_text="The role that may decide it.")
@@ -55,6 +64,11 @@ class Approval(models.Model):
                                    | ~Q(decided_by=F("requested_by")), name="approval_not_by_asker"),
             models.UniqueConstraint(fields=["request", "kind"], condition=Q(state=ApprovalState.REQUESTED),
                                     name="one_open_approval_per_request_kind"),
+            models.UniqueConstraint(fields=["research_project", "deciding_organisation"],
+                                    condition=Q(state=ApprovalState.REQUESTED),
+                                    name="one_open_review_per_project_organisation"),
+            models.CheckConstraint(condition=Q(research_project__isnull=True) | Q(deciding_organisation__isnull=False),
+                                   name="approval_research_review_names_decider"),
             models.CheckConstraint(condition=Q(version__gte=1), name="approval_version_positive"),
         ]
 

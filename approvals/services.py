@@ -43,10 +43,14 @@ def ask(request: Request | int, *, by: User, expected_version: int, justificatio
     return asked
 
 
-def approve(approval: Approval | int, *, by: User, expected_version: int, note: str = "") -> Approval:
+def approve(approval: Approval | int, *, by: User, expected_version: int, note: str = "",
+            conditions: str = "") -> Approval:
+    """`conditions`: what the approval is given on (a research review's conditions, issue 11)."""
     _check_length(note, "note")
+    _check_length(conditions, "conditions")
     with APPROVALS.acting(approval, by=by, action=ApprovalAction.APPROVE, expected_version=expected_version) as locked:
         _decided(locked, by, "")
+        locked.conditions = (conditions or "").strip()
         APPROVALS.advance(locked, by, ApprovalAction.APPROVE, note, details={"kind": locked.kind})
     return locked
 

@@ -23,6 +23,9 @@ class ApprovalKind(models.TextChoices):
     PERSONAL_DATA = "personal_data", "Personal data: senior officials (§17)"
     MINISTERIAL = "ministerial", "Personal data: Ministers (§17)"
     DATA_PROTECTION = "data_protection", "Compliance with data protection legislation (§17)"
+    # The contract mechanism for research on MSVC contract personal data (issue 11; the letters of November 2021)
+    RESEARCH_CONTRACTS = "research_contracts", "Research on contract personal data: the contracts team"
+    RESEARCH_SUPPLIER = "research_supplier", "Research on contract personal data: a supplier"
 
 
 class ApprovalAction(models.TextChoices):

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 
+from approvals import subjects
 from approvals.cases import APPROVALS
 from approvals.forms import ApprovalDecisionForm
 from approvals.models import Approval
@@ -26,6 +27,9 @@ def _visible(user, pk: int) -> Approval:
 @login_required
 def detail(request, pk: int):
     approval = _visible(request.user, pk)
+    policy = subjects.policy_of(approval)
+    if policy is not None:  # a review of another subject is decided on that subject's page
+        return redirect(policy.link(approval.subject))
     can_decide = any(action in OUTCOMES for action in APPROVALS.available_actions(request.user, approval))
     form = ApprovalDecisionForm(request.POST or None, approval=approval) if can_decide else None
     status = 200

@@ -14,6 +14,7 @@ NAVIGATION = [
     ("Requests", "sharing:request_list"),
     ("Arrangements", "arrangements:list"),
     ("Holds", "holds:list"),  # processing holds: both sides see what is blocked
+    ("Research", "research:list"),  # research projects, the contract mechanism, survivors' consent
     ("Protocols", "protocols:list"),
     ("Contacts", "contacts:directory"),  # §18: other departments' contacts
     ("Calendar", "clock:calendar"),

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "documents",
     "vault",
     "holds",
+    "research",
 ]
 
 MIDDLEWARE = [

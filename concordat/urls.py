@@ -37,6 +37,7 @@ urlpatterns = [
     path("holds/", include("holds.urls")),
     path("publications/", include("publications.urls")),
     path("retention/", include("retention.urls")),
+    path("research/", include("research.urls")),
     path("contacts/", include("contacts.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),

@@ -13,6 +13,7 @@ from escalations.api import EscalationViewSet
 from holds.api import HoldViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
 from retention.api import RetentionViewSet
+from research.api import NdaDownloadView, ResearchProjectViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -29,6 +30,7 @@ router.register("retention", RetentionViewSet, basename="retention")
 router.register("contacts", ContactViewSet, basename="contact")
 router.register("contact-units", UnitViewSet, basename="contact-unit")
 router.register("notifications", NotificationViewSet, basename="notification")
+router.register("research-projects", ResearchProjectViewSet, basename="research-project")
 
 urlpatterns = [
     path("", include(router.urls)),
@@ -39,6 +41,7 @@ urlpatterns = [
     path("files/<id:pk>/download/", FileDownloadView.as_view(), name="file-download"),
     path("publication-files/<id:pk>/download/", PublicationFileDownloadView.as_view(),
          name="publication-file-download"),
+    path("research-ndas/<id:pk>/download/", NdaDownloadView.as_view(), name="research-nda-download"),
     # Generated documents, marked on every page, and a delivery as one bundle (documents, ADR 29)
     *document_urlpatterns(),
 ]

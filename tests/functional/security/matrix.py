@@ -84,6 +84,11 @@ SEES: dict[str, frozenset[str]] = {
     "sensitive_provided": SENSITIVE_SEERS,
     "delivery": IASC | HOME_OFFICE,
     "sensitive_delivery": SENSITIVE_SEERS,
+    # A research project (issue 11): its institution (no one here), its partner (the IASC), the department that
+    # owns the contract (the Home Office) and the suppliers involved (no one here); its reviews and NDAs likewise
+    "research_project": IASC | HOME_OFFICE,
+    "research_review": IASC | HOME_OFFICE,
+    "research_nda": IASC | HOME_OFFICE,
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -158,6 +163,11 @@ PUBLICATIONS = ("publication",)
 # Retention (ADR 33): the requesting organisation's requesters and case officers, who received it, dispose of it
 ACTORS[("dispose", "retention")] = frozenset({"iasc_requester", "iasc_case_officer"})
 RETENTIONS = ("retention",)
+# Research (issue 11): researchers of the institution, the contracts team, suppliers' reviewers and service
+# providers act; none of the people here holds those roles, so everyone who sees a project is refused (403)
+RESEARCH = ("research_project",)
+RESEARCH_ACTIONS = ("submit", "approve", "resume", "cancel", "complete")
+RESEARCHERS = frozenset()
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -477,6 +487,29 @@ ROWS: dict[tuple, Rule] = {
     ("retention:detail", "POST"): Acts(action="dispose", objects=RETENTIONS),
     ("retention:certificate", "GET"): Sees(objects=RETENTIONS),
     ("retention:certificate", "POST"): SignedIn(answer=405, objects=RETENTIONS),
+    # --- research projects (research/, issue 11) ---
+    ("research:list", "GET"): SignedIn(),
+    ("research:list", "POST"): SignedIn(answer=405),
+    ("research:propose", "GET"): Roles(RESEARCHERS),
+    ("research:propose", "POST"): Roles(RESEARCHERS),
+    ("research:detail", "GET"): Sees(objects=RESEARCH),
+    ("research:detail", "POST"): SignedIn(answer=405, objects=RESEARCH),
+    ("research:act", "GET"): Acts(objects=RESEARCH, actions=RESEARCH_ACTIONS),
+    ("research:act", "POST"): Acts(objects=RESEARCH, actions=RESEARCH_ACTIONS),
+    ("research:review", "GET"): SignedIn(answer=405, objects=("research_review",)),
+    ("research:review", "POST"): Acts(action="review_research", objects=("research_review",)),
+    ("research:nda", "GET"): Acts(action="record_nda", objects=RESEARCH),
+    ("research:nda", "POST"): Acts(action="record_nda", objects=RESEARCH),
+    ("research:choice", "GET"): Acts(action="record_consent", objects=RESEARCH),
+    ("research:choice", "POST"): Acts(action="record_consent", objects=RESEARCH),
+    ("research:withdrawal", "GET"): Acts(action="record_withdrawal", objects=RESEARCH),
+    ("research:withdrawal", "POST"): Acts(action="record_withdrawal", objects=RESEARCH),
+    ("research:deletion", "GET"): SignedIn(answer=405, objects=RESEARCH),
+    ("research:deletion", "POST"): Acts(action="record_deletion", objects=RESEARCH),
+    ("research:participants", "GET"): Acts(action="see_participants", objects=RESEARCH),  # providers only
+    ("research:participants", "POST"): SignedIn(answer=405, objects=RESEARCH),
+    ("research:nda_download", "GET"): Sees(objects=("research_nda",)),
+    ("research:nda_download", "POST"): SignedIn(answer=405, objects=("research_nda",)),
     # --- the §18 directory of contacts (contacts/): readers 403 past it, keepers only change it ---
     ("contacts:directory", "GET"): Roles(DIRECTORY_READERS),
     ("contacts:directory", "POST"): Roles(DIRECTORY_READERS),
@@ -553,6 +586,16 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:contact-unit-check-entry", "POST"): Roles(DIRECTORY_KEEPERS, objects=("unit",)),
     ("sharing-api:contact-unit-check-entry", "POST", "current"): Roles(DIRECTORY_KEEPERS, objects=("unit",),
                                                                       body="current"),
+    ("sharing-api:research-project-list", "GET"): SignedIn(),
+    ("sharing-api:research-project-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
+    ("sharing-api:research-project-detail", "GET"): Sees(objects=RESEARCH),
+    # each action with an empty body: 404 for who does not see the project, 400 for who does
+    **{(f"sharing-api:research-project-{name}", "POST"): Sees(objects=RESEARCH) for name in (
+        "submit", "approve", "resume", "cancel", "complete", "review", "ndas", "choices", "withdrawals",
+        "deletions")},
+    ("sharing-api:research-project-awaiting-deletion", "GET"): Sees(objects=RESEARCH),
+    ("sharing-api:research-project-participants", "GET"): Acts(action="see_participants", objects=RESEARCH),
+    ("sharing-api:research-nda-download", "GET"): Sees(objects=("research_nda",)),
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),

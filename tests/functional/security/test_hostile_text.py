@@ -87,6 +87,8 @@ class FormsAndSerializers(WorldTestCase):
             "proposal": lambda: self.obj("publication"),
             "retention": lambda: self.obj("retention"),
             "contact": lambda: self.obj("contact"),
+            "project": lambda: self.obj("research_project"),  # research (issue 11)
+            "project_action": lambda: "cancel",
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",
             "choices": lambda: [("iasc_to_ho", "Ask the Home Office")],

@@ -139,6 +139,18 @@ def build() -> World:
     # A draft data sharing arrangement between the IASC and the Home Office, its DPIA recorded (§16)
     from tests.support.arrangements import drafted
     objects["arrangement"] = drafted(cast, by=cast.iasc_case_officer)
+    # A research project under review by the contract mechanism (issue 11), with its signed NDA: seen by the
+    # institution (Rights Lab: no one here), its partner (the IASC) and the department (the Home Office)
+    from research import services as research_services
+    from tests.support.research import contract_fields, signed_pdf, suppliers
+    researcher = person("rights-lab", Role.RESEARCHER)
+    project = research_services.propose(by=researcher, fields=contract_fields(), suppliers=suppliers())
+    project = research_services.submit(project, by=researcher, expected_version=project.version)
+    objects["research_nda"] = research_services.record_nda(
+        project, by=researcher, expected_version=project.version, signatory=researcher, signed_on=date(2021, 1, 4),
+        expires_on=date(2023, 1, 4), upload=signed_pdf())
+    objects["research_project"] = type(project).objects.get(pk=project.pk)
+    objects["research_review"] = project.reviews.order_by("pk").first()
     # A processing hold in force (issue 11), placed by the Home Office's DPO and owned by its approver
     from tests.support.holds import placed
     objects["hold"] = placed(cast)
