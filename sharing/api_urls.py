@@ -11,6 +11,7 @@ from dataprotection.api import PersonalDataConfirmView, PersonalDataView
 from documents.api import api_urlpatterns as document_urlpatterns
 from escalations.api import EscalationViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
+from releases.api import DatasetViewSet, ReleaseViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -23,6 +24,8 @@ router.register("arrangements", ArrangementViewSet, basename="arrangement")
 router.register("escalations", EscalationViewSet, basename="escalation")
 router.register("publications", PublicationProposalViewSet, basename="publication")
 router.register("contacts", ContactViewSet, basename="contact")
+router.register("datasets", DatasetViewSet, basename="dataset")
+router.register("releases", ReleaseViewSet, basename="release")
 router.register("contact-units", UnitViewSet, basename="contact-unit")
 router.register("notifications", NotificationViewSet, basename="notification")
 
