@@ -8,7 +8,6 @@ import pytest
 
 from releases import services
 from releases.models import Dataset, Release
-from releases.states import ReleaseState
 from tests.support.releases import ROLES, agreed_request, csv_upload, drafted, records
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,7 @@
-from tests.support.sharing_fixtures import *  # noqa: F401,F403
-
 import pytest  # noqa: E402
 
 from tests.support.releases import Checkers, uploaded  # noqa: E402
+from tests.support.sharing_fixtures import *  # noqa: F401,F403
 
 
 @pytest.fixture
