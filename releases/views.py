@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
 from protocols.services import current_protocol
@@ -43,6 +43,7 @@ def _perform(request, form, success: str, *args):
 
 
 @login_required
+@require_GET
 def dataset_list(request):
     found = datasets.visible(request.user).select_related("uploaded_by").order_by("-uploaded_at", "-pk")[:200]
     return render(request, "releases/dataset_list.html", {
@@ -66,6 +67,7 @@ def dataset_upload(request):
 
 
 @login_required
+@require_GET
 def dataset_detail(request, pk: int):
     dataset = Dataset.objects.select_related("uploaded_by", "organisation").filter(pk=pk).first()
     if dataset is None or not datasets.can_view(request.user, dataset):
@@ -77,6 +79,7 @@ def dataset_detail(request, pk: int):
 
 
 @login_required
+@require_GET
 def release_list(request):
     found = RELEASES.visible(request.user).select_related("dataset", "request").order_by("-pk")[:200]
     return render(request, "releases/release_list.html", {"releases": found, "state_label": RELEASES.state_label})
@@ -116,6 +119,7 @@ def _release(user, pk: int) -> Release:
 
 
 @login_required
+@require_GET
 def release_detail(request, pk: int):
     release = _release(request.user, pk)
     return _render_detail(request, release, {}, 200)

@@ -136,4 +136,10 @@ def build() -> World:
     # A draft data sharing arrangement between the IASC and the Home Office, its DPIA recorded (§16)
     from tests.support.arrangements import drafted
     objects["arrangement"] = drafted(cast, by=cast.iasc_case_officer)
+    # Safe outputs (§15): a dataset of the Home Office's, and a release drafted from it by the MSU assessor on an
+    # agreed request
+    from tests.support import releases as release_builders
+    objects["dataset"] = release_builders.uploaded(cast.msu_assessor, release_builders.csv_upload(
+        release_builders.records(500)))
+    objects["release"] = release_builders.drafted(cast, objects["dataset"], spec={"dimensions": ["gender"]})
     return world
