@@ -84,6 +84,8 @@ class FormsAndSerializers(WorldTestCase):
             "escalation": lambda: self.obj("escalation"),
             "proposal": lambda: self.obj("publication"),
             "contact": lambda: self.obj("contact"),
+            "release": lambda: self.obj("release"),
+            "protocol": lambda: self.obj("protocol"),
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",
             "choices": lambda: [("iasc_to_ho", "Ask the Home Office")],
