@@ -62,6 +62,8 @@ DEMO_PEOPLE = [
      "sponsorship-unit", [Role.CASE_OFFICER]),  # keeps the §18 directory of contacts with the MSU
     ("ho.checker", "Lee Morgan", "lee.morgan@homeoffice.example", "Statistician", "ho-analysis",
      [Role.OUTPUT_CHECKER]),
+    ("ho.checker2", "Nadia Okafor", "nadia.okafor@homeoffice.example", "Statistician", "home-office",
+     [Role.OUTPUT_CHECKER]),  # releases are checked by two (§15, ADR 34)
     ("auditor", "Jo Walsh", "jo.walsh@iasc.example", "Internal auditor", "iasc", [Role.AUDITOR]),
     ("rl.researcher", "Dr Maya Okafor", "maya.okafor@rightslab.example", "Research Fellow, Rights Lab",
      "rights-lab", [Role.RESEARCHER]),

@@ -83,6 +83,7 @@ INSTALLED_APPS = [
     "vault",
     "holds",
     "research",
+    "releases",
 ]
 
 MIDDLEWARE = [

@@ -39,6 +39,7 @@ urlpatterns = [
     path("retention/", include("retention.urls")),
     path("research/", include("research.urls")),
     path("contacts/", include("contacts.urls")),
+    path("outputs/", include("releases.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),

@@ -14,6 +14,7 @@ from holds.api import HoldViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
 from retention.api import RetentionViewSet
 from research.api import NdaDownloadView, ResearchProjectViewSet
+from releases.api import DatasetViewSet, ReleaseViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
@@ -28,6 +29,8 @@ router.register("holds", HoldViewSet, basename="hold")
 router.register("publications", PublicationProposalViewSet, basename="publication")
 router.register("retention", RetentionViewSet, basename="retention")
 router.register("contacts", ContactViewSet, basename="contact")
+router.register("datasets", DatasetViewSet, basename="dataset")
+router.register("releases", ReleaseViewSet, basename="release")
 router.register("contact-units", UnitViewSet, basename="contact-unit")
 router.register("notifications", NotificationViewSet, basename="notification")
 router.register("research-projects", ResearchProjectViewSet, basename="research-project")

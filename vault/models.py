@@ -19,7 +19,7 @@ USER = settings.AUTH_USER_MODEL
 # What a stored file belongs to: one explicit one-to-one key each (DPIAs, signed arrangements, NDAs and releases will
 # join), exactly one set. Keys, not a generic relation: the database keeps them whole. Whoever may see the owner's
 # case may read the file (need-to-know, ADR 3); the owner's app checks that before asking the vault.
-OWNER_FIELDS = ("delivery_file", "publication_file", "research_nda")
+OWNER_FIELDS = ("delivery_file", "publication_file", "research_nda", "dataset")
 
 
 def _exactly_one(*fields: str) -> Q:
@@ -36,7 +36,8 @@ class StoredFile(models.Model):
                                          related_name="vault_file")
     publication_file = models.OneToOneField("publications.PublicationFile", null=True, blank=True,
                                             on_delete=models.CASCADE, related_name="vault_file")
-
+    dataset = models.OneToOneField("releases.Dataset", null=True, blank=True, on_delete=models.PROTECT,
+                                   related_name="vault_file")
     research_nda = models.OneToOneField("research.NonDisclosureAgreement", null=True, blank=True,
                                         on_delete=models.CASCADE, related_name="vault_file")
 

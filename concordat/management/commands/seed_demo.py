@@ -4,7 +4,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 # Each app that has demo data offers `<app>.demo.seed_demo(stdout)`; run in this order, each idempotent.
-DEMO_STEPS = ["sharing.demo", "contacts.demo", "publications.demo", "holds.demo", "research.demo"]
+DEMO_STEPS = ["sharing.demo", "contacts.demo", "publications.demo", "holds.demo", "research.demo", "releases.demo"]
 
 
 class Command(BaseCommand):

@@ -89,6 +89,10 @@ SEES: dict[str, frozenset[str]] = {
     "research_project": IASC | HOME_OFFICE,
     "research_review": IASC | HOME_OFFICE,
     "research_nda": IASC | HOME_OFFICE,
+    # A dataset (releases, §15): its department's uploaders (assessors, case officers), output checkers and
+    # auditors; a release: its author (the MSU assessor) and the department's output checkers and auditors
+    "dataset": frozenset({"msu_assessor", "ho_analyst", "ho_auditor"}),
+    "release": frozenset({"msu_assessor", "ho_auditor"}),
 }
 
 # Who may take each action on each request, whatever its state (sharing/permissions.py ACTORS): the requesting
@@ -168,6 +172,15 @@ RETENTIONS = ("retention",)
 RESEARCH = ("research_project",)
 RESEARCH_ACTIONS = ("submit", "approve", "resume", "cancel", "complete")
 RESEARCHERS = frozenset()
+# Safe outputs (§15): who may upload a dataset (an assessor or case officer of any organisation, for its own
+# department); a release is drafted by who can deliver on the request, and acted on by its author (the world has
+# no output checker: nobody who sees the draft may check or consolidate it)
+DATASET_UPLOADERS = frozenset({"iasc_case_officer", "msu_assessor", "ho_analyst", "dwp_officer"})
+ACTORS[("draft_release", "published")] = frozenset({"msu_assessor"})
+for _action in ("revise", "submit", "deliver", "withdraw"):
+    ACTORS[(f"{_action}_release", "release")] = frozenset({"msu_assessor"})
+RELEASES = ("release",)
+RELEASE_ACTIONS = ("submit", "check", "consolidate", "deliver", "withdraw")
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -523,6 +536,23 @@ ROWS: dict[tuple, Rule] = {
     ("contacts:unit_new", "POST"): Roles(DIRECTORY_KEEPERS),
     ("contacts:unit_check", "GET"): SignedIn(answer=405, objects=("unit",)),
     ("contacts:unit_check", "POST"): Roles(DIRECTORY_KEEPERS, objects=("unit",)),
+    # --- safe outputs: datasets and releases (releases, §15) ---
+    ("releases:datasets", "GET"): SignedIn(),
+    ("releases:datasets", "POST"): SignedIn(answer=405),
+    ("releases:dataset_upload", "GET"): Roles(DATASET_UPLOADERS),
+    ("releases:dataset_upload", "POST"): Roles(DATASET_UPLOADERS),  # an empty form: 400 for uploaders
+    ("releases:dataset", "GET"): Sees(objects=("dataset",)),
+    ("releases:dataset", "POST"): SignedIn(answer=405, objects=("dataset",)),
+    ("releases:list", "GET"): SignedIn(),
+    ("releases:list", "POST"): SignedIn(answer=405),
+    ("releases:new", "GET"): Acts(action="draft_release", objects=("published",)),
+    ("releases:new", "POST"): Acts(action="draft_release", objects=("published",)),
+    ("releases:detail", "GET"): Sees(objects=RELEASES),
+    ("releases:detail", "POST"): SignedIn(answer=405, objects=RELEASES),
+    ("releases:revise", "GET"): Acts(action="revise_release", objects=RELEASES),
+    ("releases:revise", "POST"): Acts(action="revise_release", objects=RELEASES),
+    **{(f"releases:{name}", "GET"): SignedIn(answer=405, objects=RELEASES) for name in RELEASE_ACTIONS},
+    **{(f"releases:{name}", "POST"): Acts(action=f"{name}_release", objects=RELEASES) for name in RELEASE_ACTIONS},
     # --- my work ---
     ("workflow:my_work", "GET"): SignedIn(),
     ("workflow:my_work", "POST"): SignedIn(),
@@ -596,6 +626,14 @@ ROWS: dict[tuple, Rule] = {
     ("sharing-api:research-project-awaiting-deletion", "GET"): Sees(objects=RESEARCH),
     ("sharing-api:research-project-participants", "GET"): Acts(action="see_participants", objects=RESEARCH),
     ("sharing-api:research-nda-download", "GET"): Sees(objects=("research_nda",)),
+    ("sharing-api:dataset-list", "GET"): SignedIn(),
+    ("sharing-api:dataset-list", "POST"): Roles(DATASET_UPLOADERS),  # an empty body: 400 for uploaders
+    ("sharing-api:dataset-detail", "GET"): Sees(objects=("dataset",)),
+    ("sharing-api:release-list", "GET"): SignedIn(),
+    ("sharing-api:release-list", "POST"): SignedIn(),  # an empty body: 400 for everyone
+    ("sharing-api:release-detail", "GET"): Sees(objects=RELEASES),
+    **{(f"sharing-api:release-{name}", "POST"): Sees(objects=RELEASES)  # empty: 404 before 400
+       for name in ("revise", *RELEASE_ACTIONS)},
     ("sharing-api:notification-list", "GET"): SignedIn(),
     ("sharing-api:notification-read", "POST"): SignedIn(),
     ("sharing-api:file-download", "GET"): Sees(objects=FILES),

@@ -89,6 +89,8 @@ class FormsAndSerializers(WorldTestCase):
             "contact": lambda: self.obj("contact"),
             "project": lambda: self.obj("research_project"),  # research (issue 11)
             "project_action": lambda: "cancel",
+            "release": lambda: self.obj("release"),
+            "protocol": lambda: self.obj("protocol"),
             "requester": lambda: self.person("iasc_requester"),
             "direction": lambda: "iasc_to_ho",
             "choices": lambda: [("iasc_to_ho", "Ask the Home Office")],

@@ -154,4 +154,10 @@ def build() -> World:
     # A processing hold in force (issue 11), placed by the Home Office's DPO and owned by its approver
     from tests.support.holds import placed
     objects["hold"] = placed(cast)
+    # Safe outputs (§15): a dataset of the Home Office's, and a release drafted from it by the MSU assessor on an
+    # agreed request
+    from tests.support import releases as release_builders
+    objects["dataset"] = release_builders.uploaded(cast.msu_assessor, release_builders.csv_upload(
+        release_builders.records(500)))
+    objects["release"] = release_builders.drafted(cast, objects["dataset"], spec={"dimensions": ["gender"]})
     return world
