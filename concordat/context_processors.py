@@ -11,8 +11,10 @@ def service(request):
 # (label, url name, shown to) — url names that are not installed yet are skipped.
 NAVIGATION = [
     ("My work", "workflow:my_work"),
+    ("Dashboard", "scrutiny:dashboard"),
     ("Requests", "sharing:request_list"),
     ("Arrangements", "arrangements:list"),
+    ("Statistics", "scrutiny:statistics"),
     ("Protocols", "protocols:list"),
     ("Contacts", "contacts:directory"),  # §18: other departments' contacts
     ("Calendar", "clock:calendar"),

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "publications",
     "contacts",
     "documents",
+    "scrutiny",
     "vault",
 ]
 

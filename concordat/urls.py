@@ -36,6 +36,7 @@ urlpatterns = [
     path("escalations/", include("escalations.urls")),
     path("publications/", include("publications.urls")),
     path("contacts/", include("contacts.urls")),
+    path("scrutiny/", include("scrutiny.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
