@@ -85,8 +85,9 @@ def due_this_week_panel(user, today, items) -> Table:
 def overdue_panel(user, today, items) -> Table:
     """§12: overdue, and by how long in working days (England and Wales) and in calendar time."""
     overdue = [item for item in items if item.due_on and item.due_on < today]
-    late = working_days_between_many(np.array([item.due_on for item in overdue], dtype="datetime64[D]"),
-                                     np.datetime64(today, "D"), get_calendar()) if overdue else []
+    due = np.array([item.due_on for item in overdue], dtype="datetime64[D]")
+    late = working_days_between_many(due, np.full(due.shape, today, dtype="datetime64[D]"),
+                                     get_calendar()) if overdue else []
     by_item = {id(item): int(days) for item, days in zip(overdue, late, strict=True)}
     return _item_table("overdue", "Overdue, and by how long", overdue, (
         Column("working_days_late", "Working days late", True), Column("calendar_time_late", "Calendar time late")),

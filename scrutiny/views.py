@@ -4,7 +4,7 @@ and the annual protocol report. They call scrutiny.services, as the API does."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
@@ -47,9 +47,10 @@ def dashboard_export(request):
     board = dashboard.dashboard(request.user, schedule.today())
     key = request.GET.get("table", "")[:40]
     table = next((table for table in board.tables if table.key == key), None)
-    if table is None:
-        raise Http404("Your dashboard has no table of that name.")
     try:
+        if table is None:  # only the person's own dashboard's tables: nobody else's cases are reachable
+            raise RuleViolation(f"Your dashboard has no table called “{key}”: its tables are "
+                                f"{', '.join(table.key for table in board.tables)}.", field="table")
         fmt = exports.export_format(request.GET.get("format", ""))
     except RuleViolation as violation:
         return _refused(request, violation)
