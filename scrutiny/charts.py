@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import base64
 import io
-from functools import cache
+from functools import cache, lru_cache
 
 from scrutiny.tables import Table
 
@@ -39,11 +39,28 @@ def _bars(table: Table) -> list[tuple[str, float]]:
     return bars[:MAX_BARS]
 
 
+CHARACTER_INCHES = 0.075  # a 10 pt sans-serif character, near enough to place the axis without measuring text
+
+
+def _leave_room_for_labels(figure, labels: list[str]) -> None:
+    """The axis placed after its longest label (measuring the text, as tight_layout does, costs more than the
+    drawing)."""
+    width, height = figure.get_size_inches()
+    left = min(0.6, (0.25 + CHARACTER_INCHES * max(map(len, labels))) / width)
+    figure.subplots_adjust(left=left, right=0.97, top=1 - 0.25 / height, bottom=0.6 / height)
+
+
 def svg(table: Table) -> str | None:
-    """The table's chart as SVG text, or None when it has no chart or nothing to draw."""
+    """The table's chart as SVG text, or None when it has no chart or nothing to draw; the same table's chart is
+    drawn once per process."""
     if table.chart is None:
         return None
-    bars = _bars(table)
+    return _drawn(table.title, table.chart, tuple(_bars(table)))
+
+
+@lru_cache(maxsize=256)
+def _drawn(title: str, chart, bars: tuple) -> str | None:
+    """The table's chart as SVG text, or None when it has no chart or nothing to draw."""
     if not bars:
         return None
     plt = _pyplot()
@@ -54,12 +71,12 @@ def svg(table: Table) -> str | None:
         drawn = axes.barh(range(len(bars)), values, color=BAR_COLOUR)
         axes.bar_label(drawn, labels=[f"{value:g}" for value in values], padding=3, fontsize=9)
         axes.set_yticks(range(len(bars)), labels=labels)
-        axes.set_xlabel(table.chart.value_label)
+        axes.set_xlabel(chart.value_label)
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(x=0.12)
-        figure.tight_layout()
+        _leave_room_for_labels(figure, labels)
         out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Title": table.title})
+        figure.savefig(out, format="svg", metadata={"Date": None, "Title": title})
         return out.getvalue()
     finally:
         plt.close(figure)

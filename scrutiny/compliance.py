@@ -130,7 +130,7 @@ def request_timeliness(requests: pl.DataFrame, grouping: str, today: date,
 
 def declines_by_item(requests: pl.DataFrame, grouping: str, item_labels: Mapping[str, str]) -> Table:
     """Declined requests by the checklist item not satisfied (§7, §9): a request declining on two counts twice."""
-    declined = requests.filter(pl.col("decision") == "declined").explode("declined_items")
+    declined = requests.filter(pl.col("decision") == "declined").explode("declined_items", empty_as_null=True)
     declined = declined.with_columns(item=pl.col("declined_items").replace_strict(
         dict(item_labels), default=pl.col("declined_items")).fill_null(NOT_RECORDED))
     grouped = (with_group(declined, grouping, "received_on").group_by(GROUP, "item").agg(declined=pl.len())

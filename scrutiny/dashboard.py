@@ -26,7 +26,7 @@ from scrutiny.tables import Chart, Column, Table
 from workflow import registry, work
 
 WEEK = timedelta(days=7)
-ITEMS_SHOWN = 200  # of each case type: a dashboard is a glance, "My work" pages through the rest
+ITEMS_SHOWN = 50  # of each case type: a dashboard is a glance, "My work" pages through the rest
 
 
 @dataclass(frozen=True)

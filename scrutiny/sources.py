@@ -5,10 +5,13 @@ personal-data category) and the calendar its request was counted on, so that eve
 
 from __future__ import annotations
 
+import io
 from datetime import UTC, datetime, time, timedelta
 
 import polars as pl
-from django.db.models import Min, OuterRef, Subquery
+from django.db import connection
+from django.db.models import BigIntegerField, F, Func, Min, OuterRef, Subquery, TextField
+from django.db.models.functions import Cast
 
 from clock.calendar_store import get_calendar
 from clock.core import DEFAULT_CALENDAR
@@ -34,10 +37,53 @@ def _request_columns(prefix: str) -> dict:
             "calendar": f"{prefix}calendar_name"}
 
 
+class EpochMicroseconds(Func):
+    """An instant as microseconds since 1970 (PostgreSQL): read as a number, not parsed row by row."""
+
+    output_field = BigIntegerField()
+    template = "(EXTRACT(EPOCH FROM %(expressions)s) * 1000000)::bigint"
+
+
 def _frame(queryset, fields: dict, schema: dict) -> pl.DataFrame:
-    rows = queryset.values_list(*fields.values())
-    frame = pl.DataFrame(list(rows), schema=list(schema), orient="row", schema_overrides=schema)
-    return frame.with_columns(pl.col("calendar").fill_null("").replace("", DEFAULT_CALENDAR))
+    """The queryset's `fields` as a frame of `schema`. On PostgreSQL through COPY … TO STDOUT read by Polars' CSV
+    reader (a tenth of the time of building Python objects row by row: bench/scrutiny.py); elsewhere through
+    values_list. Text never null (an empty string), the calendar never empty."""
+    if connection.vendor == "postgresql":
+        frame = _copied_frame(queryset, fields, schema)
+    else:
+        rows = queryset.values_list(*fields.values())
+        frame = pl.DataFrame(list(rows), schema=list(schema), orient="row", schema_overrides=schema)
+    text = [name for name, dtype in schema.items() if dtype == pl.Utf8]
+    return frame.with_columns(pl.col(text).fill_null("")).with_columns(
+        pl.col("calendar").replace("", DEFAULT_CALENDAR))
+
+
+def _copied_frame(queryset, fields: dict, schema: dict) -> pl.DataFrame:
+    import psycopg
+
+    columns, read_as = {}, {}
+    for name, path in fields.items():
+        dtype = schema[name]
+        if dtype == INSTANT:
+            columns[f"copied_{name}"], read_as[name] = EpochMicroseconds(F(path)), pl.Int64
+        elif isinstance(dtype, pl.List):
+            columns[f"copied_{name}"], read_as[name] = Cast(F(path), TextField()), pl.Utf8
+        else:
+            columns[f"copied_{name}"], read_as[name] = F(path), dtype
+    sql, params = queryset.annotate(**columns).values_list(*columns).query.sql_with_params()
+    connection.ensure_connection()
+    raw = connection.connection
+    statement = psycopg.ClientCursor(raw).mogrify(f"COPY ({sql}) TO STDOUT WITH (FORMAT csv)", params)
+    buffer = io.BytesIO()
+    with raw.cursor() as cursor, cursor.copy(statement) as copy:
+        for block in copy:
+            buffer.write(block)
+    frame = pl.read_csv(buffer.getvalue(), has_header=False, new_columns=list(fields), schema=read_as) \
+        if buffer.tell() else pl.DataFrame(schema=read_as)
+    return frame.with_columns(
+        *[pl.from_epoch(name, time_unit="us").dt.replace_time_zone("UTC")
+          for name, dtype in schema.items() if dtype == INSTANT],
+        *[pl.col(name).str.json_decode(dtype) for name, dtype in schema.items() if isinstance(dtype, pl.List)])
 
 
 def _instants(query: StatisticsQuery) -> tuple[datetime, datetime]:

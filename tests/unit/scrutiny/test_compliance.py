@@ -108,3 +108,10 @@ def test_an_empty_history_gives_empty_tables():
     empty = hand_worked_requests().clear()
     assert compliance.request_timeliness(empty, "quarter", TODAY, CALENDARS).rows == ()
     assert compliance.escalations_by_rung(hand_worked_steps().clear(), "year", CALENDARS).rows == ()
+
+
+def test_a_decline_with_no_checklist_item_recorded_is_counted_as_such():
+    frame = pl.DataFrame([request_row(1, date(2021, 6, 7), date(2021, 6, 10), date(2021, 6, 21),
+                                      decision="declined")], schema=hand_worked_requests().schema)
+    rows = compliance.declines_by_item(frame, "all", {}).as_dicts()
+    assert [(r["item"], r["declined"]) for r in rows] == [("none recorded", 1)]
