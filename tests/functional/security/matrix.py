@@ -394,6 +394,8 @@ ROWS: dict[tuple, Rule] = {
     ("scrutiny:annual_report", "POST"): SignedIn(answer=405),
     ("audit:log", "GET"): Roles(AUDITORS),
     ("audit:log", "POST"): Roles(AUDITORS),
+    ("audit:export", "GET"): Roles(AUDITORS),  # no format named: 400
+    ("audit:export", "POST"): Roles(AUDITORS),
     ("audit:verify", "GET"): SignedIn(answer=405),
     ("audit:verify", "POST"): Roles(AUDITORS),
     ("audit:sign_checkpoint", "GET"): SignedIn(answer=405),
