@@ -11,9 +11,10 @@ from functools import cache, lru_cache
 from scrutiny.tables import Table
 
 MAX_BARS = 40
+MAX_LABEL = 44
 BAR_COLOUR = "#1d70b8"  # GOV.UK blue: 5.2:1 against white
 TEXT_COLOUR = "#0b0c0c"
-WIDTH_INCHES = 7.0
+WIDTH_INCHES = 8.0
 
 
 @cache
@@ -34,7 +35,7 @@ def _bars(table: Table) -> list[tuple[str, float]]:
     chart = table.chart
     labels = [table.column_index(key) for key in chart.label_columns]
     value = table.column_index(chart.value_column)
-    bars = [(" · ".join(str(row[i]) for i in labels)[:60], row[value]) for row in table.rows
+    bars = [(_shortened(" · ".join(str(row[i]) for i in labels)), row[value]) for row in table.rows
             if row[value] is not None]
     return bars[:MAX_BARS]
 
@@ -48,6 +49,11 @@ def _leave_room_for_labels(figure, labels: list[str]) -> None:
     width, height = figure.get_size_inches()
     left = min(0.6, (0.25 + CHARACTER_INCHES * max(map(len, labels))) / width)
     figure.subplots_adjust(left=left, right=0.97, top=1 - 0.25 / height, bottom=0.6 / height)
+
+
+def _shortened(label: str) -> str:
+    """A bar's label, short enough to leave the bar room; the table beside the chart has it in full."""
+    return label if len(label) <= MAX_LABEL else label[:MAX_LABEL - 1] + "…"
 
 
 def svg(table: Table) -> str | None:
@@ -74,6 +80,8 @@ def _drawn(title: str, chart, bars: tuple) -> str | None:
         axes.set_xlabel(chart.value_label)
         axes.spines[["top", "right"]].set_visible(False)
         axes.margins(x=0.12)
+        if all(value.is_integer() for value in values):
+            axes.xaxis.get_major_locator().set_params(integer=True)
         _leave_room_for_labels(figure, labels)
         out = io.StringIO()
         figure.savefig(out, format="svg", metadata={"Date": None, "Title": title})

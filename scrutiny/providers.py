@@ -32,7 +32,7 @@ def request_tables(query: StatisticsQuery) -> list:
     directions, items = _protocol_labels()
     frame = _labels(frame, "direction", directions)
     calendars = sources.calendars_for(frame)
-    return [compliance.request_timeliness(frame, query.grouping, query.today, calendars),
+    return [*compliance.request_timeliness(frame, query.grouping, query.today, calendars),
             compliance.declines_by_item(frame, query.grouping, items)]
 
 

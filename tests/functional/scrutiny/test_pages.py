@@ -30,7 +30,7 @@ def test_the_statistics_page_shows_each_table_with_its_chart(history, cast, sign
     response = signed_in(cast.commissioner).get("/scrutiny/statistics/?by=classification")
     assert response.status_code == 200
     page = response.content.decode()
-    for key in ("timeliness", "declines", "escalation_rungs", "escalation_heights", "approvals"):
+    for key in ("acknowledgement", "provision", "declines", "escalation_rungs", "escalation_heights", "approvals"):
         assert f'data-testid="figure-{key}"' in page
     assert 'src="data:image/svg+xml;base64,' in page and "the same figures are in the table that follows" in page
     assert "OFFICIAL-SENSITIVE" in page and history.title not in page  # counts, never a request's content
@@ -52,7 +52,7 @@ def test_someone_in_no_organisation_may_not_read_them(person, signed_in):
     assert signed_in(person(None)).get("/scrutiny/statistics/").status_code == 403
 
 
-def _export(client, fmt, table="timeliness", by="organisation"):
+def _export(client, fmt, table="acknowledgement", by="organisation"):
     today = timezone.localdate()
     return client.get(f"/scrutiny/statistics/export/?table={table}&format={fmt}&by={by}"
                       f"&from={today - timedelta(days=7)}&to={today}")
@@ -62,7 +62,7 @@ def test_exports_neutralise_a_hostile_organisation_name(history, cast, signed_in
     Organisation.objects.filter(pk=history.holder_org_id).update(name=HOSTILE)
     client = signed_in(cast.iasc_requester)
     csv = _export(client, "csv")
-    assert csv.status_code == 200 and csv["Content-Disposition"].startswith('attachment; filename="OFFICIAL-timeliness')
+    assert csv.status_code == 200 and csv["Content-Disposition"].startswith('attachment; filename="OFFICIAL-acknowledgement')
     text = csv.content.decode("utf-8-sig")
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     sheet = openpyxl.load_workbook(io.BytesIO(_export(client, "xlsx").content)).active
@@ -77,7 +77,7 @@ def test_an_export_of_an_unknown_table_or_format_is_refused(cast, signed_in):
     unknown = _export(client, "csv", table="people")
     assert unknown.status_code == 400 and "There is no table called “people”" in unknown.content.decode()
     assert "not “exe”" in _export(client, "exe").content.decode()
-    backwards = client.get("/scrutiny/statistics/export/?table=timeliness&format=csv&from=2022-01-01&to=2021-01-01")
+    backwards = client.get("/scrutiny/statistics/export/?table=acknowledgement&format=csv&from=2022-01-01&to=2021-01-01")
     assert backwards.status_code == 400 and "before it starts" in backwards.content.decode()
 
 
@@ -86,7 +86,7 @@ def test_the_annual_report_is_a_pdf_marked_on_every_page(history, cast, signed_i
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     document = pages(response.content)
     assert document and all("OFFICIAL" in page.top and "OFFICIAL" in page.bottom for page in document)
-    assert "Requests received, acknowledged and provided on time" in " ".join(page.text for page in document)
+    assert "Requests acknowledged within 3 working days" in " ".join(page.text for page in document)
 
 
 def test_an_annual_report_of_a_year_to_come_is_refused(cast, signed_in):
