@@ -39,6 +39,7 @@ urlpatterns = [
     path("scrutiny/", include("scrutiny.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
+    path("api/", include("scrutiny.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Redoc styles itself with injected <style> elements and searches in a blob: worker: this page alone
     # allows them. It runs no inline script (templates/drf_spectacular/redoc.html).

@@ -392,6 +392,8 @@ ROWS: dict[tuple, Rule] = {
     ("scrutiny:statistics_export", "POST"): SignedIn(answer=405),
     ("scrutiny:annual_report", "GET"): Roles(MEMBERS),
     ("scrutiny:annual_report", "POST"): SignedIn(answer=405),
+    ("scrutiny-api:statistics", "GET"): Roles(MEMBERS),
+    ("scrutiny-api:dashboard", "GET"): SignedIn(),
     ("audit:log", "GET"): Roles(AUDITORS),
     ("audit:log", "POST"): Roles(AUDITORS),
     ("audit:export", "GET"): Roles(AUDITORS),  # no format named: 400
