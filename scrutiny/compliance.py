@@ -82,10 +82,9 @@ def _quantile(column: str, q: float) -> pl.Expr:
     return pl.col(column).quantile(q, interpolation="linear").round(1)
 
 
-def request_timeliness(requests: pl.DataFrame, grouping: str, today: date,
-                       calendars: Mapping[str, WorkingCalendar]) -> list[Table]:
-    """§12: received; share acknowledged within 3 working days and provided within 10 or 15; median and 90th
-    percentile working days to acknowledge and to provide."""
+def request_outcomes(requests: pl.DataFrame, today: date,
+                     calendars: Mapping[str, WorkingCalendar]) -> pl.DataFrame:
+    """Each request with its working days to acknowledge and provide, and whether each was due and on time (§12)."""
     frame = requests.with_columns(acknowledged_on=london_date("acknowledged_at"),
                                   provided_on=london_date("provided_at"),
                                   withdrawn_on=london_date("withdrawn_at"))
@@ -101,6 +100,28 @@ def request_timeliness(requests: pl.DataFrame, grouping: str, today: date,
         | ((pl.col("decision") != "declined") & (pl.col("provide_by") < today) & not_withdrawn_by("provide_by")),
         provide_on_time=pl.col("provided_on").is_not_null() & (pl.col("provided_on") <= pl.col("provide_by")),
     )
+    return frame
+
+
+ACKNOWLEDGEMENT = "acknowledgement"
+PROVISION = "provision"
+
+
+def outcome_categories(frame: pl.DataFrame) -> pl.DataFrame:
+    """Each request's acknowledgement and provision in words, for tables of counts (the transparency page)."""
+    return frame.with_columns(
+        pl.when(pl.col("ack_on_time")).then(pl.lit("On time")).when(pl.col("ack_due")).then(pl.lit("Late"))
+        .otherwise(pl.lit("Not yet due")).alias(ACKNOWLEDGEMENT),
+        pl.when(pl.col("decision") == "declined").then(pl.lit("Declined"))
+        .when(pl.col("provide_on_time")).then(pl.lit("On time")).when(pl.col("provide_due")).then(pl.lit("Late"))
+        .otherwise(pl.lit("Not yet due")).alias(PROVISION))
+
+
+def request_timeliness(requests: pl.DataFrame, grouping: str, today: date,
+                       calendars: Mapping[str, WorkingCalendar]) -> list[Table]:
+    """§12: received; share acknowledged within 3 working days and provided within 10 or 15; median and 90th
+    percentile working days to acknowledge and to provide."""
+    frame = request_outcomes(requests, today, calendars)
     grouped = (with_group(frame, grouping, "received_on").group_by(GROUP).agg(
         received=pl.len(),
         ack_due=pl.col("ack_due").sum(), ack_on_time=pl.col("ack_on_time").sum(),

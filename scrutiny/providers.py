@@ -15,7 +15,7 @@ def _labels(frame: pl.DataFrame, column: str, labels: dict) -> pl.DataFrame:
     return frame.with_columns(pl.col(column).replace_strict(labels, default=pl.col(column)))
 
 
-def _protocol_labels() -> tuple[dict, dict]:
+def protocol_labels() -> tuple[dict, dict]:
     """Direction titles and checklist item labels from every loaded protocol (one query)."""
     from protocols.models import Protocol
 
@@ -29,7 +29,7 @@ def _protocol_labels() -> tuple[dict, dict]:
 
 def request_tables(query: StatisticsQuery) -> list:
     frame = sources.requests_frame(query)
-    directions, items = _protocol_labels()
+    directions, items = protocol_labels()
     frame = _labels(frame, "direction", directions)
     calendars = sources.calendars_for(frame)
     return [*compliance.request_timeliness(frame, query.grouping, query.today, calendars),
@@ -41,7 +41,7 @@ def escalation_tables(query: StatisticsQuery) -> list:
     from escalations.states import Outcome
 
     steps = sources.escalation_steps_frame(query)
-    directions, _ = _protocol_labels()
+    directions, _ = protocol_labels()
     outcomes = {value: label.split(":")[0] for value, label in Outcome.choices} | {"": STILL_WAITING}
     roles = {value: label.removeprefix("Escalation: ") for value, label in Role.choices}
     steps = _labels(_labels(_labels(steps, "direction", directions), "outcome", outcomes), "role", roles)
@@ -55,7 +55,7 @@ def approval_tables(query: StatisticsQuery) -> list:
     from approvals.states import ApprovalKind, ApprovalState
 
     asked = sources.approvals_frame(query)
-    directions, _ = _protocol_labels()
+    directions, _ = protocol_labels()
     asked = _labels(_labels(_labels(asked, "direction", directions), "kind", dict(ApprovalKind.choices)),
                     "state", dict(ApprovalState.choices))
     return [compliance.approvals_table(asked, query.grouping, sources.calendars_for(asked))]

@@ -10,4 +10,5 @@ urlpatterns = [
     path("statistics/", views.statistics, name="statistics"),
     path("statistics/export/", views.statistics_export, name="statistics_export"),
     path("statistics/annual-report/", views.annual_report, name="annual_report"),
+    path("transparency/", views.transparency, name="transparency"),
 ]

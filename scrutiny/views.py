@@ -4,13 +4,14 @@ and the annual protocol report. They call scrutiny.services, as the API does."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from concordat.errors import RuleViolation
 from protocols.markings import BASE_MARKING
 from scrutiny import charts, dashboard, exports, permissions, report, services
+from scrutiny import transparency as public
 from scrutiny.compliance import GROUPINGS
 from sharing import schedule
 
@@ -118,3 +119,14 @@ def annual_report(request):
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="OFFICIAL-annual-protocol-report-{year}.pdf"'
     return response
+
+
+@require_GET
+def transparency(request):
+    """Public: no sign-in. A 404 unless CONCORDAT_TRANSPARENCY is on, as if the page did not exist."""
+    if not public.enabled():
+        raise Http404("No such page.")
+    tables = public.public_tables(schedule.today())
+    return render(request, "scrutiny/transparency.html", {
+        "figures": [{"table": table, "chart": None} for table in tables], "formats": (),
+        "page_marking": BASE_MARKING, "first_year": public.FIRST_YEAR})

@@ -74,3 +74,11 @@ def test_the_audit_log_browser(page, viewport, cast, person, history, sign_in, a
     page.goto(f"/audit/?case={history.reference}")
     assert page.get_by_test_id("audit-events").get_by_role("link", name=history.reference).count() >= 1
     _check(page, accessibility, sideways_overflow, screenshot, "82-audit-browser")
+
+
+@pytest.mark.parametrize("viewport", [1280, 320], ids=["desktop", "320px"])
+def test_the_transparency_page(page, viewport, history, settings, accessibility, sideways_overflow, screenshot):
+    settings.CONCORDAT_TRANSPARENCY = True
+    page.goto("/scrutiny/transparency/")  # not signed in
+    assert page.get_by_role("heading", name="Requests received by year and direction").is_visible()
+    _check(page, accessibility, sideways_overflow, screenshot, "83-transparency")

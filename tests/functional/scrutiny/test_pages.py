@@ -114,3 +114,16 @@ def test_a_dashboard_shows_only_the_persons_own_cases(cast, signed_in):
     export = signed_in(cast.ho_requester).get("/scrutiny/dashboard/export/?table=waiting&format=csv")
     assert submitted.reference not in export.content.decode("utf-8-sig")
     assert signed_in(cast.ho_requester).get("/scrutiny/dashboard/export/?table=secrets&format=csv").status_code == 400
+
+
+def test_the_transparency_page_is_off_unless_switched_on(client):
+    assert client.get("/scrutiny/transparency/").status_code == 404
+
+
+def test_the_transparency_page_shows_aggregates_to_anyone(history, client, settings):
+    settings.CONCORDAT_TRANSPARENCY = True
+    response = client.get("/scrutiny/transparency/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert 'data-testid="figure-public_received"' in page and "[c]" in page  # two requests: small counts withheld
+    assert history.reference not in page and history.title not in page and "Download this table" not in page

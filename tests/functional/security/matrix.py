@@ -392,6 +392,9 @@ ROWS: dict[tuple, Rule] = {
     ("scrutiny:statistics_export", "POST"): SignedIn(answer=405),
     ("scrutiny:annual_report", "GET"): Roles(MEMBERS),
     ("scrutiny:annual_report", "POST"): SignedIn(answer=405),
+    # The public transparency page: off unless CONCORDAT_TRANSPARENCY=1 (off here), a 404 for everyone then
+    ("scrutiny:transparency", "GET"): Everyone(anonymous=404, answer=404),
+    ("scrutiny:transparency", "POST"): Everyone(anonymous=405, answer=405),
     ("scrutiny-api:statistics", "GET"): Roles(MEMBERS),
     ("scrutiny-api:dashboard", "GET"): SignedIn(),
     ("audit:log", "GET"): Roles(AUDITORS),
