@@ -11,10 +11,12 @@ def service(request):
 # (label, url name, shown to) — url names that are not installed yet are skipped.
 NAVIGATION = [
     ("My work", "workflow:my_work"),
+    ("Dashboard", "scrutiny:dashboard"),
     ("Requests", "sharing:request_list"),
     ("Arrangements", "arrangements:list"),
     ("Holds", "holds:list"),  # processing holds: both sides see what is blocked
     ("Research", "research:list"),  # research projects, the contract mechanism, survivors' consent
+    ("Statistics", "scrutiny:statistics"),
     ("Protocols", "protocols:list"),
     ("Contacts", "contacts:directory"),  # §18: other departments' contacts
     ("Calendar", "clock:calendar"),

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "retention",
     "contacts",
     "documents",
+    "scrutiny",
     "vault",
     "holds",
     "research",
@@ -341,6 +342,8 @@ LOGGING = {
 }
 
 CONCORDAT_SERVICE_NAME = "Concordat"
+# The public transparency page (scrutiny.transparency): aggregate figures only, small counts suppressed; off unless set.
+CONCORDAT_TRANSPARENCY = env_bool("CONCORDAT_TRANSPARENCY")
 CONCORDAT_PROTOCOL_DIR = BASE_DIR / "protocols" / "definitions"
 
 # The audit chain's keys, all outside the database (ADR 17, audit/keys.py). The MAC key authenticates every event

@@ -40,8 +40,10 @@ urlpatterns = [
     path("research/", include("research.urls")),
     path("contacts/", include("contacts.urls")),
     path("outputs/", include("releases.urls")),
+    path("scrutiny/", include("scrutiny.urls")),
     path("api/", include(protocols_api.urls)),
     path("api/", include("sharing.api_urls")),
+    path("api/", include("scrutiny.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     # Redoc styles itself with injected <style> elements and searches in a blob: worker: this page alone
     # allows them. It runs no inline script (templates/drf_spectacular/redoc.html).

@@ -419,8 +419,27 @@ ROWS: dict[tuple, Rule] = {
     ("protocols:list", "POST"): Roles(MEMBERS),
     ("protocols:detail", "GET"): Roles(MEMBERS, objects=("protocol",)),
     ("protocols:detail", "POST"): Roles(MEMBERS, objects=("protocol",)),
+    # Scrutiny (ADR 41): a dashboard of one's own work for anyone signed in; the statistics, counts only with no
+    # request's content, for every member of an organisation; pages read only (GET)
+    ("scrutiny:dashboard", "GET"): SignedIn(),
+    ("scrutiny:dashboard", "POST"): SignedIn(answer=405),
+    ("scrutiny:dashboard_export", "GET"): SignedIn(),  # no table named: 400; only one's own dashboard's tables
+    ("scrutiny:dashboard_export", "POST"): SignedIn(answer=405),
+    ("scrutiny:statistics", "GET"): Roles(MEMBERS),
+    ("scrutiny:statistics", "POST"): SignedIn(answer=405),
+    ("scrutiny:statistics_export", "GET"): Roles(MEMBERS),  # no table named: 400
+    ("scrutiny:statistics_export", "POST"): SignedIn(answer=405),
+    ("scrutiny:annual_report", "GET"): Roles(MEMBERS),
+    ("scrutiny:annual_report", "POST"): SignedIn(answer=405),
+    # The public transparency page: off unless CONCORDAT_TRANSPARENCY=1 (off here), a 404 for everyone then
+    ("scrutiny:transparency", "GET"): Everyone(anonymous=404, answer=404),
+    ("scrutiny:transparency", "POST"): Everyone(anonymous=405, answer=405),
+    ("scrutiny-api:statistics", "GET"): Roles(MEMBERS),
+    ("scrutiny-api:dashboard", "GET"): SignedIn(),
     ("audit:log", "GET"): Roles(AUDITORS),
     ("audit:log", "POST"): Roles(AUDITORS),
+    ("audit:export", "GET"): Roles(AUDITORS),  # no format named: 400
+    ("audit:export", "POST"): Roles(AUDITORS),
     ("audit:verify", "GET"): SignedIn(answer=405),
     ("audit:verify", "POST"): Roles(AUDITORS),
     ("audit:sign_checkpoint", "GET"): SignedIn(answer=405),

@@ -1,0 +1,168 @@
+"""The compliance statistics' full recompute, and the dashboard and statistics pages, on PostgreSQL with years of
+history.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres .venv/bin/python bench/scrutiny.py \
+        [--requests 50000] [--audit-events 200000] [--samples 20] [--keep]
+
+Fills its own database `concordat_bench_scrutiny` as bench/pages.py does (requests across every state over five
+and a half years, their timelines and approvals, audit events), adds a delivery to every provided or closed request
+and an escalation to every declined one (up to three rungs, each decided or waiting), then times:
+- the full recompute: every registered provider's tables over the whole history, grouped by quarter (in process,
+  server time), with the number of queries it made;
+- the dashboard and statistics pages through Django's test client, as the Commissioner's requester and the HO's
+  point of contact, median and 95th percentile.
+Targets: under 5 s for the recompute, under 200 ms at the 95th percentile per dashboard."""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import bench.pages as pages  # noqa: E402  (after the path)
+
+pages.BENCH_DB = "concordat_bench_scrutiny"
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--requests", type=int, default=50_000)
+    parser.add_argument("--audit-events", type=int, default=200_000)
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--keep", action="store_true", help="keep (and reuse) the bench database")
+    return parser.parse_args()
+
+
+def fill_deliveries_and_escalations() -> tuple[int, int]:
+    from django.db import connection, transaction
+
+    from accounts.models import User
+    from sharing.models import Request
+
+    assessor = User.objects.get(username="ho.assessor")
+    requester = User.objects.get(username="iasc.requester")
+    rng = random.Random(13)
+    provided = Request.objects.filter(state__in=["provided", "closed"]).values_list("pk", "submitted_at")
+    declined = Request.objects.filter(state="declined", direction="iasc_to_ho").values_list("pk", "decided_at")
+    with transaction.atomic():
+        pages.copy_rows("sharing_delivery", ["request_id", "description", "answer", "marking", "delivered_by_id",
+                                             "delivered_at"],
+                        ((pk, "Tables", "", "OFFICIAL", assessor.pk, submitted + timedelta(days=rng.randint(5, 30)))
+                         for pk, submitted in provided))
+        escalations, steps = [], []
+        for n, (pk, decided) in enumerate(declined, start=1):
+            opened = decided + timedelta(days=rng.randint(1, 20))
+            height = rng.choice([1, 1, 1, 2, 2, 3])
+            waiting = rng.random() < 0.3
+            escalations.append((n, pk, "at_rung" if waiting else "resolved", 1, height, "rung", "role", "declined",
+                                requester.pk, opened, "Reasons", "Objections", "Attempts", "",
+                                None if waiting else opened + timedelta(days=30)))
+            reached = opened
+            for position in range(1, height + 1):
+                last = position == height
+                decided_at = None if last and waiting else reached + timedelta(days=rng.randint(1, 15))
+                outcome = "" if decided_at is None else ("resolved" if last else "not_resolved")
+                role = ("escalation_policy_lead", "escalation_director", "escalation_senior_sponsor")[position - 1]
+                steps.append((n, position, role, role, reached, assessor.pk if decided_at else None, decided_at,
+                              outcome, ""))
+                reached = (decided_at or reached) + timedelta(days=1)
+        pages.copy_rows("escalations_escalation", [
+            "id", "request_id", "state", "version", "position", "rung_key", "rung_role", "grounds", "opened_by_id",
+            "opened_at", "reasons", "ho_objections", "attempts_to_resolve", "exceptional_circumstances",
+            "finished_at"], escalations)
+        pages.copy_rows("escalations_escalationstep", [
+            "escalation_id", "position", "rung_key", "role", "reached_at", "decided_by_id", "decided_at", "outcome",
+            "note"], steps)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setval(pg_get_serial_sequence('escalations_escalation', 'id'), "
+                       "(SELECT max(id) FROM escalations_escalation))")
+        cursor.execute("ANALYZE")
+    return len(provided), len(escalations)
+
+
+def recompute(samples: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import User
+    from scrutiny import services
+
+    user = User.objects.get(username="iasc.requester")
+    today = date.today()
+    query = services.parse_query({"from": "2015-01-01", "to": today.isoformat(), "by": "quarter"}, today)
+    with CaptureQueriesContext(connection) as queries:
+        tables = services.statistics(user, query)
+    rows = sum(len(table.rows) for table in tables)
+    times = []
+    for _ in range(samples):
+        started = time.perf_counter()
+        services.statistics(user, query)
+        times.append(time.perf_counter() - started)
+    verdict = "meets" if max(times) < 5 else "MISSES"
+    print(f"full recompute by quarter: {len(tables)} tables, {rows} rows, {len(queries)} queries; "
+          f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s of {samples} ({verdict} the 5 s target)")
+
+
+def measure_pages(samples: int) -> None:
+    from django.conf import settings
+    from django.test import Client
+    from django.test.utils import setup_test_environment
+
+    from accounts.models import User
+    from tests.factories import verified_client
+
+    settings.ALLOWED_HOSTS = ["testserver"]
+    setup_test_environment()
+    for username in ("iasc.requester", "msu.spoc"):
+        client = verified_client(User.objects.get(username=username), Client())
+        client.get("/scrutiny/dashboard/")
+        print(f"\nSigned in as {username}")
+        _report("dashboard", pages.timed(client, ["/scrutiny/dashboard/"] * samples), 200)
+        _report("statistics page (2 years by quarter)",
+                pages.timed(client, ["/scrutiny/statistics/"] * max(3, samples // 4)), None)
+
+
+def _report(name: str, times: list[float], target_ms: float | None) -> None:
+    ordered = sorted(times)
+    p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+    verdict = "" if target_ms is None else f"  ({'meets' if p95 < target_ms else 'MISSES'} the {target_ms:.0f} ms target)"
+    print(f"{name:<38} n={len(times):>4}  median {statistics.median(ordered):7.1f} ms  p95 {p95:7.1f} ms{verdict}")
+
+
+def main():
+    args = parse_args()
+    admin_dsn, psycopg = pages.point_django_at_bench_database()
+    reused = pages.ensure_database(admin_dsn, psycopg, args.keep)
+    import django
+
+    django.setup()
+    from audit.keys import create_missing_keys
+
+    create_missing_keys()
+    if not reused:
+        started = time.perf_counter()
+        try:
+            pages.fill(args.requests, args.audit_events)
+            delivered, escalated = fill_deliveries_and_escalations()
+        except BaseException:
+            pages.drop_database(admin_dsn, psycopg)
+            raise
+        print(f"Filled {args.requests:,} requests ({delivered:,} provided, {escalated:,} escalated) and "
+              f"{args.audit_events:,} audit events in {time.perf_counter() - started:.0f} s")
+    try:
+        recompute(max(3, args.samples // 4))
+        measure_pages(args.samples)
+    finally:
+        if not args.keep:
+            pages.drop_database(admin_dsn, psycopg)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,3 @@
+from tests.support.escalations import *  # noqa: F401,F403
+from tests.support.protocol_files import definition, write_definition  # noqa: F401
+from tests.support.sharing_fixtures import *  # noqa: F401,F403

@@ -1,0 +1,2 @@
+from tests.support.escalations import *  # noqa: F401,F403
+from tests.support.sharing_fixtures import *  # noqa: F401,F403
