@@ -10,7 +10,7 @@ set -eu
 role="${1:-}"
 app_dir="$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)"
 cd "$app_dir"
-python="${PYTHON:-python}"
+python="$(command -v "${PYTHON:-python}" || echo "${PYTHON:-python}")"
 [ -x "$app_dir/.venv/bin/python" ] && [ -z "${PYTHON:-}" ] && python="$app_dir/.venv/bin/python"
 bin_dir="$(dirname -- "$python")"
 
