@@ -68,9 +68,9 @@ class Stack:
 
     def stop(self, process: subprocess.Popen) -> None:
         if process.poll() is None:
-            os.killpg(process.pid, signal.SIGTERM)
+            os.killpg(process.pid, signal.SIGINT)  # gunicorn's quick shutdown; Celery's warm one
             try:
-                process.wait(timeout=20)
+                process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 os.killpg(process.pid, signal.SIGKILL)
                 process.wait()

@@ -149,7 +149,7 @@ def test_a_worker_killed_mid_upload_leaves_each_case_whole_and_no_orphan(process
 
 def test_two_instances_given_the_same_transition_let_exactly_one_succeed(processes, report):
     stack = processes
-    world = stack.world("prepare", "race", "--submitted", str(KILLS))
+    world = timed(report, "prepare", lambda: stack.world("prepare", "race", "--submitted", str(KILLS)))
     token, cases = world["spoc_token"], world["submitted"]
     bases = [stack.web("race-a", workers=2), stack.web("race-b", workers=2)]
     results = []
@@ -198,7 +198,7 @@ def test_a_celery_worker_killed_mid_task_retries_it_and_sends_each_notification_
 
     def quiet() -> bool:
         return broker.llen("celery") == 0 and broker.hlen("unacked") == 0
-    wait_for(lambda: quiet() and time.sleep(3) is None and quiet(), "every task to finish", 120, 1)
+    wait_for(lambda: quiet() and time.sleep(1) is None and quiet(), "every task to finish", 120, 0.5)
     assert worker.poll() is None, stack.log("worker")
 
     attempts = Counter(p.name[len("attempt-"):].rsplit("-", 2)[0] for p in mail.iterdir()
