@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install assets browser migrate demo serve lint bench clean
+.PHONY: run test test-slow prod-check install assets browser migrate demo serve lint bench clean
 
 # Links in emails point where the demo is served. Static files come from whitenoise (var/static, collected by
 # `assets`), as in production, whether or not DEBUG=1 is set.
@@ -54,6 +54,16 @@ browser:
 TEST_PREREQS ?= install assets browser
 test: $(TEST_PREREQS)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Crash safety (ADR 40): real gunicorn and Celery processes on a fresh PostgreSQL database and the machine's Redis,
+# killed with SIGKILL mid-request and mid-task. Marked `slow`, so `make test` leaves them out.
+test-slow: install assets
+	$(PY) -m pytest tests/slow -m slow -p no:xdist -q $(PYTEST_ARGS)
+
+# The production profile on this machine (ADR 39): deploy checks, two gunicorn instances, a Celery worker and
+# beat on a fresh PostgreSQL database and Redis, readiness, a sign-in through each; everything stopped afterwards.
+prod-check: install assets
+	deploy/prod-check.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

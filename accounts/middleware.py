@@ -6,7 +6,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 # Pages a person may reach after their password but before their second factor: nothing else.
-UNVERIFIED_PREFIXES = ("/accounts/login/", "/accounts/mfa/", "/accounts/logout/", "/static/", "/healthz")
+UNVERIFIED_PREFIXES = ("/accounts/login/", "/accounts/mfa/", "/accounts/logout/", "/static/", "/healthz", "/readyz")
 
 
 class SessionLimitsMiddleware:

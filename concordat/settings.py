@@ -88,6 +88,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "concordat.request_log.RequestIdMiddleware",  # first: every later log line carries the request id (ADR 39)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "audit.middleware.ClientAddressMiddleware",
@@ -248,6 +249,19 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = TIME_ZONE
+# Crash safety (ADR 40): a task is acknowledged only once it has finished, and one whose worker died is put back on
+# the queue, so a killed worker's task runs again elsewhere. Every task must therefore be safe to run twice: the
+# notifications are (workflow.Notification, one row per case, kind, milestone and recipient, written with the email).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Redis redelivers an unacknowledged task after this many seconds (it must exceed the longest task).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # Celery logs through LOGGING below, as JSON in production
+# Heavy jobs (recomputing due dates across a calendar; statistics and table protection as they arrive) have a
+# queue of their own, so that a long one never holds up an email: `celery worker -Q heavy` on its own workers.
+CELERY_TASK_ROUTES = {"sharing.tasks.recompute_due_dates": {"queue": "heavy"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -317,6 +331,8 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+    # Probes come from inside the platform over plain HTTP (ADR 39).
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = 31_536_000
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
@@ -326,19 +342,29 @@ if PRODUCTION:
     SESSION_COOKIE_NAME = "__Host-sessionid"
     CSRF_COOKIE_NAME = "__Host-csrftoken"
 
+# Logs (ADR 39): JSON lines with the request id and allow-listed fields only (concordat.request_log) when
+# LOG_FORMAT=json, the default in production; plain lines otherwise. Always to standard error, for the platform.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "json" if PRODUCTION else "plain")
+if LOG_FORMAT not in {"json", "plain"}:
+    raise ImproperlyConfigured("LOG_FORMAT is json or plain.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"refusals_as_one_line": {"()": "concordat.logging.RefusalsAsOneLine"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+                   "json": {"()": "concordat.request_log.SafeJsonFormatter"}},
+    "filters": {"refusals_as_one_line": {"()": "concordat.logging.RefusalsAsOneLine"},
+                "request_id": {"()": "concordat.request_log.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     # Request bodies never reach the logs; axes logs usernames only at WARNING. Refused requests (4xx) are one
-    # line at INFO (concordat.logging); only 5xx keep their traceback.
+    # line at INFO (concordat.logging); only 5xx keep their traceback. One access line per request comes from
+    # concordat.request (gunicorn's own access log is off: it would carry query strings and addresses).
     "loggers": {"axes": {"level": "WARNING"}, "celery": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"},
                 "django.db.backends": {"level": "INFO"},
                 "django.request": {"filters": ["refusals_as_one_line"]},
-                "django.security": {"filters": ["refusals_as_one_line"]}},
+                "django.security": {"filters": ["refusals_as_one_line"]},
+                "concordat.request": {"level": os.environ.get("ACCESS_LOG_LEVEL",
+                                                              "INFO" if PRODUCTION else "WARNING")}},
 }
 
 CONCORDAT_SERVICE_NAME = "Concordat"
@@ -367,6 +393,10 @@ CELERY_BEAT_SCHEDULE = {
     "retention-reminders": {"task": "retention.tasks.send_retention_reminders", "schedule": 86400.0},
     # Processing holds whose review date has passed with no review, once a day (holds.tasks).
     "hold-review-reminders": {"task": "holds.tasks.send_review_reminders", "schedule": 86400.0},
+    # Reminders before §12 due dates, then the digest of overdue work, once a day (sharing.tasks); each sent once.
+    "request-reminders-and-digests": {"task": "sharing.tasks.send_reminders", "schedule": 86400.0},
+    # Ciphertexts left by a process killed mid-upload (ADR 40): no row, older than the grace period.
+    "vault-sweep": {"task": "vault.tasks.sweep_orphans", "schedule": 3600.0},
 }
 
 # The vault's key-encryption key (ADR 27): VAULT_KEK (64 hex digits) or VAULT_KEK_FILE; the demo keeps it in

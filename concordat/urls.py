@@ -17,6 +17,7 @@ handler404 = "concordat.views.page_not_found"
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
+    path("readyz", views.readyz, name="readyz"),
     path("profile/", views.profile, name="profile"),
     path("profile/tokens/new/", token_views.new_token, name="token-new"),
     path("profile/tokens/<id:token_id>/revoke/", token_views.revoke_token, name="token-revoke"),

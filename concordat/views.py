@@ -1,11 +1,11 @@
 from django.contrib.auth.decorators import login_required
-from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views import defaults
 
 from accounts import delegation
 from accounts.token_views import token_rows
+from concordat import health
 
 
 @login_required
@@ -22,8 +22,17 @@ def page_not_found(request, exception=None):
 
 
 def healthz(request):
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
+    """Liveness (ADR 39): the process serves requests. Nothing else is touched, so a database outage does not get
+    every web process restarted at once."""
+    return JsonResponse({"status": "ok"})
+
+
+def readyz(request):
+    """Readiness (ADR 39): 200 when the database, broker, vault storage and key store are reachable; otherwise 503
+    naming each that is not (never why, which could carry a secret)."""
+    failing = health.failing_checks()
+    if failing:
+        return JsonResponse({"status": "unavailable", "failing": failing}, status=503)
     return JsonResponse({"status": "ok"})
 
 

@@ -391,6 +391,9 @@ ROWS: dict[tuple, Rule] = {
     ("home", "POST"): SignedIn(),
     ("healthz", "GET"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
     ("healthz", "POST"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
+    # Readiness (ADR 39): for load balancers and orchestrators, before any sign-in; names failing checks only.
+    ("readyz", "GET"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
+    ("readyz", "POST"): Everyone(anonymous=ALLOWED, unverified=ALLOWED),
     ("profile", "GET"): SignedIn(),
     ("profile", "POST"): SignedIn(),
     # API tokens (accounts/token_views.py): people of an organisation make their own; a token is its owner's
