@@ -12,9 +12,9 @@ from documents.api import api_urlpatterns as document_urlpatterns
 from escalations.api import EscalationViewSet
 from holds.api import HoldViewSet
 from publications.api import PublicationFileDownloadView, PublicationProposalViewSet
-from retention.api import RetentionViewSet
-from research.api import NdaDownloadView, ResearchProjectViewSet
 from releases.api import DatasetViewSet, ReleaseViewSet
+from research.api import NdaDownloadView, ResearchProjectViewSet
+from retention.api import RetentionViewSet
 from sharing.api_views import FileDownloadView, RequestViewSet
 from workflow.api import NotificationViewSet
 
