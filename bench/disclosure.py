@@ -149,7 +149,7 @@ def summary(rows: list[dict]) -> None:
                   f"({len(done)} of {len(rows)} tables)")
     opt = [(r, r["OPT"]) for r in rows if "error" not in r["OPT"]]
     more = [r["table"] for r, p in opt if r["secondary"] > p["secondary"] and r["value"] > p["value"]]
-    print(f"tables where ours suppressed more cells and more value than OPT: {len(more)} {more[:5]}")
+    print(f"tables where ours suppressed more cells and more value than OPT: {len(more)} {more}")
 
 
 def main() -> int:

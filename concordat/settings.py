@@ -307,6 +307,8 @@ SPECTACULAR_SETTINGS = {
         "Schedule1ConditionEnum": "dataprotection.legislation.Schedule1Condition",  # two fields share it
         "EscalationOutcomeEnum": "escalations.states.Outcome",  # "outcome" is also a publication decision's
         "PublicationDecisionEnum": "publications.states.DECISION_CHOICES",
+        "ReleaseOutcomeEnum": "releases.states.Outcome",  # a release's consolidation (ADR 34)
+        "ReleaseKindEnum": "releases.states.ReleaseKind",  # "kind" is also an adjustment's, an arrangement's
     },
 }
 

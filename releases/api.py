@@ -13,7 +13,6 @@ from concordat.errors import NotAllowed, Problem, RuleViolation
 from releases import datasets, services
 from releases.cases import RELEASES
 from releases.serializers import (
-    CheckInput,
     ConsolidateInput,
     DatasetInput,
     DatasetSerializer,
@@ -21,6 +20,7 @@ from releases.serializers import (
     ReleaseInput,
     ReleaseSerializer,
     ReviseInput,
+    VerdictInput,
     VersionNoteInput,
 )
 from sharing import permissions as request_permissions
@@ -100,10 +100,10 @@ class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return self._versioned(request, VersionNoteInput, lambda r, v: services.submit(
             r, by=request.user, expected_version=v["version"], note=v["note"]))
 
-    @extend_schema(request=CheckInput, responses=ReleaseSerializer)
+    @extend_schema(request=VerdictInput, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return self._versioned(request, CheckInput, lambda r, v: services.check(
+        return self._versioned(request, VerdictInput, lambda r, v: services.check(
             r, by=request.user, expected_version=v["version"], verdict=v["verdict"], note=v["note"]))
 
     @extend_schema(request=ConsolidateInput, responses=ReleaseSerializer)

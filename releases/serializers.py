@@ -119,7 +119,7 @@ class VersionNoteInput(serializers.Serializer):
     note = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.NOTE_MAX)
 
 
-class CheckInput(VersionNoteInput):
+class VerdictInput(VersionNoteInput):
     verdict = serializers.ChoiceField(choices=Verdict.choices)
 
 

@@ -55,20 +55,14 @@ def test_every_released_count_is_at_or_above_the_threshold_or_suppressed(cast, d
         assert cell["value"] is None or cell["value"] == 0 or cell["value"] >= 10, cell
 
 
-def test_the_author_cannot_check_or_consolidate_their_own_release(cast, checkers, dataset, person):
-    from accounts.roles import Role
-
-    author = person("msu", Role.ASSESSOR, Role.OUTPUT_CHECKER)
-    request = agreed_request(cast)
-    from tests.support.requests import fresh
-    request = fresh(request)
-    request.assigned_to = None
-    release = services.draft(request, by=cast.msu_assessor, dataset=dataset, kind="table", title="T",
-                             spec={"dimensions": ["gender"]})
-    release = services.submit(release, by=cast.msu_assessor, expected_version=release.version)
-    with pytest.raises(NotAllowed, match="two output checkers"):
+def test_the_author_cannot_check_or_consolidate_their_own_release(cast, checkers, dataset):
+    release = services.submit(drafted(cast, dataset), by=cast.msu_assessor, expected_version=1)
+    with pytest.raises(NotAllowed) as refused:
         services.check(release, by=cast.msu_assessor, expected_version=release.version, verdict="safe")
-    assert author  # a checker of the same unit who is not the author may check
+    assert refused.value.problems[0].field == "checker" and "two output checkers" in str(refused.value)
+    release = checked(drafted(cast, dataset, title="Second"), checkers)
+    with pytest.raises(NotAllowed):
+        services.consolidate(release, by=cast.msu_assessor, expected_version=release.version, outcome="approve")
 
 
 def test_a_checker_sees_only_their_own_verdict_until_both_are_given(cast, checkers, dataset):
@@ -195,3 +189,46 @@ def test_queries_of_my_work_do_not_grow_with_releases(cast, checkers, dataset):
     with CaptureQueriesContext(connection) as queries:
         items = [i for i in work.items_for(checkers.first, None) if i.kind == "release"]
     assert len(items) == 3 and len(queries) < 60
+
+
+def test_checkers_hear_of_a_submission_and_of_both_verdicts_never_of_one(cast, checkers, dataset,
+                                                                        django_capture_on_commit_callbacks):
+    from django.core import mail
+
+    release = drafted(cast, dataset)
+    with django_capture_on_commit_callbacks(execute=True):
+        release = services.submit(release, by=cast.msu_assessor, expected_version=1)
+    assert {m.to[0] for m in mail.outbox} == {"checker.one@example.org", "checker.two@example.org"}
+    assert all(m.subject.startswith("OFFICIAL:") for m in mail.outbox)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        release = services.check(release, by=checkers.first, expected_version=2, verdict="safe")
+    assert mail.outbox == []  # the other checker learns nothing of the first verdict
+    with django_capture_on_commit_callbacks(execute=True):
+        release = services.check(release, by=checkers.second, expected_version=3, verdict="safe")
+    assert {m.to[0] for m in mail.outbox} == {"checker.one@example.org", "checker.two@example.org"}
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.consolidate(release, by=checkers.first, expected_version=4, outcome="approve")
+    assert [m.to[0] for m in mail.outbox] == ["msu.assessor@example.org"]
+
+
+def test_a_parquet_dataset_is_read_and_a_csv_named_parquet_is_refused(cast):
+    from tests.support.releases import csv_upload, parquet_upload, uploaded
+
+    dataset = uploaded(cast.msu_assessor, parquet_upload(), title="Parquet")
+    assert dataset.file_format == "parquet" and dataset.columns.get(name="nrm_reference").role == "direct_identifier"
+    with pytest.raises(RuleViolation) as refused:
+        uploaded(cast.msu_assessor, csv_upload(name="nrm.parquet"))
+    assert refused.value.problems[0].field == "file"
+    with pytest.raises(RuleViolation) as refused:
+        uploaded(cast.msu_assessor, roles={"shoe_size": "quasi_identifier"})
+    assert refused.value.problems[0].field == "columns"
+
+
+def test_a_checker_cannot_give_two_verdicts(cast, checkers, dataset):
+    release = services.submit(drafted(cast, dataset), by=cast.msu_assessor, expected_version=1)
+    release = services.check(release, by=checkers.first, expected_version=2, verdict="safe")
+    with pytest.raises(NotAllowed) as refused:
+        services.check(release, by=checkers.first, expected_version=3, verdict="unsafe", note="Changed my mind.")
+    assert refused.value.problems[0].field == "verdict"
