@@ -43,6 +43,15 @@ def test_a_file_that_is_not_what_it_says_and_an_unknown_column_are_refused_namin
     assert Dataset.objects.count() == 0
 
 
+def test_the_request_page_offers_a_safe_output_to_whoever_may_deliver_and_to_nobody_else(cast, signed_in):
+    request = agreed_request(cast)
+    holder_page = signed_in(cast.msu_assessor).get(f"/requests/{request.reference}/").content.decode()
+    assert 'data-testid="draft-release"' in holder_page
+    assert f'href="/outputs/releases/new/{request.reference}/"' in holder_page
+    requester_page = signed_in(cast.iasc_requester).get(f"/requests/{request.reference}/").content.decode()
+    assert 'data-testid="draft-release"' not in requester_page
+
+
 def test_a_table_is_previewed_with_its_suppression_pattern_then_checked_and_delivered(cast, checkers, signed_in,
                                                                                       api, dataset):
     request = agreed_request(cast)
