@@ -3,7 +3,7 @@ same services and answers as the pages (a request you may not see is a 404, the 
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotAcceptable
@@ -46,12 +46,15 @@ class DeliveryBundleView(APIView):
 
     content_negotiation_class = FileNegotiation
 
-    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY})
+    @extend_schema(responses={(200, "application/zip"): OpenApiTypes.BINARY,
+                              (410, "text/plain"): OpenApiTypes.STR})  # disposed of (ADR 33)
     def get(self, request, pk: int):
         try:
             document = services.delivery_bundle(pk, by=request.user)
         except NotAllowed:
             raise Http404 from None
+        except services.FileDisposed as disposed:  # 410, as a disposed file's own download (ADR 33)
+            return HttpResponse(str(disposed), status=410, content_type="text/plain; charset=utf-8")
         return attachment(document)
 
 

@@ -23,6 +23,7 @@ from sharing import permissions, queries, rules
 from sharing.cases import LOCKED_RELATIONS
 from sharing.models import Delivery, Request
 from sharing.states import Decision, PublicationIntent
+from vault.services import FileDisposed
 
 ASKED_MAX = 60  # what was asked for is kept on a refusal, never more than a reference's worth
 REFERENCE_MAX = Request._meta.get_field("reference").max_length
@@ -147,10 +148,15 @@ def delivery_bundle(delivery_id: int, *, by) -> Document:
     from documents import bundle
 
     delivery = (Delivery.objects.select_related(*(f"request__{r}" for r in LOCKED_RELATIONS), "delivered_by",
-                                                "occasion").prefetch_related("files", "request__named_people")
+                                                "occasion", "retention").prefetch_related("files", "request__named_people")
                 .filter(pk=delivery_id).first())
     if delivery is None or not permissions.user_can_view(by, delivery.request):
         raise _refused(delivery_id, "bundle", by=by)
+    disposed_at = getattr(getattr(delivery, "retention", None), "disposed_at", None)
+    if disposed_at is not None:  # its files were crypto-shredded (ADR 33): nothing to bundle, ever again
+        raise FileDisposed(f"This delivery was disposed of on {disposed_at:%d %B %Y}: its files have been destroyed "
+                           "and can no longer be downloaded by anyone. Its disposal certificate says who disposed of "
+                           "it and how.")
     try:
         made = bundle.build(delivery)
     except bundle.FileChanged as changed:

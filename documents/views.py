@@ -4,7 +4,7 @@ request that does not exist (the refusal is audited in documents.services)."""
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.views.decorators.http import require_GET
 
 from concordat.errors import NotAllowed
@@ -31,4 +31,6 @@ def delivery_bundle(request, pk: int):
         document = services.delivery_bundle(pk, by=request.user)
     except NotAllowed:
         raise Http404("No such delivery, or you cannot see it.") from None
+    except services.FileDisposed as disposed:  # 410, as a disposed file's own download (ADR 33)
+        return HttpResponse(str(disposed), status=410, content_type="text/plain; charset=utf-8")
     return attachment(document)

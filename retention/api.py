@@ -30,7 +30,7 @@ class RetentionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
         which = self.request.query_params.get("show", "due") if self.action == "list" else "all"
         queryset = (services.listed(self.request.user, today=timezone.localdate(), which=which)
                     if which in LISTS else services.RETENTION.visible(self.request.user))
-        return queryset.select_related("request", "delivery", "disposed_by__organisation").prefetch_related(
+        return queryset.select_related("request__requester_org", "delivery", "disposed_by__organisation").prefetch_related(
             "delivery__files__vault_file")
 
     @extend_schema(parameters=[SHOW])

@@ -20,6 +20,8 @@ class RetainedFileSerializer(serializers.Serializer):
 class RetentionSerializer(serializers.ModelSerializer):
     request = serializers.CharField(source="request.reference")
     delivery = serializers.IntegerField(source="delivery_id")
+    held_by = serializers.CharField(source="request.requester_org.slug", help_text="The organisation that received "
+                                    "it and disposes of it.")
     marking = serializers.CharField(source="delivery.marking")
     state_label = serializers.CharField(source="get_state_display")
     disposed_by = PersonRefSerializer(allow_null=True)
@@ -27,7 +29,7 @@ class RetentionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Retention
-        fields = ["id", "request", "delivery", "marking", "keep_until", "state", "state_label", "version",
+        fields = ["id", "request", "delivery", "held_by", "marking", "keep_until", "state", "state_label", "version",
                   "disposed_by", "disposed_at", "method", "files"]
 
     def get_files(self, retention) -> list[dict]:

@@ -61,7 +61,8 @@ def for_person(pk, *, by) -> Retention:
 def listed(by, *, today: date, which: str = "due") -> QuerySet:
     """The cases this person sees: "due" (falling due within the reminder window or overdue), "overdue", "held"
     (everything still held) or "disposed"."""
-    cases = RETENTION.visible(by).select_related("request", "delivery").order_by("keep_until", "pk")
+    cases = (RETENTION.visible(by).select_related("request__requester_org", "delivery")
+             .order_by("request__requester_org__name", "keep_until", "pk"))
     held = cases.filter(state=RetentionState.HELD)
     if which == "overdue":
         return held.filter(keep_until__lt=today)

@@ -154,7 +154,8 @@ def request_detail_queryset(user) -> QuerySet:
         Prefetch("reassignments", queryset=Reassignment.objects.select_related(
             "from_org", "to_org", "to_user__organisation", "reassigned_by__organisation")),
         Prefetch("occasions", queryset=DeliveryOccasion.objects.select_related("delivery")),
-        Prefetch("deliveries", queryset=Delivery.objects.select_related("delivered_by__organisation", "occasion")
+        Prefetch("deliveries", queryset=Delivery.objects.select_related("delivered_by__organisation", "occasion",
+                                                                        "retention")  # ADR 33
                  .prefetch_related("files")),
         "parts",  # each part's scope, compared with processing holds (sharing.hold_scope)
     )

@@ -128,3 +128,24 @@ def test_the_list_costs_the_same_queries_for_one_case_or_many(cast, signed_in):
     with CaptureQueriesContext(connection) as many:
         page = requester.get("/retention/?show=held").content.decode()
     assert page.count("/retention/") >= 4 and len(many) == len(one)
+
+
+def test_the_request_page_links_the_retention_and_stops_offering_destroyed_files(cast, signed_in):
+    retention = held(cast)
+    requester = signed_in(cast.iasc_requester)
+    page = requester.get(f"/requests/{retention.request.reference}/").content.decode()
+    assert f"/retention/{retention.pk}/" in page and "/files/" in page.split("What was provided")[1]
+    requester.post(f"/retention/{retention.pk}/", {"version": retention.version, "method": HOW, "confirmed": ["yes"]})
+    page = requester.get(f"/requests/{retention.request.reference}/").content.decode()
+    provided = page.split("What was provided")[1].split("delivery-retention")[0]
+    assert "Disposed of on" in page and ": destroyed" in provided and 'download>' not in provided
+
+
+def test_a_disposed_deliverys_bundle_is_gone(cast, api, signed_in):
+    retention = held(cast)
+    api(cast.iasc_requester).post(f"{API}{retention.pk}/dispose/", {"version": retention.version, "method": HOW,
+                                                                    "confirmed": True}, format="json")
+    response = api(cast.iasc_requester).get(f"/api/deliveries/{retention.delivery_id}/bundle/")
+    assert response.status_code == 410 and b"disposed of" in response.content
+    page = signed_in(cast.iasc_requester).get(f"/deliveries/{retention.delivery_id}/bundle/")
+    assert page.status_code == 410
