@@ -102,6 +102,15 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
                         conditions=values["conditions"], reasons=values["reasons"])
         return self._answer(project)
 
+    @extend_schema(request=s.LinkRequestInput, responses=s.ProjectSerializer)
+    @action(detail=True, methods=["post"], url_path="link-request")
+    def link_request(self, request, pk=None):
+        """Link a request made for the project (one you can see)."""
+        project = self.get_object()
+        values = self._input(s.LinkRequestInput)
+        return self._answer(services.link_request(project, by=request.user, expected_version=values["version"],
+                                                  reference=values["reference"]))
+
     @extend_schema(request=s.NdaInput, responses={201: s.ProjectSerializer})
     @action(detail=True, methods=["post"])
     def ndas(self, request, pk=None):

@@ -196,3 +196,8 @@ class DeletionFlagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ["id", "withdrawn_on"]
+
+
+class LinkRequestInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=limits.COUNTER_MAX)
+    reference = serializers.CharField(max_length=40, help_text="The reference of a request you can see.")
