@@ -32,9 +32,9 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     def get_queryset(self):
         return (PROJECTS.visible(self.request.user)
-                .select_related(*PROJECTS.locked_relations)
-                .prefetch_related("suppliers", "requests", "reviews__deciding_organisation", "ndas__signatory",
-                                  "participations")
+                .select_related(*PROJECTS.locked_relations, "principal_investigator__organisation")
+                .prefetch_related("suppliers", "requests", "reviews__deciding_organisation",
+                                  "ndas__signatory__organisation", "participations")
                 .order_by("-proposed_at", "-pk"))
 
     def _answer(self, project, code=status.HTTP_200_OK):

@@ -93,7 +93,7 @@ class ProjectSerializer(serializers.ModelSerializer):
                   "version", "proposed_at", "approved_at", "suspended_by_hold", "hold", "reviews", "ndas", "consent"]
 
     def get_hold(self, project) -> dict:
-        answer = holds_link.verdict(project)
+        answer = holds_link.verdict(project, self.context.setdefault("hold_verdicts", {}))
         return VerdictSerializer({"status": answer.status, "blocked": answer.blocked, "reason": answer.reason,
                                   "holds": answer.holds}).data
 

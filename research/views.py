@@ -77,7 +77,8 @@ def _run(request, form, success: str, pk: int):
 def project_list(request):
     projects = (PROJECTS.visible(request.user).select_related("institution", "partner")
                 .prefetch_related("suppliers").order_by("-proposed_at", "-pk")[:200])
-    rows = [{"project": p, "verdict": holds_link.verdict(p)} for p in projects]
+    cache: dict = {}
+    rows = [{"project": p, "verdict": holds_link.verdict(p, cache)} for p in projects]
     return render(request, "research/list.html", {
         "rows": rows, "can_propose": request.user.has_role(Role.RESEARCHER)})
 
