@@ -32,9 +32,9 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     def get_queryset(self):
         return (PROJECTS.visible(self.request.user)
-                .select_related(*PROJECTS.locked_relations)
-                .prefetch_related("suppliers", "requests", "reviews__deciding_organisation", "ndas__signatory",
-                                  "participations")
+                .select_related(*PROJECTS.locked_relations, "principal_investigator__organisation")
+                .prefetch_related("suppliers", "requests", "reviews__deciding_organisation",
+                                  "ndas__signatory__organisation", "participations")
                 .order_by("-proposed_at", "-pk"))
 
     def _answer(self, project, code=status.HTTP_200_OK):
@@ -101,6 +101,15 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         services.review(review, by=request.user, expected_version=values["version"], outcome=values["outcome"],
                         conditions=values["conditions"], reasons=values["reasons"])
         return self._answer(project)
+
+    @extend_schema(request=s.LinkRequestInput, responses=s.ProjectSerializer)
+    @action(detail=True, methods=["post"], url_path="link-request")
+    def link_request(self, request, pk=None):
+        """Link a request made for the project (one you can see)."""
+        project = self.get_object()
+        values = self._input(s.LinkRequestInput)
+        return self._answer(services.link_request(project, by=request.user, expected_version=values["version"],
+                                                  reference=values["reference"]))
 
     @extend_schema(request=s.NdaInput, responses={201: s.ProjectSerializer})
     @action(detail=True, methods=["post"])

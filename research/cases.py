@@ -61,6 +61,12 @@ def _researcher_or_contracts(user, project) -> bool:
     return is_researcher(user, project) or is_contracts_team(user, project)
 
 
+def of_the_project(user, project) -> bool:
+    """A researcher of the institution, or a requester or case officer of its partner (who makes its requests)."""
+    return is_researcher(user, project) or (_within(user, project.partner_id)
+                                            and user.has_role(Role.REQUESTER, Role.CASE_OFFICER))
+
+
 def _nobody(user, project) -> bool:
     return False
 
@@ -73,6 +79,7 @@ WHO_MAY = {
     ProjectAction.RESUME: (is_contracts_team, WHO_CONTRACTS),
     ProjectAction.CANCEL: (_researcher_or_contracts, WHO_CANCELS),
     ProjectAction.RECORD_NDA: (_researcher_or_contracts, WHO_CANCELS),
+    ProjectAction.LINK_REQUEST: (of_the_project, f"{WHO_RESEARCHES}, or a requester of its partner"),
     ProjectAction.RECORD_CONSENT: (is_service_provider, WHO_PROVIDES),
     ProjectAction.RECORD_WITHDRAWAL: (is_service_provider, WHO_PROVIDES),
     ProjectAction.SUSPEND: (_nobody, "the service, when a processing hold in force covers the project"),
@@ -115,7 +122,8 @@ class ProjectCaseType(CaseType):
                ProjectAction.RECORD_NDA: "record a non-disclosure agreement for this project",
                ProjectAction.RECORD_CONSENT: "record a survivor's choice about this project",
                ProjectAction.RECORD_WITHDRAWAL: "record a survivor's withdrawal from this project",
-               ProjectAction.RECORD_DELETION: "record that a withdrawn participant's data was deleted"}
+               ProjectAction.RECORD_DELETION: "record that a withdrawn participant's data was deleted",
+               ProjectAction.LINK_REQUEST: "link a request to this project"}
     state_labels = dict(ProjectState.choices)
     owner_labels = {"researchers": "Researchers of the institution",
                     "reviewers": "The department's contracts team (with each supplier involved, through approvals)",

@@ -219,3 +219,17 @@ class DeletionForm(ProblemsForm):
     def perform(self, by):
         return services.record_deletion(self.project, by=by, expected_version=self.cleaned_data["version"],
                                         participation_id=self.cleaned_data["participation"])
+
+
+class LinkRequestForm(ProblemsForm):
+    reference = _text("Request reference", 40, "For example IASC-2021-0042: a request you can see.")
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["version"].required = True
+        self.initial.setdefault("version", project.version)
+
+    def perform(self, by):
+        return services.link_request(self.project, by=by, expected_version=self.cleaned_data["version"],
+                                     reference=self.cleaned_data["reference"])

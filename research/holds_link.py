@@ -37,10 +37,16 @@ def scope_of(project) -> list[tuple[str, str, str]]:
     return [(source, purpose, category) for source in (project.data_sources or []) for category in categories]
 
 
-def verdict(project) -> ProjectVerdict:
+def verdict(project, cache: dict | None = None) -> ProjectVerdict:
+    """`cache`: a dict shared across the projects of one page or answer, so that each distinct scope is asked of
+    the holds once however many projects share it (a list's queries do not grow with its projects)."""
+    cache = {} if cache is None else cache
     holds, blocked_reasons, free_reasons = {}, [], []
     for source, purpose, category in scope_of(project):
-        answer = coverage.verdict(data_source=source, purpose=purpose, category=category)
+        key = (source, purpose, category)
+        if key not in cache:
+            cache[key] = coverage.verdict(data_source=source, purpose=purpose, category=category)
+        answer = cache[key]
         if answer.blocked:
             for hold in answer.holds:
                 holds.setdefault(hold.pk, hold)

@@ -93,7 +93,7 @@ class ProjectSerializer(serializers.ModelSerializer):
                   "version", "proposed_at", "approved_at", "suspended_by_hold", "hold", "reviews", "ndas", "consent"]
 
     def get_hold(self, project) -> dict:
-        answer = holds_link.verdict(project)
+        answer = holds_link.verdict(project, self.context.setdefault("hold_verdicts", {}))
         return VerdictSerializer({"status": answer.status, "blocked": answer.blocked, "reason": answer.reason,
                                   "holds": answer.holds}).data
 
@@ -196,3 +196,8 @@ class DeletionFlagSerializer(serializers.ModelSerializer):
     class Meta:
         model = Participation
         fields = ["id", "withdrawn_on"]
+
+
+class LinkRequestInput(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1, max_value=limits.COUNTER_MAX)
+    reference = serializers.CharField(max_length=40, help_text="The reference of a request you can see.")

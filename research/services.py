@@ -260,6 +260,25 @@ def apply_holds(*, by: User | None = None) -> list[ResearchProject]:
     return suspended
 
 
+def link_request(project, *, by: User, expected_version, reference: str) -> ResearchProject:
+    """Link a request made for the project; only a request the person can see (need-to-know, ADR 3)."""
+    from sharing import permissions as request_permissions
+
+    reference = (reference or "").strip()[:40]
+    with PROJECTS.acting(project, by=by, action=ProjectAction.LINK_REQUEST,
+                         expected_version=expected_version) as locked:
+        found = request_permissions.visible_requests(by).filter(reference=reference).first() if reference else None
+        if found is None:
+            raise RuleViolation(Problem("No such request, or you cannot see it.", field="reference"))
+        if locked.requests.filter(pk=found.pk).exists():
+            raise RuleViolation(Problem(f"{found.reference} is already linked to this project.", field="reference"))
+        if locked.requests.count() >= REQUESTS_MAX:
+            raise RuleViolation(Problem(f"Link at most {REQUESTS_MAX} requests.", field="reference"))
+        locked.requests.add(found)
+        PROJECTS.advance(locked, by, ProjectAction.LINK_REQUEST, details={"request": found.pk})
+    return locked
+
+
 # --- NDAs ---------------------------------------------------------------------------------------------------------
 
 def record_nda(project, *, by: User, expected_version, signatory: User, signed_on: date, expires_on: date,

@@ -33,6 +33,7 @@ class ProjectAction(models.TextChoices):
     RECORD_CONSENT = "record_consent", "Survivor's choice recorded"
     RECORD_WITHDRAWAL = "record_withdrawal", "Withdrawal recorded"
     RECORD_DELETION = "record_deletion", "Deletion recorded"
+    LINK_REQUEST = "link_request", "Request linked"
 
 
 RESEARCHERS = "researchers"  # researchers of the institution
@@ -56,6 +57,7 @@ PROJECT_MACHINE = Machine(
         ProjectAction.COMPLETE: Transition({ProjectState.APPROVED}, ProjectState.COMPLETED),
         # Records that leave the state as it is
         ProjectAction.RECORD_NDA: Transition(OPEN_STATES, by_owner=False),
+        ProjectAction.LINK_REQUEST: Transition(OPEN_STATES, by_owner=False),
         ProjectAction.RECORD_CONSENT: Transition({ProjectState.APPROVED}, by_owner=False),
         ProjectAction.RECORD_WITHDRAWAL: Transition((*OPEN_STATES, ProjectState.COMPLETED, ProjectState.CANCELLED),
                                                     by_owner=False),

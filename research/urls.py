@@ -15,6 +15,7 @@ urlpatterns = [
     path("<id:pk>/choices/", views.record_choice, name="choice"),
     path("<id:pk>/withdrawals/", views.record_withdrawal, name="withdrawal"),
     path("<id:pk>/deletions/", views.record_deletion, name="deletion"),
+    path("<id:pk>/requests/", views.link_request, name="link_request"),
     path("<id:pk>/participants/", views.participants, name="participants"),
     path("ndas/<id:file_id>/", views.nda_download, name="nda_download"),
 ]

@@ -22,6 +22,7 @@ from research.forms import (
     ActionForm,
     ChoiceForm,
     DeletionForm,
+    LinkRequestForm,
     NdaForm,
     ProjectForm,
     ReviewForm,
@@ -76,7 +77,8 @@ def _run(request, form, success: str, pk: int):
 def project_list(request):
     projects = (PROJECTS.visible(request.user).select_related("institution", "partner")
                 .prefetch_related("suppliers").order_by("-proposed_at", "-pk")[:200])
-    rows = [{"project": p, "verdict": holds_link.verdict(p)} for p in projects]
+    cache: dict = {}
+    rows = [{"project": p, "verdict": holds_link.verdict(p, cache)} for p in projects]
     return render(request, "research/list.html", {
         "rows": rows, "can_propose": request.user.has_role(Role.RESEARCHER)})
 
@@ -143,6 +145,7 @@ def _render_detail(request, project, status=200, **forms):
         "awaiting_deletion": services.awaiting_deletion(project),
         "can_record_deletion": ProjectAction.RECORD_DELETION in available,
         "can_record_nda": ProjectAction.RECORD_NDA in available,
+        "can_link_request": ProjectAction.LINK_REQUEST in available,
         "can_record_choice": ProjectAction.RECORD_CONSENT in available,
         "can_record_withdrawal": ProjectAction.RECORD_WITHDRAWAL in available,
         "sees_references": is_service_provider(user, project),
@@ -218,6 +221,12 @@ def record_choice(request, pk: int):
 def record_withdrawal(request, pk: int):
     return _record_page(request, pk, ProjectAction.RECORD_WITHDRAWAL, WithdrawalForm, "research/withdrawal.html",
                         "The withdrawal is recorded: what is held about them is flagged for deletion.")
+
+
+@login_required
+def link_request(request, pk: int):
+    return _record_page(request, pk, ProjectAction.LINK_REQUEST, LinkRequestForm, "research/link_request.html",
+                        "The request is linked to the project.")
 
 
 @login_required

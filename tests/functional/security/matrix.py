@@ -181,6 +181,8 @@ for _action in ("revise", "submit", "deliver", "withdraw"):
     ACTORS[(f"{_action}_release", "release")] = frozenset({"msu_assessor"})
 RELEASES = ("release",)
 RELEASE_ACTIONS = ("submit", "check", "consolidate", "deliver", "withdraw")
+# Linking a request: a researcher of the institution (no one here) or a requester or case officer of its partner
+ACTORS[("link_request", "research_project")] = frozenset({"iasc_requester", "iasc_case_officer"})
 
 REQUESTS = ("iasc_draft", "ho_draft", "submitted", "sensitive")
 FILES = ("file", "sensitive_file")
@@ -539,6 +541,8 @@ ROWS: dict[tuple, Rule] = {
     ("research:choice", "POST"): Acts(action="record_consent", objects=RESEARCH),
     ("research:withdrawal", "GET"): Acts(action="record_withdrawal", objects=RESEARCH),
     ("research:withdrawal", "POST"): Acts(action="record_withdrawal", objects=RESEARCH),
+    ("research:link_request", "GET"): Acts(action="link_request", objects=RESEARCH),
+    ("research:link_request", "POST"): Acts(action="link_request", objects=RESEARCH),
     ("research:deletion", "GET"): SignedIn(answer=405, objects=RESEARCH),
     ("research:deletion", "POST"): Acts(action="record_deletion", objects=RESEARCH),
     ("research:participants", "GET"): Acts(action="see_participants", objects=RESEARCH),  # providers only
@@ -644,7 +648,7 @@ ROWS: dict[tuple, Rule] = {
     # each action with an empty body: 404 for who does not see the project, 400 for who does
     **{(f"sharing-api:research-project-{name}", "POST"): Sees(objects=RESEARCH) for name in (
         "submit", "approve", "resume", "cancel", "complete", "review", "ndas", "choices", "withdrawals",
-        "deletions")},
+        "deletions", "link-request")},
     ("sharing-api:research-project-awaiting-deletion", "GET"): Sees(objects=RESEARCH),
     ("sharing-api:research-project-participants", "GET"): Acts(action="see_participants", objects=RESEARCH),
     ("sharing-api:research-nda-download", "GET"): Sees(objects=("research_nda",)),

@@ -333,3 +333,22 @@ def test_placing_a_hold_suspends_the_projects_it_covers_once_committed(rc, cast,
     project = fresh(project)
     assert project.state == ProjectState.SUSPENDED and project.suspended_by_hold == hold
     assert project.events.order_by("pk").last().actor == cast.ho_dpo
+
+
+def test_the_partners_requester_links_a_request_they_can_see(rc, cast):
+    from tests.support.requests import draft
+
+    project = proposed(rc)
+    mine = draft(cast.iasc_requester)
+    theirs = draft(cast.ho_requester, direction="ho_to_iasc")
+    project = services.link_request(project, by=cast.iasc_requester, expected_version=project.version,
+                                    reference=mine.reference)
+    assert list(project.requests.all()) == [mine]
+    with pytest.raises(RuleViolation, match="cannot see it"):  # a Home Office draft the IASC cannot see
+        services.link_request(project, by=cast.iasc_requester, expected_version=project.version,
+                              reference=theirs.reference)
+    with pytest.raises(RuleViolation, match="already linked"):
+        services.link_request(project, by=cast.iasc_requester, expected_version=project.version,
+                              reference=mine.reference)
+    with pytest.raises(NotAllowed):  # the contracts team does not link the researchers' requests
+        services.link_request(project, by=rc.contracts, expected_version=project.version, reference=mine.reference)
