@@ -16,6 +16,7 @@ Targets: under 5 s for the recompute, under 200 ms at the 95th percentile per da
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -100,14 +101,17 @@ def recompute(samples: int) -> None:
     with CaptureQueriesContext(connection) as queries:
         tables = services.statistics(user, query)
     rows = sum(len(table.rows) for table in tables)
-    times = []
+    times, cpu = [], []
     for _ in range(samples):
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         services.statistics(user, query)
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
     verdict = "meets" if max(times) < 5 else "MISSES"
+    # The machine is shared: this process's CPU time (the database's own is not in it) says what load hides.
     print(f"full recompute by quarter: {len(tables)} tables, {rows} rows, {len(queries)} queries; "
-          f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s of {samples} ({verdict} the 5 s target)")
+          f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s of {samples} ({verdict} the 5 s target); "
+          f"this process's CPU median {statistics.median(cpu):.2f} s; load average {os.getloadavg()[0]:.1f}")
 
 
 def measure_pages(samples: int) -> None:

@@ -7,6 +7,7 @@ from accounts.roles import Role
 from audit.services import record_standalone
 from documents import services as documents
 from sharing.states import RequestState
+from tests.support.audit_keys import checkpoint_keys  # noqa: F401
 from tests.support.requests import draft, walk
 from tests.support.sharing_fixtures import cast, protocol  # noqa: F401
 
@@ -74,3 +75,14 @@ def test_the_filtered_events_export_with_hostile_text_neutralised(person, audito
 @pytest.mark.parametrize("role", [Role.REQUESTER, Role.COMMISSIONER])
 def test_only_auditors_export_the_log(person, signed_in, role):
     assert signed_in(person("iasc", role)).get("/audit/export/", {"format": "csv"}).status_code == 403
+
+
+def test_signed_checkpoints_are_verified_on_the_page(person, signed_in, checkpoint_keys):  # noqa: F811
+    from audit.checkpointing import sign_checkpoint
+
+    record_standalone("test.event")
+    client = signed_in(person("iasc", Role.AUDITOR))
+    assert "No checkpoint has been signed yet" in client.get("/audit/").content.decode()
+    sign_checkpoint("iasc", signed_by="test")
+    status = client.get("/audit/").content.decode().split('data-testid="checkpoint-status"')[1]
+    assert "Checkpoints verified" in status and "All 1 signed checkpoints verify" in status
