@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test test-slow prod-check install assets browser migrate demo serve lint bench clean
+.PHONY: run test test-slow prod-check load install assets browser migrate demo serve lint bench clean
 
 # Links in emails point where the demo is served. Static files come from whitenoise (var/static, collected by
 # `assets`), as in production, whether or not DEBUG=1 is set.
@@ -64,6 +64,10 @@ test-slow: install assets
 # beat on a fresh PostgreSQL database and Redis, readiness, a sign-in through each; everything stopped afterwards.
 prod-check: install assets
 	deploy/prod-check.sh
+
+# The same, then Locust headless: 50 users for 60 s, a mix of pages, API lists, transitions and downloads (bench/load).
+load: install assets
+	LOAD=1 deploy/prod-check.sh
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -56,6 +56,7 @@ export CONCORDAT_PRODUCTION=1 DATABASE_URL="$PG_URL/$db" DB_CONN_MAX_AGE=60 \
        CELERY_BROKER_URL="$REDIS_URL/13" CACHE_URL="$REDIS_URL/12" \
        VAULT_ROOT="$work/vault" STATIC_ROOT="$here/var/prod-static" \
        CELERY_BEAT_SCHEDULE_FILE="$work/beat-schedule" WEB_CONCURRENCY=2 CELERY_CONCURRENCY=1
+if [ "${LOAD:-0}" = 1 ]; then export API_TOKEN_RATE=1000000/minute WEB_CONCURRENCY="${LOAD_WEB_CONCURRENCY:-4}"; fi
 unset CONCORDAT_DEMO DEBUG
 
 say "manage.py check --deploy --fail-level WARNING"
@@ -128,5 +129,17 @@ requests = [json.loads(line) for line in text.splitlines() if line.startswith("{
 assert requests and all(len(entry["request_id"]) >= 8 for entry in requests), "no request lines with ids"
 print(f"{len(requests)} request lines, each with a request id")
 PYEOF
+
+if [ "${LOAD:-0}" = 1 ]; then
+  # Issue 14 item 4: 50 users for 60 s on the first instance (LOAD_USERS, LOAD_SECONDS). One token per role is shared
+  # by every simulated user, so the per-token API limit is lifted for this run; everything else is production's.
+  say "load: preparing requests, tokens and sessions"
+  "$PY" bench/load/prepare.py > "$work/world.json"
+  mkdir -p bench/out
+  say "load: ${LOAD_USERS:-50} users for ${LOAD_SECONDS:-60} s"
+  LOAD_WORLD="$work/world.json" "$here/.venv/bin/locust" -f bench/load/locustfile.py --headless \
+    -u "${LOAD_USERS:-50}" -r 10 -t "${LOAD_SECONDS:-60}s" --host "http://127.0.0.1:$PORT1" \
+    --csv bench/out/load --only-summary 2>&1 | tail -n 30
+fi
 
 say "prod-check passed; stopping everything it started"

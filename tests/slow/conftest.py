@@ -124,12 +124,52 @@ def stack(tmp_path_factory):
     for step in (["create_audit_keys"], ["migrate", "--noinput", "-v0"]):
         done = stack.manage(*step)
         assert done.returncode == 0, done.stderr[-3000:]
+    stack.world("base")
     try:
         yield stack
     finally:
         stack.stop_all()
         subprocess.run(["psql", f"{PG_URL}/postgres", "-qc", f"DROP DATABASE IF EXISTS {database} WITH (FORCE)"],
                        capture_output=True)
+
+
+# Each test's cases, made by tests/slow/world.py in processes that run side by side from the session's start.
+PREPARATIONS = {
+    "transition": ["prepare", "ack", "--submitted", "52"],
+    "upload": ["prepare", "up", "--agreed", "52"],
+    "race": ["prepare", "race", "--submitted", "50"],
+    "mail": ["prepare", "mail", "--submitted", "4"],
+}
+
+
+class Worlds:
+    def __init__(self, stack: Stack):
+        self.stack = stack
+        self.started = {name: (time.monotonic(), subprocess.Popen(
+            [sys.executable, "-m", "tests.slow.world", *argv], cwd=ROOT, env=stack.env, stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE, text=True)) for name, argv in PREPARATIONS.items()}
+        self.results: dict[str, dict] = {}
+
+    def get(self, name: str) -> dict:
+        if name not in self.results:
+            began, process = self.started[name]
+            out, err = process.communicate(timeout=600)
+            assert process.returncode == 0, err[-3000:]
+            self.results[name] = {**json.loads(out), "waited": round(time.monotonic() - began, 1)}
+        return self.results[name]
+
+    def stop(self) -> None:
+        for _, process in self.started.values():
+            if process.poll() is None:
+                process.kill()
+                process.communicate()
+
+
+@pytest.fixture(scope="session")
+def worlds(stack):
+    worlds = Worlds(stack)
+    yield worlds
+    worlds.stop()
 
 
 @pytest.fixture

@@ -7,3 +7,6 @@ from concordat.settings import MIDDLEWARE
 
 MIDDLEWARE = [*MIDDLEWARE, "tests.slow.crash.KillAtQueryMiddleware"]
 EMAIL_BACKEND = "tests.slow.crash.SlowFileEmailBackend"
+# Each test's cast is 20 people: Argon2 would spend most of the preparation hashing their passwords, which no crash
+# test uses (the API calls carry tokens). A fast hasher, for this test-only settings module alone.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -103,9 +103,9 @@ def crash_many(stack, report, *, kind, act, cases):
     return base
 
 
-def test_a_worker_killed_mid_transition_leaves_each_case_whole(processes, report):
+def test_a_worker_killed_mid_transition_leaves_each_case_whole(processes, worlds, report):
     stack = processes
-    world = timed(report, "prepare", lambda: stack.world("prepare", "ack", "--submitted", str(KILLS + UNHARMED)))
+    world = timed(report, "waiting for its cases", lambda: worlds.get("transition"))
     token, cases = world["spoc_token"], world["submitted"]
 
     def act(base, case, headers=None):
@@ -122,9 +122,9 @@ def test_a_worker_killed_mid_transition_leaves_each_case_whole(processes, report
     assert_audit_verifies(stack)
 
 
-def test_a_worker_killed_mid_upload_leaves_each_case_whole_and_no_orphan(processes, report):
+def test_a_worker_killed_mid_upload_leaves_each_case_whole_and_no_orphan(processes, worlds, report):
     stack = processes
-    world = timed(report, "prepare", lambda: stack.world("prepare", "up", "--agreed", str(KILLS + UNHARMED)))
+    world = timed(report, "waiting for its cases", lambda: worlds.get("upload"))
     token, cases = world["assessor_token"], world["agreed"]
 
     def act(base, case, headers=None):
@@ -147,9 +147,9 @@ def test_a_worker_killed_mid_upload_leaves_each_case_whole_and_no_orphan(process
     assert_audit_verifies(stack)
 
 
-def test_two_instances_given_the_same_transition_let_exactly_one_succeed(processes, report):
+def test_two_instances_given_the_same_transition_let_exactly_one_succeed(processes, worlds, report):
     stack = processes
-    world = timed(report, "prepare", lambda: stack.world("prepare", "race", "--submitted", str(KILLS)))
+    world = timed(report, "waiting for its cases", lambda: worlds.get("race"))
     token, cases = world["spoc_token"], world["submitted"]
     bases = [stack.web("race-a", workers=2), stack.web("race-b", workers=2)]
     results = []
@@ -173,9 +173,9 @@ def test_two_instances_given_the_same_transition_let_exactly_one_succeed(process
     assert_audit_verifies(stack)
 
 
-def test_a_celery_worker_killed_mid_task_retries_it_and_sends_each_notification_once(processes, report):
+def test_a_celery_worker_killed_mid_task_retries_it_and_sends_each_notification_once(processes, worlds, report):
     stack = processes
-    world = stack.world("prepare", "mail", "--submitted", "4")
+    world = worlds.get("mail")
     broker_url = f"{REDIS_URL}/11"
     broker = redis.Redis.from_url(broker_url)
     broker.flushdb()

@@ -1,5 +1,6 @@
 """The crash tests' data, made and checked in a process of its own against the stack's database (ADR 40):
 
+    python -m tests.slow.world base                                      -> the protocol and organisations, once
     python -m tests.slow.world prepare PREFIX --submitted N --agreed M   -> JSON: tokens and [id, version] lists
     python -m tests.slow.world check --submitted IDS --agreed IDS        -> JSON: what is not whole, the vault's state
     python -m tests.slow.world notifications --cases IDS                 -> JSON: notification rows of those requests
@@ -37,8 +38,13 @@ from vault.services import storage  # noqa: E402
 from workflow.models import Notification  # noqa: E402
 
 
-def prepare(prefix: str, submitted: int, agreed: int) -> dict:
+def base() -> dict:
+    """What every preparation shares, made once before they run side by side."""
     call_command("load_protocol", verbosity=0, stdout=open(os.devnull, "w"))
+    return {"organisations": len(ensure_standard_organisations())}
+
+
+def prepare(prefix: str, submitted: int, agreed: int) -> dict:
     orgs = ensure_standard_organisations()
     counter = itertools.count(1)
 
@@ -99,11 +105,14 @@ def main() -> None:
     c = sub.add_parser("check")
     c.add_argument("--submitted", default="[]")
     c.add_argument("--agreed", default="[]")
+    sub.add_parser("base")
     n = sub.add_parser("notifications")
     n.add_argument("--cases", default="[]")
     args = parser.parse_args()
     if args.command == "prepare":
         result = prepare(args.prefix, args.submitted, args.agreed)
+    elif args.command == "base":
+        result = base()
     elif args.command == "notifications":
         result = {"count": Notification.objects.filter(case_kind=REQUESTS.kind,
                                                        case_id__in=json.loads(args.cases)).count()}
