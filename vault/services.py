@@ -41,7 +41,7 @@ def storage():
     return storages[STORAGE_ALIAS]
 
 
-def _storage_name(file_id: uuid.UUID) -> str:
+def storage_name_for(file_id: uuid.UUID) -> str:
     return f"files/{file_id.hex[:2]}/{file_id.hex}"
 
 
@@ -54,7 +54,7 @@ def store(upload, *, owner: dict, original_name: str, content_type: str, marking
     file_id = uuid.uuid4()
     keys = data_key_store()
     upload.seek(0)
-    sealed = crypto.seal(upload, file_id=file_id, kek=kek(), storage=storage(), name=_storage_name(file_id),
+    sealed = crypto.seal(upload, file_id=file_id, kek=kek(), storage=storage(), name=storage_name_for(file_id),
                          chunk_size=chunk_size)
     try:
         if expected_sha256 is not None and sealed.sha256 != expected_sha256:

@@ -142,7 +142,7 @@ def test_a_worker_killed_mid_upload_leaves_each_case_whole_and_no_orphan(process
     swept = stack.manage("sweep_vault", "--grace-seconds", "0")
     assert swept.returncode == 0, swept.stderr
     after = stack.world("check", "--agreed", json.dumps(cases[UNHARMED:]))
-    assert after["orphan_ciphertexts"] == [] and after["keys_without_ciphertext"] == []
+    assert after["orphan_ciphertexts"] == [] and after["keys_without_ciphertext"] == [] and after["orphan_keys"] == []
     assert after["outcomes"] == checked["outcomes"], "the sweep removed nothing a case holds"
     assert_audit_verifies(stack)
 

@@ -89,10 +89,10 @@ def check(submitted: list[list[int]], agreed: list[list[int]]) -> dict:
     for kind, pairs, judge in [("acknowledge", submitted, _acknowledge_whole), ("deliver", agreed, _delivery_whole)]:
         for pk, version, *_ in pairs:
             outcomes[f"{kind}:{pk}"] = judge(Request.objects.get(pk=pk), version)
-    keys_without_ciphertext = [s.storage_name for s in StoredFile.objects.filter(wrapped_key__isnull=False)
+    keys_without_ciphertext = [s.storage_name for s in StoredFile.objects.filter(disposed_at__isnull=True)
                                if not storage().exists(s.storage_name)]
     return {"outcomes": outcomes, "keys_without_ciphertext": keys_without_ciphertext,
-            "orphan_ciphertexts": sweep.orphans(timedelta(0))}
+            "orphan_ciphertexts": sweep.orphans(timedelta(0)), "orphan_keys": [str(k) for k in sweep.orphan_keys()]}
 
 
 def main() -> None:
