@@ -393,7 +393,7 @@ CELERY_BEAT_SCHEDULE = {
     # Reviews of data sharing arrangements falling due and overdue, once a day (§16; arrangements.tasks).
     "arrangement-review-reminders": {"task": "arrangements.tasks.send_review_reminders", "schedule": 86400.0},
     "retention-reminders": {"task": "retention.tasks.send_retention_reminders", "schedule": 86400.0},
-    # Processing holds whose review date has passed with no review, once a day (holds.tasks).
+    # Processing holds whose review is due within 5 working days, or passed with no review, once a day (holds.tasks).
     "hold-review-reminders": {"task": "holds.tasks.send_review_reminders", "schedule": 86400.0},
     # Reminders before §12 due dates, then the digest of overdue work, once a day (sharing.tasks); each sent once.
     "request-reminders-and-digests": {"task": "sharing.tasks.send_reminders", "schedule": 86400.0},

@@ -17,6 +17,8 @@ from collections.abc import Hashable, Iterable, Mapping
 
 import highspy
 
+from .highs import QuietHighs
+
 INF = float("inf")
 
 
@@ -71,7 +73,7 @@ def intervals(published: Mapping[Hashable, float | None], relations: Iterable[tu
     if not unknown:
         return {}
     column = {c: j for j, c in enumerate(unknown)}
-    h = highspy.Highs()
+    h = QuietHighs()
     h.setOptionValue("output_flag", False)
     for _ in unknown:
         h.addVar(0.0, INF)

@@ -39,6 +39,7 @@ import highspy
 import numpy as np
 import polars as pl
 
+from .highs import QuietHighs
 from .policy import MAX_CELLS, DisclosureError, ReleasePolicy
 
 Part = tuple[str, str, str]  # (dimension, level, category)
@@ -396,7 +397,7 @@ class _Perturbation:
         lp.a_matrix_.value_ = np.array(vals, dtype=float)
         self.keys = list(free)
         self.values = np.array([values[k] for k in free], float)
-        self.h = highspy.Highs()
+        self.h = QuietHighs()
         self.h.setOptionValue("output_flag", False)
         self.h.setOptionValue("presolve", "off")  # each solve starts from the last basis
         self.h.passModel(lp)
@@ -469,7 +470,7 @@ class _Perturbation:
         lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
         lp.a_matrix_.index_ = np.array(idx, dtype=np.int32)
         lp.a_matrix_.value_ = np.array(vals, dtype=float)
-        h = highspy.Highs()
+        h = QuietHighs()
         h.setOptionValue("output_flag", False)
         h.passModel(lp)
         h.run()

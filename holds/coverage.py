@@ -3,7 +3,8 @@
 
     holds_applying(data_source=..., purpose=..., category=..., on=None) -> [Hold]   # in force, covering
     verdict(data_source=..., purpose=..., category=...) -> HoldVerdict(blocked, holds, reason)
-    register_subject("request", label=..., blocked_by=..., people=..., reference=..., link=...)
+    register_subject("request", label=..., blocked_by=..., people=..., reference=..., link=...,
+                     on_placed=..., on_lifted=...)
 
 A hold covers processing when its data source is the one drawn on, and the purpose and the personal-data category
 (§15–17) are among its own: the letters' "research using this type of sensitive and personal data" was halted while
@@ -13,7 +14,9 @@ gives its reason either way, so that nobody has to guess which side of the line 
 Subjects: an app whose work can fall inside a hold registers a `Subject` in its AppConfig.ready(), saying how to
 find its open work inside a hold (`blocked_by(hold, viewer)`, only what `viewer` may see when one is given), who is
 to be told about it (`people(item)`), and how to name and link an item. The holds app then lists the work a hold
-blocks on its page and tells those people when the hold is placed, reviewed, overdue or lifted."""
+blocks on its page and tells those people when the hold is placed, reviewed, overdue or lifted. A subject may also
+act on its own work when a hold is placed or lifted (`on_placed(hold)`, `on_lifted(hold)`): holds.services runs them
+after the placing or lifting commits (research suspends the projects a new hold covers), never inside it."""
 
 from __future__ import annotations
 
@@ -145,6 +148,9 @@ class Subject:
     people: Callable[[Any], Iterable[Any]] = field(default=lambda item: [])
     reference: Callable[[Any], str] = field(default=str)
     link: Callable[[Any], str] = field(default=lambda item: "")
+    # Run after a hold is placed / lifted and committed, with the hold (e.g. research suspends what it covers).
+    on_placed: Callable[[Hold], Any] | None = None
+    on_lifted: Callable[[Hold], Any] | None = None
 
 
 _SUBJECTS: dict[str, Subject] = {}
@@ -152,16 +158,28 @@ _SUBJECTS: dict[str, Subject] = {}
 
 def register_subject(kind: str, *, label: str, blocked_by: Callable[[Hold, Any], Iterable[Any]],
                      people: Callable[[Any], Iterable[Any]] | None = None, reference: Callable[[Any], str] = str,
-                     link: Callable[[Any], str] | None = None) -> Subject:
+                     link: Callable[[Any], str] | None = None, on_placed: Callable[[Hold], Any] | None = None,
+                     on_lifted: Callable[[Hold], Any] | None = None) -> Subject:
     """Declare a kind of work that holds can block (call from AppConfig.ready(); registering again replaces)."""
     subject = Subject(kind=kind, label=label, blocked_by=blocked_by, people=people or (lambda item: []),
-                      reference=reference, link=link or (lambda item: ""))
+                      reference=reference, link=link or (lambda item: ""), on_placed=on_placed, on_lifted=on_lifted)
     _SUBJECTS[kind] = subject
     return subject
 
 
 def subjects() -> list[Subject]:
     return list(_SUBJECTS.values())
+
+
+def after_commit(hold: Hold, hook: str) -> None:
+    """Run each subject's `on_placed` / `on_lifted` with the hold once the current transaction commits (each on its
+    own: one subject's failure is logged by Django's on_commit (robust) and does not stop the others)."""
+    from django.db import transaction
+
+    for subject in subjects():
+        callback = getattr(subject, hook)
+        if callback is not None:
+            transaction.on_commit(lambda callback=callback: callback(hold), robust=True)
 
 
 @dataclass(frozen=True)

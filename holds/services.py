@@ -47,6 +47,7 @@ def place(*, by: User, fields: dict) -> Hold:
     with transaction.atomic():
         hold.save()
         HOLDS.record(hold, by, HoldAction.PLACE, "", details={"next_review_on": hold.next_review_on})
+        coverage.after_commit(hold, "on_placed")
     return hold
 
 
@@ -89,6 +90,7 @@ def lift(hold: Hold | int, *, by: User, expected_version, lifted_because: str, n
         blocked = coverage.blocked_work(locked, limit=BLOCKED_RECORDED)
         HOLDS.advance(locked, by, HoldAction.LIFT, note,
                       details={"blocked": [f"{b.subject.kind}:{b.reference}" for b in blocked]})
+        coverage.after_commit(locked, "on_lifted")
     return locked
 
 

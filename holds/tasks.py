@@ -12,6 +12,6 @@ from holds import reminders
 
 @shared_task
 def send_review_reminders(on: str | None = None) -> int:
-    """The daily run (CELERY_BEAT_SCHEDULE): holds whose review date has passed with no review. `on`: ISO date."""
+    """The daily run (CELERY_BEAT_SCHEDULE): holds whose review is due soon, or passed with no review. `on`: ISO date."""
     today = date.fromisoformat(on) if on else timezone.localdate()
     return reminders.send_review_reminders(today)

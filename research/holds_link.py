@@ -73,25 +73,18 @@ def people_of(project) -> list:
     return list({person.pk: person for person in (project.principal_investigator, project.proposed_by)}.values())
 
 
-def _on_hold_saved(sender, instance, created, **kwargs):
-    """A hold just placed suspends the projects under review or approved that it covers, once it is committed
-    (each suspension its own transaction, timeline entry and audit event, in the placer's name)."""
-    if not created:
-        return
-    from django.db import transaction
-
+def on_hold_placed(hold) -> None:
+    """A hold just placed suspends the projects under review or approved that it covers; holds.services runs this
+    once the placing is committed (each suspension its own transaction, timeline entry and audit event, in the
+    placer's name)."""
     from research import services
 
-    transaction.on_commit(lambda: services.apply_holds(by=instance.placed_by))
+    services.apply_holds(by=hold.placed_by)
 
 
 def register() -> None:
-    from django.db.models.signals import post_save
-
-    from holds.models import Hold
     from research.cases import PROJECTS
 
-    post_save.connect(_on_hold_saved, sender=Hold, dispatch_uid="research-suspend-on-hold-placed")
     coverage.register_subject("research_project", label="Research project", blocked_by=_blocked_by,
                               people=people_of, reference=lambda project: f"{project.reference}: {project.title}",
-                              link=PROJECTS.link)
+                              link=PROJECTS.link, on_placed=on_hold_placed)

@@ -10,7 +10,7 @@ when the demo was loaded.
 from __future__ import annotations
 
 import random
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
@@ -21,9 +21,13 @@ from django.test.utils import override_settings
 from accounts.models import Organisation, User
 from accounts.roles import Role
 from approvals import services as approval_services
+from audit.services import record_event
 from dataprotection import rules as personal_data_rules
 from dataprotection import services as personal_data_services
 from dataprotection.examples import give_example_record
+from retention.cases import RETENTION
+from retention.models import Retention, RetentionEvent
+from retention.states import RetentionAction
 from sharing import policies, rules, schedule, services
 from sharing.cases import REQUESTS
 from sharing.models import Request, RequestEvent
@@ -175,18 +179,52 @@ def _generated(cast: Cast, rng: random.Random, n: int) -> None:
         # One in five asks for pseudonymised records (still personal data, §15): its Annex B record is complete.
         "personal_data_category": "pseudonymised" if n % 5 == 2 else "anonymised",
     }
+    target = STATE_MIX[n % len(STATE_MIX)]
+    keep_until = _keep_until(n) if target in (RequestState.PROVIDED, RequestState.CLOSED) else None
+    if keep_until is not None:  # element (f), structured: a date after today, as the service requires
+        fields["retain_until"] = max(keep_until, schedule.today() + timedelta(days=1))
+        fields["storage_retention"] = "Encrypted store, until the keep-until date below."
     request = services.create_draft(by=requester, direction="iasc_to_ho" if iasc_asks else "ho_to_iasc",
                                     fields=fields)
     if personal_data_rules.needs_record(request):
         give_example_record(request, requester)
-    target = STATE_MIX[n % len(STATE_MIX)]
     decision = Decision.DECLINED if n % 11 == 0 else Decision.AGREED_IN_PART if n % 7 == 0 else Decision.AGREED
     if target == RequestState.AGREED:
         target = DECISION_STATES[decision]
     request = _move(cast, request, target, decision)
+    if keep_until is not None and keep_until <= schedule.today():
+        _keep_until_passed(request, keep_until)
     if request.state == RequestState.UNDER_ASSESSMENT and n % 2 and policies.approvals_to_ask(request):
         approval_services.ask(request, by=cast.ho_assessor, expected_version=request.version,
                               justification="Needed for the Commissioner's scrutiny of NRM decisions.")
+
+
+def _keep_until(n: int) -> date:
+    """Element (f)'s "keep until" date of a generated request that is provided (§6(f), §8(f)): a third already
+    passed (retention overdue), a third within the retention reminders' window (due), a third well ahead."""
+    today = schedule.today()
+    which = (n // len(STATE_MIX)) % 3  # not n % 3: the provided ones are every ninth request, at fixed offsets
+    return {0: today - timedelta(days=3 + n % 40), 1: today + timedelta(days=1 + n % 9)}.get(
+        which, today + timedelta(days=180 + 7 * (n % 50)))
+
+
+@transaction.atomic
+def _keep_until_passed(request: Request, keep_until: date) -> None:
+    """Date element (f) back to a day already passed (the service takes only dates after today), with the
+    retention case opened at delivery: its opening entry and its snapshot on the chain say so, as the story's
+    requests and the demo hold are dated back (replay agrees)."""
+    reason = "demo: element (f)'s keep-until date already passed"
+    Request.objects.filter(pk=request.pk).update(retain_until=keep_until)
+    for retention in Retention.objects.select_for_update().filter(request=request).order_by("pk"):
+        Retention.objects.filter(pk=retention.pk).update(keep_until=keep_until)
+        for entry in RetentionEvent.objects.filter(retention=retention, action=RetentionAction.OPEN):
+            entry.details = {**entry.details, "keep_until": keep_until.isoformat()}
+            entry.save(update_fields=["details"])
+        retention = Retention.objects.select_related("request").get(pk=retention.pk)
+        RETENTION.record_timeline_correction(retention, None, reason)
+        record_event("retention.dated_back", obj=retention, organisation_id=RETENTION.audit_organisation(retention),
+                     details={"reference": RETENTION.reference(retention), "reason": reason,
+                              "snapshot": RETENTION.snapshot(retention)})
 
 
 def _fresh(request: Request) -> Request:

@@ -59,3 +59,42 @@ def test_registered_subjects_are_listed_and_their_people_found(cast):
         assert coverage.affected_people(hold) == [cast.iasc_requester]
     finally:
         coverage._SUBJECTS.pop("toy")
+
+
+def test_a_subjects_hooks_run_once_the_placing_or_lifting_commits_and_not_before(cast,
+                                                                                  django_capture_on_commit_callbacks):
+    seen = []
+    coverage.register_subject("toy", label="Toy work", blocked_by=lambda h, viewer: [],
+                              on_placed=lambda hold: seen.append(("placed", hold.pk)),
+                              on_lifted=lambda hold: seen.append(("lifted", hold.pk)))
+    try:
+        with django_capture_on_commit_callbacks(execute=False) as waiting:
+            hold = placed(cast)
+        assert seen == [] and len(waiting) >= 1  # not inside the placing's transaction
+        for callback in waiting:
+            callback()
+        assert ("placed", hold.pk) in seen and ("lifted", hold.pk) not in seen
+        with django_capture_on_commit_callbacks(execute=True):
+            services.lift(hold, by=cast.ho_approver, expected_version=hold.version, lifted_because="CCN 14")
+        assert seen.count(("lifted", hold.pk)) == 1 and seen.count(("placed", hold.pk)) == 1
+    finally:
+        coverage._SUBJECTS.pop("toy")
+
+
+def test_a_failing_hook_does_not_undo_the_hold_or_stop_the_other_subjects(cast, django_capture_on_commit_callbacks):
+    seen = []
+
+    def broken(hold):
+        raise RuntimeError("the subject's own failure")
+
+    coverage.register_subject("broken", label="Broken work", blocked_by=lambda h, viewer: [], on_placed=broken)
+    coverage.register_subject("toy", label="Toy work", blocked_by=lambda h, viewer: [],
+                              on_placed=lambda hold: seen.append(hold.pk))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            hold = placed(cast)
+        assert seen == [hold.pk]
+        assert type(hold).objects.filter(pk=hold.pk).exists()
+    finally:
+        coverage._SUBJECTS.pop("broken")
+        coverage._SUBJECTS.pop("toy")

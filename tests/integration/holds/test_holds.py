@@ -181,8 +181,58 @@ def test_an_overdue_review_is_reminded_once_to_the_keepers(cast):
     assert "review overdue" in mail.outbox[0].subject
     assert reminders.send_review_reminders(today()) == 0  # once per review date and person
     services.review(hold, by=cast.ho_approver, expected_version=hold.version,
-                    next_review_on=today() + timedelta(days=5), note="Reviewed.")
+                    next_review_on=today() + timedelta(days=60), note="Reviewed.")
     assert reminders.send_review_reminders(today()) == 0
+
+
+def test_a_review_due_within_five_working_days_is_reminded_once_per_date_then_again_when_overdue(cast):
+    hold = placed(cast)  # due in 60 days: nothing yet
+    mail.outbox.clear()
+    assert reminders.send_review_reminders(today()) == 0
+    soon = reminders.horizon(today())
+    Hold.objects.filter(pk=hold.pk).update(next_review_on=soon)
+    assert reminders.send_review_reminders(today()) == 2
+    assert sorted(m.to[0] for m in mail.outbox) == ["ho.approver@example.org", "ho.dpo@example.org"]
+    assert mail.outbox[0].subject == f"OFFICIAL: processing hold {hold.reference} review due soon"
+    assert "review overdue" not in mail.outbox[0].subject
+    assert reminders.send_review_reminders(today()) == 0  # once per review date and person
+    assert reminders.send_review_reminders(soon) == 0  # on the day itself: still the same date, already told
+    assert reminders.send_review_reminders(soon + timedelta(days=1)) == 2  # then overdue, once
+    assert "review overdue" in mail.outbox[-1].subject
+
+
+def test_a_review_just_beyond_five_working_days_is_not_yet_reminded(cast):
+    hold = placed(cast)
+    Hold.objects.filter(pk=hold.pk).update(next_review_on=reminders.horizon(today()) + timedelta(days=1))
+    mail.outbox.clear()
+    assert reminders.send_review_reminders(today()) == 0 and mail.outbox == []
+
+
+def test_a_lifted_hold_due_soon_is_reminded_to_nobody(cast):
+    hold = placed(cast)
+    services.lift(hold, by=cast.ho_approver, expected_version=hold.version, lifted_because="CCN 14")
+    Hold.objects.filter(pk=hold.pk).update(next_review_on=today() + timedelta(days=1))
+    mail.outbox.clear()
+    assert reminders.send_review_reminders(today()) == 0
+
+
+def test_a_new_review_date_is_reminded_afresh(cast):
+    hold = placed(cast)
+    Hold.objects.filter(pk=hold.pk).update(next_review_on=today() + timedelta(days=1))
+    assert reminders.send_review_reminders(today()) == 2
+    hold = Hold.objects.get(pk=hold.pk)
+    services.review(hold, by=cast.ho_approver, expected_version=hold.version,
+                    next_review_on=reminders.horizon(today()), note="Reviewed; the contract change is drafted.")
+    assert reminders.send_review_reminders(today()) == 2  # the new date, to the same people
+
+
+def test_the_daily_reminders_cost_a_fixed_number_of_queries_per_hold(cast, django_assert_max_num_queries):
+    from tests.support.holds import overdue as past_due
+
+    holds = [past_due(placed(cast)) for _ in range(3)]
+    reminders.send_review_reminders(today())
+    with django_assert_max_num_queries(1 + 12 * len(holds)):
+        assert reminders.send_review_reminders(today()) == 0
 
 
 def test_my_work_for_holds_costs_a_fixed_number_of_queries(cast, django_assert_max_num_queries):
