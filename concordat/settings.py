@@ -309,6 +309,9 @@ SPECTACULAR_SETTINGS = {
         "PublicationDecisionEnum": "publications.states.DECISION_CHOICES",
         "ReleaseOutcomeEnum": "releases.states.Outcome",  # a release's consolidation (ADR 34)
         "ReleaseKindEnum": "releases.states.ReleaseKind",  # "kind" is also an adjustment's, an arrangement's
+        "Article6BasisEnum": "dataprotection.legislation.Article6Basis",  # Annex B's and a research project's basis
+        "ProcessingPurposeEnum": "protocols.scope.Purpose",  # a request's, a part's and a hold's purposes
+        "DataSourceEnum": "protocols.scope.DataSource",  # a request's, a hold's, a project's and a dataset's source
     },
 }
 

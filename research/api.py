@@ -45,9 +45,9 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         data.is_valid(raise_exception=True)
         return data.validated_data
 
-    @extend_schema(request=s.ProposeInput, responses={201: s.ProjectSerializer})
+    @extend_schema(request=s.ProjectProposeInput, responses={201: s.ProjectSerializer})
     def create(self, request):
-        values = dict(self._input(s.ProposeInput))
+        values = dict(self._input(s.ProjectProposeInput))
         slugs = values.pop("suppliers")
         suppliers = list(Organisation.objects.filter(slug__in=slugs))
         if len(suppliers) != len(set(slugs)):
@@ -61,30 +61,30 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
 
     def _act(self, perform):
         project = self.get_object()
-        values = self._input(s.VersionedNote)
+        values = self._input(s.ProjectVersionedNote)
         return self._answer(perform(project, self.request.user, values["version"], values["text"]))
 
-    @extend_schema(request=s.VersionedNote, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         return self._act(lambda p, by, v, text: services.submit(p, by=by, expected_version=v))
 
-    @extend_schema(request=s.VersionedNote, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
         return self._act(lambda p, by, v, text: services.approve(p, by=by, expected_version=v, note=text))
 
-    @extend_schema(request=s.VersionedNote, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
         return self._act(lambda p, by, v, text: services.resume(p, by=by, expected_version=v, note=text))
 
-    @extend_schema(request=s.VersionedNote, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         return self._act(lambda p, by, v, text: services.cancel(p, by=by, expected_version=v, reason=text))
 
-    @extend_schema(request=s.VersionedNote, responses=s.ProjectSerializer)
+    @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
         return self._act(lambda p, by, v, text: services.complete(p, by=by, expected_version=v, note=text))

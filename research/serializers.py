@@ -105,7 +105,7 @@ class ProjectSerializer(serializers.ModelSerializer):
         return CountsSerializer(services.consent_counts(project)).data
 
 
-class ProposeInput(serializers.Serializer):
+class ProjectProposeInput(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX)
     funder = serializers.CharField(max_length=FUNDER_MAX)
     ethics_reference = serializers.CharField(max_length=ETHICS_MAX)
@@ -124,7 +124,7 @@ class ProposeInput(serializers.Serializer):
     dpia_completed_on = serializers.DateField(required=False, allow_null=True, default=None)
 
 
-class VersionedNote(serializers.Serializer):
+class ProjectVersionedNote(serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=limits.COUNTER_MAX)
     text = serializers.CharField(required=False, allow_blank=True, default="", max_length=services.TEXT_MAX,
                                  help_text="A note; the reason when cancelling.")
