@@ -109,6 +109,52 @@ def escalations_panel(user, today, items) -> Table:
                  rows, Chart(("rung",), "open", "Open escalations"))
 
 
+def releases_awaiting_checking_panel(user, today, items) -> Table:
+    """§15: for an output checker, the releases awaiting their verdict or their consolidation (from "My work");
+    for anyone else, none (the table says so)."""
+    from releases.states import ReleaseState
+
+    waiting = [item for item in items if item.kind == "release"
+               and item.case.state in (ReleaseState.CHECKING, ReleaseState.CHECKED)]
+    return _item_table("releases_awaiting_checking", "Releases awaiting checking", waiting,
+                       (Column("round", "Checking round", True),), lambda item: (item.case.round,))
+
+
+def holds_panel(user, today, items) -> Table:
+    """Issue 11: the processing holds in force that this person sees, soonest review first, with how far past its
+    review date each is (working days, England and Wales) or how long until it (one query)."""
+    from holds.states import HoldState
+
+    holds = list(registry.case_type("hold").visible(user).filter(state=HoldState.IN_FORCE)
+                 .select_related("department").order_by("next_review_on", "pk")[:ITEMS_SHOWN])
+    review_dates = np.array([hold.next_review_on for hold in holds], dtype="datetime64[D]")
+    late = working_days_between_many(np.minimum(review_dates, np.datetime64(today, "D")),
+                                     np.full(review_dates.shape, today, dtype="datetime64[D]"),
+                                     get_calendar()) if holds else []
+    rows = tuple((hold.reference, hold.title, hold.department.name, hold.began_on, hold.next_review_on,
+                  _review_words(hold.next_review_on, today, int(days)))
+                 for hold, days in zip(holds, late, strict=True))
+    return Table("holds", "Processing holds and their review dates", "",
+                 (Column("reference", "Hold"), Column("title", "Title"), Column("department", "Placed by"),
+                  Column("began_on", "In force since"), Column("next_review_on", "Next review"),
+                  Column("review", "Review")), rows,
+                 links=tuple(registry.case_type("hold").link(hold) for hold in holds))
+
+
+def _review_words(review_on: date, today: date, working_days_late: int) -> str:
+    if review_on < today:
+        return f"Overdue by {working_days_late} working day{'' if working_days_late == 1 else 's'}"
+    if review_on == today:
+        return "Due today"
+    return f"Due in {about((review_on - today).days)}"
+
+
+def register_casework_panels() -> None:
+    register_panel(Panel("releases_awaiting_checking", "Releases awaiting checking", releases_awaiting_checking_panel,
+                         order=40))
+    register_panel(Panel("holds", "Processing holds and their review dates", holds_panel, order=50))
+
+
 def register_main_panels() -> None:
     register_panel(Panel("overdue", "Overdue", overdue_panel, order=10))
     register_panel(Panel("due_this_week", "Due this week", due_this_week_panel, order=20))
