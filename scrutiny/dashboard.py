@@ -6,7 +6,8 @@ add a panel by registering one (holds and their review dates, releases awaiting 
 
     register_panel(Panel("holds", "Holds and their review dates", holds_panel, order=40))
 
-A panel's build(user, today, items) returns a Table of the cases that person sees, in a fixed number of queries;
+A panel's build(user, today, items) returns a Table of the cases that person sees, in a fixed number of queries,
+or None when the panel is not for this person (releases awaiting checking: output checkers only);
 `items` are the person's work items (workflow.work), read once for every panel."""
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ ITEMS_SHOWN = 50  # of each case type: a dashboard is a glance, "My work" pages 
 class Panel:
     key: str
     title: str
-    build: Callable[[object, date, list], Table]
+    build: Callable[[object, date, list], Table | None]
     order: int = 100
 
 
@@ -58,7 +59,7 @@ class Dashboard:
 
 def dashboard(user, today: date) -> Dashboard:
     items = work.items_for(user, today, limit=ITEMS_SHOWN)
-    tables = [panel.build(user, today, items) for panel in panels()]
+    tables = [table for table in (panel.build(user, today, items) for panel in panels()) if table is not None]
     return Dashboard(work.counts(user, today), tables, highest_marking(*(table.marking for table in tables)))
 
 
@@ -109,11 +110,14 @@ def escalations_panel(user, today, items) -> Table:
                  rows, Chart(("rung",), "open", "Open escalations"))
 
 
-def releases_awaiting_checking_panel(user, today, items) -> Table:
+def releases_awaiting_checking_panel(user, today, items) -> Table | None:
     """§15: for an output checker, the releases awaiting their verdict or their consolidation (from "My work");
-    for anyone else, none (the table says so)."""
+    no panel for anyone else."""
+    from accounts.roles import Role
     from releases.states import ReleaseState
 
+    if not user.has_role(Role.OUTPUT_CHECKER):
+        return None
     waiting = [item for item in items if item.kind == "release"
                and item.case.state in (ReleaseState.CHECKING, ReleaseState.CHECKED)]
     return _item_table("releases_awaiting_checking", "Releases awaiting checking", waiting,

@@ -128,8 +128,8 @@ def test_releases_awaiting_checking_panel_is_the_checkers(cast, checkers, datase
     panel = next(table for table in board.tables if table.key == "releases_awaiting_checking")
     assert [row[0] for row in panel.rows] == [RELEASES.reference(waiting)]
     assert panel.rows[0][-1] == 1  # the first checking round
-    author_board = dashboard.dashboard(cast.msu_assessor, timezone.localdate())
-    assert next(t for t in author_board.tables if t.key == "releases_awaiting_checking").rows == ()
+    author_board = dashboard.dashboard(cast.msu_assessor, timezone.localdate())  # not an output checker
+    assert "releases_awaiting_checking" not in {table.key for table in author_board.tables}
     elsewhere = dashboard.dashboard(checkers.elsewhere, timezone.localdate())
     assert next(t for t in elsewhere.tables if t.key == "releases_awaiting_checking").rows == ()
 
