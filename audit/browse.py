@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
+from django.db.models import Q
 from django.urls import reverse
 
 from audit.models import AuditEvent
@@ -29,6 +30,7 @@ WORDS = {
     "sharing.request_refused": "Asked for a request they may not see",
     "sharing.download_refused": "Asked for a file they may not see",
     "vault.file_read": "Read a stored file",
+    "sharing.viewed": "Opened a request (its page or API detail)",
     "vault.read_refused": "Was refused a stored file",
     "vault.read_failed": "A stored file failed its integrity check",
     "vault.file_stored": "Stored a file, encrypted",
@@ -42,8 +44,8 @@ WORDS = {
     "people.delegate_revoked": "Removed a person deciding for the Commissioner (§14)",
 }
 # Reads of a case's information: the events "who looked at which OFFICIAL-SENSITIVE case" lists (each carries the
-# marking of what was read in its details).
-READ_ACTIONS = ("documents.downloaded", "documents.bundle_downloaded", "vault.file_read")
+# marking of what was read in its details; a request's page or API detail, sharing.viewed, carries its classification).
+READ_ACTIONS = ("documents.downloaded", "documents.bundle_downloaded", "vault.file_read", "sharing.viewed")
 SENSITIVE = "OFFICIAL-SENSITIVE"
 
 
@@ -190,6 +192,7 @@ def _words(event, by_prefix) -> str:
 
 def sensitive_reads(limit: int = 20):
     """The latest reads of OFFICIAL-SENSITIVE cases' information: who read what, and when."""
-    return AuditEvent.objects.filter(action__in=READ_ACTIONS, details__marking=SENSITIVE).order_by(
+    sensitive = Q(details__marking=SENSITIVE) | Q(action="sharing.viewed", details__classification=SENSITIVE)
+    return AuditEvent.objects.filter(sensitive, action__in=READ_ACTIONS).order_by(
         "-sequence").only("sequence", "occurred_at", "actor_label", "action", "object_type", "object_id",
                           "details")[:limit]

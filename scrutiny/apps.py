@@ -6,8 +6,10 @@ class ScrutinyConfig(AppConfig):
     verbose_name = "Scrutiny: statistics, dashboards, exports"
 
     def ready(self):
-        from scrutiny.dashboard import register_main_panels
-        from scrutiny.providers import register_main_providers
+        from scrutiny.dashboard import register_casework_panels, register_main_panels
+        from scrutiny.providers import register_casework_providers, register_main_providers
 
         register_main_providers()
+        register_casework_providers()
         register_main_panels()
+        register_casework_panels()

@@ -6,7 +6,8 @@ add a panel by registering one (holds and their review dates, releases awaiting 
 
     register_panel(Panel("holds", "Holds and their review dates", holds_panel, order=40))
 
-A panel's build(user, today, items) returns a Table of the cases that person sees, in a fixed number of queries;
+A panel's build(user, today, items) returns a Table of the cases that person sees, in a fixed number of queries,
+or None when the panel is not for this person (releases awaiting checking: output checkers only);
 `items` are the person's work items (workflow.work), read once for every panel."""
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ ITEMS_SHOWN = 50  # of each case type: a dashboard is a glance, "My work" pages 
 class Panel:
     key: str
     title: str
-    build: Callable[[object, date, list], Table]
+    build: Callable[[object, date, list], Table | None]
     order: int = 100
 
 
@@ -58,7 +59,7 @@ class Dashboard:
 
 def dashboard(user, today: date) -> Dashboard:
     items = work.items_for(user, today, limit=ITEMS_SHOWN)
-    tables = [panel.build(user, today, items) for panel in panels()]
+    tables = [table for table in (panel.build(user, today, items) for panel in panels()) if table is not None]
     return Dashboard(work.counts(user, today), tables, highest_marking(*(table.marking for table in tables)))
 
 
@@ -107,6 +108,55 @@ def escalations_panel(user, today, items) -> Table:
     return Table("open_escalations", "Open escalations by rung", "§13",
                  (Column("position", "Rung", True), Column("rung", "Who decides"), Column("open", "Open", True)),
                  rows, Chart(("rung",), "open", "Open escalations"))
+
+
+def releases_awaiting_checking_panel(user, today, items) -> Table | None:
+    """§15: for an output checker, the releases awaiting their verdict or their consolidation (from "My work");
+    no panel for anyone else."""
+    from accounts.roles import Role
+    from releases.states import ReleaseState
+
+    if not user.has_role(Role.OUTPUT_CHECKER):
+        return None
+    waiting = [item for item in items if item.kind == "release"
+               and item.case.state in (ReleaseState.CHECKING, ReleaseState.CHECKED)]
+    return _item_table("releases_awaiting_checking", "Releases awaiting checking", waiting,
+                       (Column("round", "Checking round", True),), lambda item: (item.case.round,))
+
+
+def holds_panel(user, today, items) -> Table:
+    """Issue 11: the processing holds in force that this person sees, soonest review first, with how far past its
+    review date each is (working days, England and Wales) or how long until it (one query)."""
+    from holds.states import HoldState
+
+    holds = list(registry.case_type("hold").visible(user).filter(state=HoldState.IN_FORCE)
+                 .select_related("department").order_by("next_review_on", "pk")[:ITEMS_SHOWN])
+    review_dates = np.array([hold.next_review_on for hold in holds], dtype="datetime64[D]")
+    late = working_days_between_many(np.minimum(review_dates, np.datetime64(today, "D")),
+                                     np.full(review_dates.shape, today, dtype="datetime64[D]"),
+                                     get_calendar()) if holds else []
+    rows = tuple((hold.reference, hold.title, hold.department.name, hold.began_on, hold.next_review_on,
+                  _review_words(hold.next_review_on, today, int(days)))
+                 for hold, days in zip(holds, late, strict=True))
+    return Table("holds", "Processing holds and their review dates", "",
+                 (Column("reference", "Hold"), Column("title", "Title"), Column("department", "Placed by"),
+                  Column("began_on", "In force since"), Column("next_review_on", "Next review"),
+                  Column("review", "Review")), rows,
+                 links=tuple(registry.case_type("hold").link(hold) for hold in holds))
+
+
+def _review_words(review_on: date, today: date, working_days_late: int) -> str:
+    if review_on < today:
+        return f"Overdue by {working_days_late} working day{'' if working_days_late == 1 else 's'}"
+    if review_on == today:
+        return "Due today"
+    return f"Due in {about((review_on - today).days)}"
+
+
+def register_casework_panels() -> None:
+    register_panel(Panel("releases_awaiting_checking", "Releases awaiting checking", releases_awaiting_checking_panel,
+                         order=40))
+    register_panel(Panel("holds", "Processing holds and their review dates", holds_panel, order=50))
 
 
 def register_main_panels() -> None:

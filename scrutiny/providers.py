@@ -1,11 +1,12 @@
-"""The figures of the case types on main: requests (§12, §7/§9 declines), escalations (§13), approvals (§10, §17).
+"""The figures of the case types on main: requests (§12, §7/§9 declines), escalations (§13), approvals (§10, §17);
+and of those that landed after issue 13: processing holds, research projects, safe-output releases (ADR 41).
 Registered in ScrutinyConfig.ready(); other case types register their own (scrutiny.figures)."""
 
 from __future__ import annotations
 
 import polars as pl
 
-from scrutiny import compliance, sources
+from scrutiny import casework, compliance, sources
 from scrutiny.figures import FigureProvider, StatisticsQuery, register
 
 STILL_WAITING = "Still waiting"
@@ -59,6 +60,50 @@ def approval_tables(query: StatisticsQuery) -> list:
     asked = _labels(_labels(_labels(asked, "direction", directions), "kind", dict(ApprovalKind.choices)),
                     "state", dict(ApprovalState.choices))
     return [compliance.approvals_table(asked, query.grouping, sources.calendars_for(asked))]
+
+
+def hold_tables(query: StatisticsQuery) -> list:
+    """Processing holds (issue 11): by state and how long in force; reviews made and missed."""
+    from holds.states import HoldState
+
+    holds = sources.holds_frame(query)
+    reviews = sources.hold_reviews_frame(query)
+    durations = casework.hold_durations(_labels(holds, "state", dict(HoldState.choices)), query.grouping,
+                                        query.today, sources.calendars_for(holds))
+    return [durations, casework.hold_reviews(holds, reviews, query.grouping, query.today)]
+
+
+def research_tables(query: StatisticsQuery) -> list:
+    """Research projects (issue 11): by state and time to decision; suspensions by a processing hold."""
+    from research.states import ProjectState
+
+    projects = sources.projects_frame(query)
+    events = sources.project_suspension_events_frame(query)
+    calendars = sources.calendars_for(projects)
+    return [casework.research_decisions(_labels(projects, "state", dict(ProjectState.choices)), query.grouping,
+                                        calendars),
+            casework.research_suspensions(projects, events, query.grouping, query.today, calendars)]
+
+
+def release_tables(query: StatisticsQuery) -> list:
+    """Safe-output releases (§15, issue 12): by state, submission to consolidation, checkers' agreement."""
+    from releases.states import ReleaseState
+
+    releases = sources.releases_frame(query)
+    directions, _ = protocol_labels()
+    releases = _labels(releases, "direction", directions)
+    calendars = sources.calendars_for(releases)
+    return [casework.release_states(_labels(releases, "state", {value: label.split(":")[0] for value, label
+                                                                in ReleaseState.choices}), query.grouping),
+            casework.release_checking_times(releases, sources.release_events_frame(query), query.grouping,
+                                            calendars),
+            casework.checker_agreement(releases, sources.release_checks_frame(query), query.grouping)]
+
+
+def register_casework_providers() -> None:
+    register(FigureProvider("holds", "Processing holds", hold_tables, order=40))
+    register(FigureProvider("research", "Research projects", research_tables, order=50))
+    register(FigureProvider("releases", "Safe-output releases", release_tables, order=60))
 
 
 def register_main_providers() -> None:

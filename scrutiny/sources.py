@@ -10,7 +10,7 @@ from datetime import UTC, datetime, time, timedelta
 
 import polars as pl
 from django.db import connection
-from django.db.models import BigIntegerField, F, Func, Min, TextField
+from django.db.models import BigIntegerField, F, Func, Min, Q, TextField
 from django.db.models.functions import Cast
 
 from clock.calendar_store import get_calendar
@@ -134,3 +134,113 @@ def calendars_for(*frames: pl.DataFrame) -> dict:
     """The working calendars the frames name, with the database's closures (one small query each)."""
     names = set().union(*(set(frame["calendar"].unique().to_list()) for frame in frames)) or {DEFAULT_CALENDAR}
     return {name: get_calendar(name) for name in names}
+
+
+# --- the case types that landed after issue 13: holds, research projects, releases (scrutiny.casework) ------------
+# Hundreds of cases, not the requests' hundreds of thousands: read through values_list, one query per frame.
+
+HOLD_SCHEMA = {"id": pl.Int64, **GROUPING_SCHEMA, "state": pl.Utf8, "began_on": pl.Date, "next_review_on": pl.Date,
+               "lifted_at": INSTANT}
+HOLD_REVIEW_SCHEMA = {"hold_id": pl.Int64, "occurred_at": INSTANT, "late": pl.Boolean}
+PROJECT_SCHEMA = {"id": pl.Int64, **GROUPING_SCHEMA, "state": pl.Utf8, "proposed_at": INSTANT, "decided_at": INSTANT}
+PROJECT_EVENT_SCHEMA = {"project_id": pl.Int64, "action": pl.Utf8, "occurred_at": INSTANT}
+RELEASE_SCHEMA = {"id": pl.Int64, **GROUPING_SCHEMA, "state": pl.Utf8, "created_at": INSTANT}
+RELEASE_EVENT_SCHEMA = {"release_id": pl.Int64, "action": pl.Utf8, "occurred_at": INSTANT}
+CHECK_SCHEMA = {"release_id": pl.Int64, "round": pl.Int64, "verdict": pl.Utf8}
+
+
+def _listed(queryset, fields: list[str], schema: dict, constants: dict | None = None) -> pl.DataFrame:
+    """The queryset's `fields` (in the schema's order, less the `constants`) as a frame of `schema`; text never
+    null, the calendar never empty."""
+    constants = constants or {}
+    names = [name for name in schema if name not in constants]
+    rows = list(queryset.values_list(*fields))
+    frame = pl.DataFrame(rows, schema=names, orient="row", schema_overrides={n: schema[n] for n in names}) \
+        if rows else pl.DataFrame(schema={n: schema[n] for n in names})
+    frame = frame.with_columns(*[pl.lit(value, schema[name]).alias(name) for name, value in constants.items()])
+    text = [name for name, dtype in schema.items() if dtype == pl.Utf8]
+    frame = frame.select(list(schema)).with_columns(pl.col(text).fill_null(""))
+    if "calendar" in schema:
+        frame = frame.with_columns(pl.col("calendar").replace("", DEFAULT_CALENDAR))
+    return frame
+
+
+# Holds and research projects are not about one request: only their organisation groups them (the others read
+# "none recorded"), and they are counted on England and Wales' calendar.
+NOT_A_REQUEST = {"direction": "", "classification": "", "category": "", "calendar": DEFAULT_CALENDAR}
+
+
+def holds_frame(query: StatisticsQuery) -> pl.DataFrame:
+    """Every processing hold placed in the period (by the day it began), grouped by the department that placed it."""
+    from holds.models import Hold
+
+    placed = Hold.objects.filter(began_on__gte=query.start, began_on__lte=query.end).order_by()
+    return _listed(placed, ["id", "department__name", "state", "began_on", "next_review_on", "lifted_at"],
+                   HOLD_SCHEMA, NOT_A_REQUEST)
+
+
+def hold_reviews_frame(query: StatisticsQuery) -> pl.DataFrame:
+    """Every review of those holds, and whether it was made after its review date had passed."""
+    from holds.models import HoldEvent
+    from holds.states import HoldAction
+
+    reviews = HoldEvent.objects.filter(hold__began_on__gte=query.start, hold__began_on__lte=query.end,
+                                       action=HoldAction.REVIEW).order_by()
+    frame = _listed(reviews, ["hold_id", "occurred_at", "details__overdue"], HOLD_REVIEW_SCHEMA)
+    return frame.with_columns(pl.col("late").fill_null(False))
+
+
+def projects_frame(query: StatisticsQuery) -> pl.DataFrame:
+    """Every research project proposed in the period, by the institution proposing it, with its first decision."""
+    from research.models import ResearchProject
+    from research.states import ProjectAction
+
+    start, end = _instants(query)
+    decided = Min("events__occurred_at", filter=Q(events__action__in=[ProjectAction.APPROVE, ProjectAction.CANCEL]))
+    proposed = (ResearchProject.objects.filter(proposed_at__gte=start, proposed_at__lt=end)
+                .annotate(decided_at=decided).order_by())
+    return _listed(proposed, ["id", "institution__name", "state", "proposed_at", "decided_at"], PROJECT_SCHEMA,
+                   NOT_A_REQUEST)
+
+
+def project_suspension_events_frame(query: StatisticsQuery) -> pl.DataFrame:
+    """The events that suspend those projects or move them out of "suspended" (scrutiny.casework.suspensions)."""
+    from research.models import ProjectEvent
+    from research.states import ProjectAction
+
+    start, end = _instants(query)
+    events = ProjectEvent.objects.filter(
+        project__proposed_at__gte=start, project__proposed_at__lt=end,
+        action__in=[ProjectAction.SUSPEND, ProjectAction.RESUME, ProjectAction.CANCEL]).order_by()
+    return _listed(events, ["project_id", "action", "occurred_at"], PROJECT_EVENT_SCHEMA)
+
+
+def releases_frame(query: StatisticsQuery) -> pl.DataFrame:
+    """Every release drafted in the period, with its request's grouping columns."""
+    from releases.models import Release
+
+    start, end = _instants(query)
+    drafted = Release.objects.filter(created_at__gte=start, created_at__lt=end).order_by()
+    columns = _request_columns("request__")
+    return _listed(drafted, ["id", *(columns[name] for name in GROUPING_SCHEMA), "state", "created_at"],
+                   RELEASE_SCHEMA)
+
+
+def release_events_frame(query: StatisticsQuery) -> pl.DataFrame:
+    """The submissions, consolidations and withdrawals of those releases (scrutiny.casework.checking_rounds)."""
+    from releases.models import ReleaseEvent
+    from releases.states import ReleaseAction
+
+    start, end = _instants(query)
+    events = ReleaseEvent.objects.filter(
+        release__created_at__gte=start, release__created_at__lt=end,
+        action__in=[ReleaseAction.SUBMIT, ReleaseAction.CONSOLIDATE, ReleaseAction.WITHDRAW]).order_by()
+    return _listed(events, ["release_id", "action", "occurred_at"], RELEASE_EVENT_SCHEMA)
+
+
+def release_checks_frame(query: StatisticsQuery) -> pl.DataFrame:
+    from releases.models import ReleaseCheck
+
+    start, end = _instants(query)
+    checks = ReleaseCheck.objects.filter(release__created_at__gte=start, release__created_at__lt=end).order_by()
+    return _listed(checks, ["release_id", "round", "verdict"], CHECK_SCHEMA)

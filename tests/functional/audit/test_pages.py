@@ -4,7 +4,7 @@ from accounts.roles import Role
 from audit.models import AuditCheckpoint, AuditHead
 from audit.services import record_standalone
 from tests.support.audit_keys import checkpoint_keys  # noqa: F401
-from tests.support.sharing_fixtures import cast, protocol  # noqa: F401
+from tests.support.sharing_fixtures import api, cast, protocol  # noqa: F401
 
 pytestmark = pytest.mark.django_db
 
@@ -86,3 +86,21 @@ def test_the_verify_page_names_a_request_changed_by_sql(person, signed_in, check
     page = signed_in(cast.iasc_auditor).post("/audit/verify/").content.decode()
     assert "The audit chain is broken" in page
     assert "classification is &quot;OFFICIAL&quot; in the table but &quot;OFFICIAL-SENSITIVE&quot;" in page
+
+
+def test_the_log_lists_who_opened_an_official_sensitive_request(cast, signed_in, api):  # noqa: F811
+    """Opening an OFFICIAL-SENSITIVE request's page or API detail is a read on the record: the auditor's list of
+    who looked at which OFFICIAL-SENSITIVE case shows both, one line per view; an OFFICIAL request's view is none."""
+    from sharing.states import RequestState
+    from tests.support.requests import draft, walk
+
+    sensitive = walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast, RequestState.SUBMITTED)
+    plain = walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)
+    assert signed_in(cast.spoc).get(f"/requests/{sensitive.reference}/").status_code == 200
+    assert api(cast.spoc).get(f"/api/requests/{sensitive.pk}/").status_code == 200
+    assert signed_in(cast.spoc).get(f"/requests/{plain.reference}/").status_code == 200
+    page = signed_in(cast.iasc_auditor).get("/audit/").content.decode()
+    reads = page.split('data-testid="sensitive-reads"')[1].split("</table>")[0]
+    assert reads.count("Opened a request (its page or API detail)") == 2
+    assert reads.count(cast.spoc.username) == 2
+    assert sensitive.reference in reads and plain.reference not in reads

@@ -13,6 +13,7 @@ from escalations.states import Outcome
 from sharing.models import Request
 from sharing.states import RequestState
 from tests.support.escalations import escalated, rungs
+from tests.support.holds import overdue, placed
 from tests.support.requests import draft, walk
 from tests.support.sharing_fixtures import Cast, protocol  # noqa: F401
 
@@ -33,6 +34,7 @@ def history(cast, person):
     escalation = escalated(cast)
     esc.decide(escalation, by=ladder.policy_lead, outcome=Outcome.NOT_RESOLVED, note="Not mine.",
                expected_version=escalation.version)
+    overdue(placed(cast))  # a processing hold whose review date has passed: its figures and panel have rows
     return late
 
 
@@ -48,6 +50,7 @@ def test_the_statistics_page(page, viewport, cast, history, sign_in, accessibili
     page.goto("/scrutiny/statistics/?by=classification")
     assert page.get_by_role("heading", name="Requests acknowledged within 3 working days").is_visible()
     assert page.locator("img.concordat-chart").count() >= 3
+    assert page.get_by_test_id("figure-hold_reviews").is_visible()
     _check(page, accessibility, sideways_overflow, screenshot, "80-statistics")
     if viewport == 1280:
         with page.expect_download() as started:
@@ -64,6 +67,7 @@ def test_the_dashboard(page, viewport, cast, history, sign_in, accessibility, si
     page.goto("/scrutiny/dashboard/")
     overdue = page.get_by_test_id("figure-overdue")
     assert history.reference in overdue.inner_text() and "about 5½ years" in overdue.inner_text()
+    assert "Overdue by" in page.get_by_test_id("figure-holds").inner_text()
     _check(page, accessibility, sideways_overflow, screenshot, "81-dashboard")
 
 

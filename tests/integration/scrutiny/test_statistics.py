@@ -70,7 +70,9 @@ def test_the_number_of_queries_does_not_grow_with_the_history(cast, ladder_peopl
         escalated(cast, declined_request(cast))
     with CaptureQueriesContext(connection) as more:
         _tables(cast.commissioner, by="quarter")
-    assert len(more) == len(few) <= 12
+    # 12 for requests, escalations and approvals; 8 more for holds (2 frames, a calendar), research projects (2
+    # frames) and releases (3 frames, the protocols' labels): one query per frame (scrutiny/casework.py).
+    assert len(more) == len(few) <= 20
 
 
 def test_grouped_by_classification(cast):
