@@ -15,14 +15,17 @@ app_dir="$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)"
 python="${PYTHON:-python}"
 [ -x "$app_dir/.venv/bin/python" ] && [ -z "${PYTHON:-}" ] && python="$app_dir/.venv/bin/python"
 
+s3() {  # the AWS CLI on the vault's bucket, with the endpoint and region the service uses
+  aws s3 "$@" ${VAULT_S3_ENDPOINT_URL:+--endpoint-url "$VAULT_S3_ENDPOINT_URL"} ${VAULT_S3_REGION:+--region "$VAULT_S3_REGION"}
+}
+
 umask 077
 mkdir -p "$dest/vault"
 "$python" "$app_dir/manage.py" audit_head > "$dest/audit-head.txt"
 pg_dump --format=custom --no-owner --no-privileges --file "$dest/database.dump" "$DATABASE_URL"
 case "${CONCORDAT_VAULT_STORAGE:-local}" in
   local) cp -a "${VAULT_ROOT:?backup.sh: set VAULT_ROOT}/." "$dest/vault/" ;;
-  s3) aws s3 sync ${VAULT_S3_ENDPOINT_URL:+--endpoint-url "$VAULT_S3_ENDPOINT_URL"} --only-show-errors \
-        "s3://${VAULT_S3_BUCKET:?backup.sh: set VAULT_S3_BUCKET}" "$dest/vault/" ;;
+  s3) s3 sync --only-show-errors "s3://${VAULT_S3_BUCKET:?backup.sh: set VAULT_S3_BUCKET}" "$dest/vault/" ;;
   *) echo "backup.sh: CONCORDAT_VAULT_STORAGE is local or s3" >&2; exit 64 ;;
 esac
 (cd "$dest" && find . -type f ! -name SHA256SUMS -print0 | sort -z | xargs -0 -r sha256sum > SHA256SUMS)

@@ -14,20 +14,27 @@ app_dir="$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)"
 python="${PYTHON:-python}"
 [ -x "$app_dir/.venv/bin/python" ] && [ -z "${PYTHON:-}" ] && python="$app_dir/.venv/bin/python"
 
+s3() {  # the AWS CLI on the vault's bucket, with the endpoint and region the service uses
+  aws s3 "$@" ${VAULT_S3_ENDPOINT_URL:+--endpoint-url "$VAULT_S3_ENDPOINT_URL"} ${VAULT_S3_REGION:+--region "$VAULT_S3_REGION"}
+}
+
 (cd "$src" && sha256sum --check --quiet --strict SHA256SUMS) || { echo "restore.sh: the backup is damaged" >&2; exit 1; }
 tables="$(psql "$DATABASE_URL" -tAc "select count(*) from pg_tables where schemaname = 'public'")"
 [ "$tables" = 0 ] || { echo "restore.sh: the database is not empty ($tables tables); give a fresh one" >&2; exit 1; }
-
-pg_restore --no-owner --no-privileges --exit-on-error --dbname "$DATABASE_URL" "$src/database.dump"
 case "${CONCORDAT_VAULT_STORAGE:-local}" in
-  local)
-    root="${VAULT_ROOT:?restore.sh: set VAULT_ROOT}"
-    [ ! -d "$root" ] || [ -z "$(ls -A "$root")" ] || { echo "restore.sh: $root is not empty" >&2; exit 1; }
-    mkdir -p "$root" && cp -a "$src/vault/." "$root/" ;;
-  s3) aws s3 sync ${VAULT_S3_ENDPOINT_URL:+--endpoint-url "$VAULT_S3_ENDPOINT_URL"} --only-show-errors \
-        "$src/vault/" "s3://${VAULT_S3_BUCKET:?restore.sh: set VAULT_S3_BUCKET}" ;;
+  local) target="${VAULT_ROOT:?restore.sh: set VAULT_ROOT}"
+         [ ! -d "$target" ] || [ -z "$(ls -A "$target")" ] || { echo "restore.sh: $target is not empty" >&2; exit 1; } ;;
+  s3) target="s3://${VAULT_S3_BUCKET:?restore.sh: set VAULT_S3_BUCKET}"
+      [ -z "$(s3 ls --recursive "$target" | head -n 1)" ] || { echo "restore.sh: $target is not empty" >&2; exit 1; } ;;
   *) echo "restore.sh: CONCORDAT_VAULT_STORAGE is local or s3" >&2; exit 64 ;;
 esac
+
+pg_restore --no-owner --no-privileges --exit-on-error --dbname "$DATABASE_URL" "$src/database.dump"
+if [ "${CONCORDAT_VAULT_STORAGE:-local}" = s3 ]; then
+  s3 sync --only-show-errors "$src/vault/" "$target"
+else
+  mkdir -p "$target" && cp -a "$src/vault/." "$target/"
+fi
 
 "$python" "$app_dir/manage.py" migrate --check --noinput -v0
 "$python" "$app_dir/manage.py" verify_audit --state --head "$(cat "$src/audit-head.txt")"
