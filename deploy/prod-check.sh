@@ -41,9 +41,10 @@ stop_all() {
 trap stop_all EXIT INT TERM
 
 # Provisioned outside the service in a deployment; made here, for this run only, as an operator would.
-mkdir -p "$work/keys" "$work/vault" "$work/witness"
+mkdir -p "$work/keys" "$work/data-keys" "$work/vault" "$work/witness"
 export AUDIT_MAC_KEY_FILE="$work/keys/audit-mac.key" AUDIT_SIGNING_KEY_DIR="$work/keys" \
-       AUDIT_PUBLIC_KEY_DIR="$work/keys" AUDIT_WITNESS_DIR="$work/witness" VAULT_KEK_FILE="$work/keys/vault-kek.key"
+       AUDIT_PUBLIC_KEY_DIR="$work/keys" AUDIT_WITNESS_DIR="$work/witness" VAULT_KEK_FILE="$work/keys/vault-kek.key" \
+       VAULT_DATA_KEY_DIR="$work/data-keys"
 SECRET_KEY="$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')"
 export SECRET_KEY
 "$PY" manage.py create_audit_keys >/dev/null

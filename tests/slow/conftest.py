@@ -107,7 +107,7 @@ def stack(tmp_path_factory):
     work = tmp_path_factory.mktemp("stack")
     database = f"cc_slow_{os.getpid()}"
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", database], check=True)
-    for directory in ("keys", "vault", "witness", "mail", "mail-setup"):
+    for directory in ("keys", "data-keys", "vault", "witness", "mail", "mail-setup"):
         (work / directory).mkdir()
     env = {key: value for key, value in os.environ.items()
            if not key.startswith(("DJANGO_", "CONCORDAT_", "AUDIT_", "VAULT_", "CELERY_", "DATABASE_"))}
@@ -116,7 +116,8 @@ def stack(tmp_path_factory):
         "SECRET_KEY": secrets.token_urlsafe(50), "AUDIT_MAC_KEY": secrets.token_hex(32),
         "VAULT_KEK": secrets.token_hex(32), "AUDIT_SIGNING_KEY_DIR": str(work / "keys"),
         "AUDIT_PUBLIC_KEY_DIR": str(work / "keys"), "AUDIT_WITNESS_DIR": str(work / "witness"),
-        "VAULT_ROOT": str(work / "vault"), "CRASH_MAIL_DIR": str(work / "mail-setup"),
+        "VAULT_ROOT": str(work / "vault"), "VAULT_DATA_KEY_DIR": str(work / "data-keys"),
+        "CRASH_MAIL_DIR": str(work / "mail-setup"),
         "ALLOWED_HOSTS": "127.0.0.1,localhost", "LOG_LEVEL": "WARNING", "API_TOKEN_RATE": "1000000/hour",
         "PYTHONPATH": str(ROOT),
     })
