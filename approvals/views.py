@@ -12,7 +12,7 @@ from approvals.cases import APPROVALS
 from approvals.forms import ApprovalDecisionForm
 from approvals.models import Approval
 from approvals.states import OUTCOMES
-from concordat.errors import RuleViolation, StaleObject
+from concordat.forms import perform
 
 
 def _visible(user, pk: int) -> Approval:
@@ -37,16 +37,11 @@ def detail(request, pk: int):
         if form is None:
             APPROVALS.check_actor(request.user, OUTCOMES[0], approval)
             APPROVALS.check_action(OUTCOMES[0], approval)
-        status = 400
-        if form.is_valid():
-            try:
-                form.perform(request.user)
-            except RuleViolation as violation:
-                form.add_problems(violation)
-                status = 409 if isinstance(violation, StaleObject) else 400
-            else:
-                messages.success(request, "Your decision on the approval is recorded.")
-                return redirect("approvals:detail", pk=pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            messages.success(request, "Your decision on the approval is recorded.")
+            return redirect("approvals:detail", pk=pk)
     return render(request, "approvals/detail.html", {
         "approval": approval, "req": approval.request, "form": form, "page_marking": approval.request.classification,
         "state_label": APPROVALS.state_label(approval.state),

@@ -17,6 +17,7 @@ from arrangements.forms import ArrangementActionForm, ArrangementForm
 from arrangements.models import Arrangement
 from arrangements.states import ArrangementAction, ArrangementState
 from concordat.errors import RuleViolation, StaleObject
+from concordat.forms import perform
 
 PAGE_ACTIONS = (ArrangementAction.SIGN_OFF, ArrangementAction.REVIEW, ArrangementAction.SUSPEND,
                 ArrangementAction.RESUME, ArrangementAction.END)
@@ -123,16 +124,11 @@ def act(request, pk: int, action: str):
     form = ArrangementActionForm(request.POST or None, arrangement=arrangement, action=action)
     status, problem = 200, ARRANGEMENTS.action_problem(action, arrangement)
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                form.perform(request.user)
-            except RuleViolation as violation:
-                form.add_problems(violation)
-                status = 409 if isinstance(violation, StaleObject) else 400
-            else:
-                messages.success(request, f"{BUTTONS[ArrangementAction(action)]}: recorded.")
-                return redirect("arrangements:detail", pk=pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            messages.success(request, f"{BUTTONS[ArrangementAction(action)]}: recorded.")
+            return redirect("arrangements:detail", pk=pk)
     return render(request, "arrangements/action.html", {
         "form": form, "arrangement": arrangement, "action": action, "problem": None if form.errors else problem,
         "button": BUTTONS[ArrangementAction(action)]}, status=status)

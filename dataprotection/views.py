@@ -10,7 +10,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from concordat.errors import NotAllowed
+from concordat.forms import perform
 from dataprotection import rules, services
 from dataprotection.forms import ConfirmPersonalDataForm, PersonalDataForm
 from sharing import rules as sharing_rules
@@ -58,16 +59,11 @@ def record(request, reference: str):
     form = PersonalDataForm(request.POST, sharing_request=req)
     if "add_item" in request.POST:
         return _page(request, req, form)
-    status = 400
-    if form.is_valid():
-        try:
-            form.perform(request.user)
-        except RuleViolation as violation:
-            form.add_problems(violation)
-            status = 409 if isinstance(violation, StaleObject) else 400
-        else:
-            messages.success(request, f"{req.reference}: personal-data record saved.")
-            return redirect("dataprotection:record", reference=reference)
+    performed = perform(form, request.user)
+    status = performed.status
+    if performed.done:
+        messages.success(request, f"{req.reference}: personal-data record saved.")
+        return redirect("dataprotection:record", reference=reference)
     return _page(request, req, form, status=status)
 
 
@@ -78,14 +74,9 @@ def confirm(request, reference: str):
     if not services.may_confirm(request.user, req):
         raise NotAllowed(f"Only {services.CONFIRMERS} can confirm the personal-data record.")
     form = ConfirmPersonalDataForm(request.POST, sharing_request=req)
-    status = 400
-    if form.is_valid():
-        try:
-            form.perform(request.user)
-        except RuleViolation as violation:
-            form.add_problems(violation)
-            status = 409 if isinstance(violation, StaleObject) else 400
-        else:
-            messages.success(request, f"{req.reference}: you confirmed the personal-data record (§17).")
-            return redirect("dataprotection:record", reference=reference)
+    performed = perform(form, request.user)
+    status = performed.status
+    if performed.done:
+        messages.success(request, f"{req.reference}: you confirmed the personal-data record (§17).")
+        return redirect("dataprotection:record", reference=reference)
     return _page(request, req, confirm_form=form, status=status)

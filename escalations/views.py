@@ -9,6 +9,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from concordat.forms import perform
 from escalations import ladder, services
 from escalations.cases import DECIDERS, ESCALATIONS, ESCALATORS
 from escalations.forms import ACTION_FORMS, EscalateForm
@@ -45,16 +46,12 @@ def new(request, reference: str):
     form = EscalateForm(request.POST or None, sharing_request=req)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                escalation = form.perform(request.user)
-            except RuleViolation as violation:
-                form.add_problems(violation)
-                status = 409 if isinstance(violation, StaleObject) else 400
-            else:
-                messages.success(request, f"{req.reference} is escalated to {escalation_rung_title(escalation)}.")
-                return redirect("escalations:detail", pk=escalation.pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            escalation = performed.result
+            messages.success(request, f"{req.reference} is escalated to {escalation_rung_title(escalation)}.")
+            return redirect("escalations:detail", pk=escalation.pk)
     return render(request, "escalations/new.html", {**context, "form": form}, status=status)
 
 

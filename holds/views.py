@@ -11,7 +11,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
-from concordat.errors import RuleViolation, StaleObject
+from concordat.errors import RuleViolation
+from concordat.forms import perform
 from holds import coverage, permissions, presenting
 from holds.cases import HOLDS
 from holds.forms import HoldActionForm, PlaceHoldForm
@@ -89,16 +90,11 @@ def act(request, pk: int, action: str):
     form = HoldActionForm(request.POST or None, hold=hold, action=action)
     status, problem = 200, HOLDS.action_problem(action, hold)
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                form.perform(request.user)
-            except RuleViolation as violation:
-                form.add_problems(violation)
-                status = 409 if isinstance(violation, StaleObject) else 400
-            else:
-                messages.success(request, f"{BUTTONS[HoldAction(action)]}: recorded.")
-                return redirect("holds:detail", pk=pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            messages.success(request, f"{BUTTONS[HoldAction(action)]}: recorded.")
+            return redirect("holds:detail", pk=pk)
     return render(request, "holds/action.html", {
         "form": form, "hold": hold, "action": action, "problem": None if form.errors else problem,
         "button": BUTTONS[HoldAction(action)]}, status=status)

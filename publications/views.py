@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
+from concordat.errors import NotAllowed, Problem
+from concordat.forms import perform
 from publications import services
 from publications.cases import PUBLICATIONS, WHO_PROPOSES, publication_clause
 from publications.forms import DecisionForm, ProposalForm, WithdrawForm
@@ -40,10 +41,6 @@ def _proposal(user, pk: int) -> PublicationProposal:
     return proposal
 
 
-def _status(violation: RuleViolation) -> int:
-    return 409 if isinstance(violation, StaleObject) else 400
-
-
 @login_required
 def propose(request, reference: str):
     """Put forward what the requester proposes to publish (?revises=<id> to revise a refused or changed one)."""
@@ -62,18 +59,12 @@ def propose(request, reference: str):
     form = ProposalForm(request.POST or None, request.FILES or None, sharing_request=req, initial=initial)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                proposal = form.perform(request.user)
-            except RuleViolation as violation:
-                if isinstance(violation, NotAllowed):
-                    raise
-                form.add_problems(violation)
-                status = _status(violation)
-            else:
-                messages.success(request, f"{req.reference}: your proposal to publish is with the holder.")
-                return redirect("publications:detail", pk=proposal.pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            proposal = performed.result
+            messages.success(request, f"{req.reference}: your proposal to publish is with the holder.")
+            return redirect("publications:detail", pk=proposal.pk)
     return render(request, "publications/propose.html", {
         "req": req, "form": form, "previous": previous, "page_marking": req.classification}, status=status)
 
@@ -88,16 +79,11 @@ def detail(request, pk: int):
         if form is None:
             PUBLICATIONS.check_actor(request.user, ProposalAction.AGREE, proposal)
             PUBLICATIONS.check_action(ProposalAction.AGREE, proposal)
-        status = 400
-        if form.is_valid():
-            try:
-                form.perform(request.user)
-            except RuleViolation as violation:
-                form.add_problems(violation)
-                status = _status(violation)
-            else:
-                messages.success(request, "Your decision on publication is recorded.")
-                return redirect("publications:detail", pk=pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            messages.success(request, "Your decision on publication is recorded.")
+            return redirect("publications:detail", pk=pk)
     can_withdraw = ProposalAction.WITHDRAW in PUBLICATIONS.available_actions(request.user, proposal)
     return _render_detail(request, proposal, form, WithdrawForm(proposal=proposal) if can_withdraw else None, status)
 
@@ -133,15 +119,11 @@ def withdraw(request, pk: int):
     proposal = _proposal(request.user, pk)
     PUBLICATIONS.check_actor(request.user, ProposalAction.WITHDRAW, proposal)
     form = WithdrawForm(request.POST, proposal=proposal)
-    if form.is_valid():
-        try:
-            form.perform(request.user)
-        except RuleViolation as violation:
-            form.add_problems(violation)
-            return _render_detail(request, proposal, None, form, _status(violation))
+    performed = perform(form, request.user)
+    if performed.done:
         messages.success(request, "Your proposal to publish is withdrawn.")
         return redirect("publications:detail", pk=pk)
-    return _render_detail(request, proposal, None, form, 400)
+    return _render_detail(request, proposal, None, form, performed.status)
 
 
 @login_required

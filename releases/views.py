@@ -9,7 +9,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from concordat.errors import NotAllowed, Problem, RuleViolation, StaleObject
+from concordat.errors import NotAllowed, Problem
+from concordat.forms import perform
 from protocols.services import current_protocol
 from releases import datasets, services
 from releases.cases import RELEASES
@@ -23,23 +24,12 @@ from sharing.services import reading
 from sharing.states import Action
 
 
-def _status(violation: RuleViolation) -> int:
-    return 409 if isinstance(violation, StaleObject) else 400
-
-
 def _perform(request, form, success: str, *args):
     """Run a valid form's service; (result, status): the result on success, else None and 400/409."""
-    if not form.is_valid():
-        return None, 400
-    try:
-        result = form.perform(request.user, *args)
-    except RuleViolation as violation:
-        if isinstance(violation, NotAllowed):
-            raise
-        form.add_problems(violation)
-        return None, _status(violation)
-    messages.success(request, success)
-    return result, 200
+    performed = perform(form, request.user, *args)
+    if performed.done:
+        messages.success(request, success)
+    return performed.result, performed.status
 
 
 @login_required

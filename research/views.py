@@ -12,7 +12,8 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.roles import Role
 from approvals.models import Approval
 from approvals.states import ApprovalState
-from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from concordat.errors import NotAllowed
+from concordat.forms import perform
 from holds.coverage import category_label
 from protocols.scope import DataSource
 from research import holds_link, services
@@ -53,21 +54,11 @@ def _label(choices, value: str) -> str:
         return str(value)
 
 
-def _status(violation: RuleViolation) -> int:
-    return 409 if isinstance(violation, StaleObject) else 400
-
-
 def _run(request, form, success: str, pk: int):
     """Perform a valid form; the problems beside its fields otherwise. (response, status)"""
-    if not form.is_valid():
-        return None, 400
-    try:
-        form.perform(request.user)
-    except RuleViolation as violation:
-        if isinstance(violation, NotAllowed):
-            raise
-        form.add_problems(violation)
-        return None, _status(violation)
+    performed = perform(form, request.user)
+    if not performed.done:
+        return None, performed.status
     messages.success(request, success)
     return redirect("research:detail", pk=pk), 200
 
@@ -90,18 +81,12 @@ def propose(request):
     form = ProjectForm(request.POST or None)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                project = form.perform(request.user)
-            except RuleViolation as violation:
-                if isinstance(violation, NotAllowed):
-                    raise
-                form.add_problems(violation)
-                status = _status(violation)
-            else:
-                messages.success(request, f"{project.reference} is proposed.")
-                return redirect("research:detail", pk=project.pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            project = performed.result
+            messages.success(request, f"{project.reference} is proposed.")
+            return redirect("research:detail", pk=project.pk)
     return render(request, "research/propose.html", {"form": form}, status=status)
 
 

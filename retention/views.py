@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from concordat.errors import NotAllowed, RuleViolation
+from concordat.forms import perform
 from documents.responses import attachment
 from retention import services
 from retention.cases import RETENTION
@@ -50,19 +51,12 @@ def detail(request, pk: int):
         if form is None:
             RETENTION.check_actor(request.user, RetentionAction.DISPOSE, retention)
             RETENTION.check_action(RetentionAction.DISPOSE, retention)
-        status = 400
-        if form.is_valid():
-            try:
-                form.perform(request.user)
-            except RuleViolation as violation:
-                if isinstance(violation, NotAllowed):
-                    raise
-                form.add_problems(violation)
-                status = 409 if isinstance(violation, StaleObject) else 400
-            else:
-                messages.success(request, "The information is disposed of: its files are destroyed. The disposal "
-                                          "certificate is below.")
-                return redirect("retention:detail", pk=pk)
+        performed = perform(form, request.user)
+        status = performed.status
+        if performed.done:
+            messages.success(request, "The information is disposed of: its files are destroyed. The disposal "
+                                      "certificate is below.")
+            return redirect("retention:detail", pk=pk)
     req = retention.request
     return render(request, "retention/detail.html", {
         "retention": retention, "req": req, "form": form, "page_marking": req.classification,

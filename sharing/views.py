@@ -15,6 +15,7 @@ from accounts.roles import OrganisationKind
 from clock.core import CALENDAR_LABELS
 from concordat import limits
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
+from concordat.forms import perform
 from concordat.pagination import page_of
 from contacts.services import contacts_of
 from protocols.markings import highest_marking
@@ -273,18 +274,14 @@ def request_action(request, reference: str, action: str):
     form = PAGE_ACTIONS[chosen](request.POST or None, request.FILES or None, sharing_request=req)
     status = 200
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                done = form.perform(req, by=request.user)
-            except RuleViolation as violation:
-                form.add_problems(violation)
-                status = 409 if isinstance(violation, StaleObject) else 400
-            else:
-                messages.success(request, _done_message(chosen, req.reference))
-                for name, count in getattr(done, "flagged_files", ()):
-                    messages.warning(request, _flagged_message(name, count))
-                return redirect("sharing:request_detail", reference=reference)
+        performed = perform(form, req, by=request.user)
+        status = performed.status
+        if performed.done:
+            done = performed.result
+            messages.success(request, _done_message(chosen, req.reference))
+            for name, count in getattr(done, "flagged_files", ()):
+                messages.warning(request, _flagged_message(name, count))
+            return redirect("sharing:request_detail", reference=reference)
     return render(request, "sharing/action.html", {
         "req": req, "form": form, "action": chosen, "guidance": ACTION_GUIDANCE.get(chosen, ""),
         "page_marking": _marking(req), "multipart": chosen == Action.DELIVER,
