@@ -49,6 +49,7 @@ ROLE_VALUES = frozenset({
     "requester", "case_officer", "spoc", "assessor", "approver",
     "escalation_policy_lead", "escalation_director", "escalation_senior_sponsor", "escalation_minister",
     "commissioner", "commissioner_delegate", "minister", "dpo", "output_checker", "auditor", "administrator",
+    "researcher", "contracts_team", "supplier_reviewer", "service_provider",
 })
 
 # Personal-data categories and the safeguards a disclosure can require (§15–17).

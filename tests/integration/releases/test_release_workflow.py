@@ -9,6 +9,7 @@ import polars as pl
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from audit.models import AuditEvent
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
@@ -25,9 +26,9 @@ from workflow import work
 def test_a_table_release_goes_from_draft_to_delivery(cast, checkers, dataset):
     release = drafted(cast, dataset)
     assert release.state == ReleaseState.DRAFT and release.result["counts"]["primary"] > 0
-    assert [i.case for i in work.items_for(cast.msu_assessor, None) if i.kind == "release"] == [release]
+    assert [i.case for i in work.items_for(cast.msu_assessor, timezone.localdate()) if i.kind == "release"] == [release]
     release = services.submit(release, by=cast.msu_assessor, expected_version=release.version)
-    assert {i.case.pk for i in work.items_for(checkers.first, None) if i.kind == "release"} == {release.pk}
+    assert {i.case.pk for i in work.items_for(checkers.first, timezone.localdate()) if i.kind == "release"} == {release.pk}
     release = services.check(release, by=checkers.first, expected_version=release.version, verdict="safe")
     assert release.state == ReleaseState.CHECKING
     release = services.check(release, by=checkers.second, expected_version=release.version, verdict="safe")
@@ -187,7 +188,7 @@ def test_queries_of_my_work_do_not_grow_with_releases(cast, checkers, dataset):
     for _ in range(3):
         services.submit(drafted(cast, dataset), by=cast.msu_assessor, expected_version=1)
     with CaptureQueriesContext(connection) as queries:
-        items = [i for i in work.items_for(checkers.first, None) if i.kind == "release"]
+        items = [i for i in work.items_for(checkers.first, timezone.localdate()) if i.kind == "release"]
     assert len(items) == 3 and len(queries) < 60
 
 

@@ -118,8 +118,9 @@ def test_the_deliver_form_offers_markings_up_to_the_requests_and_takes_several_f
 def test_the_reassign_form_offers_the_home_office_teams_and_their_assessors(cast, orgs):
     request = walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)
     form = forms.ReassignForm(sharing_request=request)
+    # every Home Office team (§11), the SCA's contracts team among them (issue 11)
     assert set(form.fields["to_org"].queryset) == {orgs["home-office"], orgs["msu"], orgs["sponsorship-unit"],
-                                                   orgs["ho-analysis"]}
+                                                   orgs["ho-analysis"], orgs["sca-contracts"]}
     assert set(form.fields["to_user"].queryset) == {cast.msu_assessor, cast.ho_assessor}
     assert form.clauses["reason"] == "§11"
 

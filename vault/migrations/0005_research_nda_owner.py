@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('publications', '0003_remove_publicationfile_stored_file'),
         ('research', '0001_initial'),
         ('sharing', '0011_remove_deliveryfile_stored_file'),
-        ('vault', '0002_encrypt_existing_files'),
+        ('vault', '0004_wrapped_key_leaves_the_database'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

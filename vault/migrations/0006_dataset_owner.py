@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
         ('publications', '0003_remove_publicationfile_stored_file'),
         ('releases', '0001_initial'),
         ('sharing', '0011_remove_deliveryfile_stored_file'),
-        ('vault', '0002_encrypt_existing_files'),
+        ('vault', '0005_research_nda_owner'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -27,6 +27,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='storedfile',
-            constraint=models.CheckConstraint(condition=models.Q(('pk__in', []), models.Q(('dataset__isnull', True), ('delivery_file__isnull', False), ('publication_file__isnull', True)), models.Q(('dataset__isnull', True), ('delivery_file__isnull', True), ('publication_file__isnull', False)), models.Q(('dataset__isnull', False), ('delivery_file__isnull', True), ('publication_file__isnull', True)), _connector='OR'), name='stored_file_exactly_one_owner'),
+            constraint=models.CheckConstraint(condition=models.Q(('pk__in', []), models.Q(('dataset__isnull', True), ('delivery_file__isnull', False), ('publication_file__isnull', True), ('research_nda__isnull', True)), models.Q(('dataset__isnull', True), ('delivery_file__isnull', True), ('publication_file__isnull', False), ('research_nda__isnull', True)), models.Q(('dataset__isnull', True), ('delivery_file__isnull', True), ('publication_file__isnull', True), ('research_nda__isnull', False)), models.Q(('dataset__isnull', False), ('delivery_file__isnull', True), ('publication_file__isnull', True), ('research_nda__isnull', True)), _connector='OR'), name='stored_file_exactly_one_owner'),
         ),
     ]
