@@ -107,15 +107,23 @@ ACTIONS = {
 }
 
 
-class ActionForm(ProblemsForm):
+class OnProject(ProblemsForm):
+    """A form acting on a project as the person loaded it: its version is required (a stale page is a 409)."""
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.project = project
+        self.fields["version"].required = True
+        self.initial.setdefault("version", project.version)
+
+
+class ActionForm(OnProject):
     text = _textarea("Note (a reason, when cancelling)")
     field_aliases = {"reason": "text", "note": "text"}
 
     def __init__(self, *args, project, project_action: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project, self.action = project, project_action
-        self.fields["version"].required = True
-        self.initial.setdefault("version", project.version)
+        super().__init__(*args, project=project, **kwargs)
+        self.action = project_action
 
     def perform(self, by):
         return ACTIONS[self.action][1](self.project, by, self.cleaned_data["version"], self.cleaned_data["text"])
@@ -139,7 +147,7 @@ class ReviewForm(ProblemsForm):
                                conditions=data["conditions"], reasons=data["reasons"])
 
 
-class NdaForm(ProblemsForm):
+class NdaForm(OnProject):
     signatory = BoundedModelChoiceField(label="Who signed it", queryset=None, required=False,
                                        widget=forms.Select(attrs={"class": "govuk-select"}))
     signed_on = _date("Signed on")
@@ -147,15 +155,12 @@ class NdaForm(ProblemsForm):
     file = MultipleFileField(label="The signed copy", required=False)
 
     def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
+        super().__init__(*args, project=project, **kwargs)
         from accounts.models import User
 
-        self.project = project
         self.fields["signatory"].queryset = User.objects.filter(
             is_active=True, organisation__in=Organisation.objects.filter(pk=project.institution_id)
             | Organisation.objects.filter(parent=project.institution_id)).order_by("full_name", "pk")
-        self.fields["version"].required = True
-        self.initial.setdefault("version", project.version)
         self.fields["file"].help_text = upload_help("The signed agreement: ")
 
     def perform(self, by):
@@ -166,7 +171,7 @@ class NdaForm(ProblemsForm):
                                    expires_on=data.get("expires_on"), upload=files[0] if files else None)
 
 
-class ChoiceForm(ProblemsForm):
+class ChoiceForm(OnProject):
     case_identifier = _text("The survivor's case identifier in your records", 40,
                             "For example TSA-2021-00457. Never their name: only a keyed hash of it is kept, which "
                             "only your organisation can recompute.")
@@ -177,12 +182,6 @@ class ChoiceForm(ProblemsForm):
                               choices=ConsentScope.choices)
     field_aliases = {keys.FIELD: "case_identifier"}
 
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.fields["version"].required = True
-        self.initial.setdefault("version", project.version)
-
     def perform(self, by):
         data = self.cleaned_data
         return services.record_choice(self.project, by=by, expected_version=data["version"],
@@ -190,15 +189,9 @@ class ChoiceForm(ProblemsForm):
                                       agreed=data["agreed"] == "yes", scope=data.get("scope") or "")
 
 
-class WithdrawalForm(ProblemsForm):
+class WithdrawalForm(OnProject):
     case_identifier = _text("The survivor's case identifier in your records", 40, "Never their name.")
     withdrawn_on = _date("Withdrew on")
-
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.fields["version"].required = True
-        self.initial.setdefault("version", project.version)
 
     def perform(self, by):
         data = self.cleaned_data
@@ -207,28 +200,16 @@ class WithdrawalForm(ProblemsForm):
                                           withdrawn_on=data.get("withdrawn_on"))
 
 
-class DeletionForm(ProblemsForm):
+class DeletionForm(OnProject):
     participation = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=limits.ID_MAX)
-
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.fields["version"].required = True
-        self.initial.setdefault("version", project.version)
 
     def perform(self, by):
         return services.record_deletion(self.project, by=by, expected_version=self.cleaned_data["version"],
                                         participation_id=self.cleaned_data["participation"])
 
 
-class LinkRequestForm(ProblemsForm):
+class LinkRequestForm(OnProject):
     reference = _text("Request reference", 40, "For example IASC-2021-0042: a request you can see.")
-
-    def __init__(self, *args, project, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.project = project
-        self.fields["version"].required = True
-        self.initial.setdefault("version", project.version)
 
     def perform(self, by):
         return services.link_request(self.project, by=by, expected_version=self.cleaned_data["version"],
