@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from rest_framework import mixins, serializers, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from approvals import services
 from approvals.cases import APPROVALS
 from approvals.filters import ApprovalFilter
 from concordat import limits
 from sharing.serializers import ApprovalSerializer
+from workflow.api import CaseActions
 
 
 class VersionedText(serializers.Serializer):
@@ -20,7 +20,7 @@ class VersionedText(serializers.Serializer):
                                  help_text="The note (approve), the reasons (refuse) or the question (return).")
 
 
-class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ApprovalViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Approvals asked for on requests; `?waiting=me` lists those you may decide now."""
 
     serializer_class = ApprovalSerializer
@@ -32,26 +32,17 @@ class ApprovalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets
                                                                         "decided_by__organisation")
         return approvals.order_by("-requested_at", "-pk")
 
-    def _outcome(self, perform):
-        target = self.get_object()
-        data = VersionedText(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        perform(target, self.request.user, data.validated_data["version"], data.validated_data["text"])
-        fresh = self.get_queryset().get(pk=target.pk)
-        return Response(ApprovalSerializer(fresh).data, status=status.HTTP_200_OK)
-
     @extend_schema(request=VersionedText, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._outcome(lambda a, by, v, text: services.approve(a, by=by, expected_version=v, note=text))
+        return self.case_action(VersionedText, services.approve, note="text")
 
     @extend_schema(request=VersionedText, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"])
     def refuse(self, request, pk=None):
-        return self._outcome(lambda a, by, v, text: services.refuse(a, by=by, expected_version=v, reasons=text))
+        return self.case_action(VersionedText, services.refuse, reasons="text")
 
     @extend_schema(request=VersionedText, responses=ApprovalSerializer)
     @action(detail=True, methods=["post"], url_path="return")
     def return_for_justification(self, request, pk=None):
-        return self._outcome(lambda a, by, v, text: services.ask_for_justification(
-            a, by=by, expected_version=v, question=text))
+        return self.case_action(VersionedText, services.ask_for_justification, question="text")

@@ -7,7 +7,6 @@ import django_filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from accounts.models import User
 from concordat import limits
@@ -15,6 +14,7 @@ from holds import serializers, services
 from holds.cases import HOLDS
 from holds.models import Hold
 from holds.states import HoldState
+from workflow.api import CaseActions
 
 
 class HoldFilter(django_filters.FilterSet):
@@ -25,7 +25,7 @@ class HoldFilter(django_filters.FilterSet):
         fields = ["state"]
 
 
-class HoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class HoldViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Processing holds, seen by everyone signed in at either organisation; `?state=in_force` filters."""
 
     serializer_class = serializers.HoldSerializer
@@ -37,37 +37,23 @@ class HoldViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         return (HOLDS.visible(self.request.user).select_related("owner", "department")
                 .prefetch_related("events__actor").order_by("state", "next_review_on", "pk"))
 
-    def _answer(self, pk, code=status.HTTP_200_OK) -> Response:
-        return Response(serializers.HoldSerializer(self.get_queryset().get(pk=pk)).data, status=code)
-
-    def _parsed(self, serializer_class) -> dict:
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return data.validated_data
-
     @extend_schema(request=serializers.HoldPlaceSerializer, responses={201: serializers.HoldSerializer})
     def create(self, request):
         """Place a hold: an approver or data protection officer of a government department."""
-        fields = dict(self._parsed(serializers.HoldPlaceSerializer))
+        fields = dict(self.parsed(serializers.HoldPlaceSerializer).validated_data)
         username = fields.pop("owner", "")
         owner = User.objects.filter(username=username).values_list("pk", flat=True).first() if username else None
         hold = services.place(by=request.user, fields={**fields, "owner": owner})
-        return self._answer(hold.pk, status.HTTP_201_CREATED)
+        return self.answer(hold, status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.HoldReviewSerializer, responses=serializers.HoldSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.HoldReviewSerializer)
-        services.review(target, by=request.user, expected_version=data["version"],
-                        next_review_on=data.get("next_review_on"), note=data.get("note", ""))
-        return self._answer(target.pk)
+        return self.case_action(serializers.HoldReviewSerializer, services.review, "next_review_on",
+                                note=lambda values: values.get("note", ""))
 
     @extend_schema(request=serializers.HoldLiftSerializer, responses=serializers.HoldSerializer)
     @action(detail=True, methods=["post"])
     def lift(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.HoldLiftSerializer)
-        services.lift(target, by=request.user, expected_version=data["version"],
-                      lifted_because=data.get("lifted_because", ""), note=data.get("note", ""))
-        return self._answer(target.pk)
+        return self.case_action(serializers.HoldLiftSerializer, services.lift, "note",
+                                lifted_because=lambda values: values.get("lifted_because", ""))

@@ -8,7 +8,6 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
-from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from concordat import limits
@@ -18,9 +17,10 @@ from publications.cases import PUBLICATIONS
 from publications.serializers import DecideInput, ProposeInput, PublicationProposalSerializer, WithdrawInput
 from sharing import permissions as request_permissions
 from sharing.downloads import DOWNLOAD_RESPONSES, attachment_response
+from workflow.api import CaseActions
 
 
-class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class PublicationProposalViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Proposals to publish information shared on requests you can see, newest first."""
 
     serializer_class = PublicationProposalSerializer
@@ -33,42 +33,26 @@ class PublicationProposalViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixi
                 .prefetch_related("files")
                 .order_by("-proposed_at", "-pk"))
 
-    def _answer(self, proposal, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=proposal.pk)
-        return Response(PublicationProposalSerializer(fresh).data, status=code)
-
     @extend_schema(request=ProposeInput, responses={201: PublicationProposalSerializer})
     def create(self, request):
-        data = ProposeInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.parsed(ProposeInput)
         target = (request_permissions.visible_requests(request.user)
                   .filter(reference=data.validated_data["request"]).first())
         if target is None:  # the same answer whether it exists or not: a 400 naming the field, as for any bad value
             raise RuleViolation(Problem("No such request, or you cannot see it.", field="request"))
         proposal = services.propose(target, by=request.user, text=data.validated_data["text"],
                                     revises=data.validated_data.get("revises"), uploads=data.validated_data["files"])
-        return self._answer(proposal, status.HTTP_201_CREATED)
+        return self.answer(proposal, status.HTTP_201_CREATED)
 
     @extend_schema(request=DecideInput, responses=PublicationProposalSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        target = self.get_object()
-        data = DecideInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        return self._answer(services.decide(target, by=request.user, expected_version=values["version"],
-                                            outcome=values["outcome"], agreed_text=values["agreed_text"],
-                                            reasons=values["reasons"]))
+        return self.case_action(DecideInput, services.decide, "outcome", "agreed_text", "reasons")
 
     @extend_schema(request=WithdrawInput, responses=PublicationProposalSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        target = self.get_object()
-        data = WithdrawInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._answer(services.withdraw(target, by=request.user, expected_version=data.validated_data["version"],
-                                              note=data.validated_data["note"]))
-
+        return self.case_action(WithdrawInput, services.withdraw, "note")
 
 
 class PublicationFileDownloadView(APIView):

@@ -24,6 +24,7 @@ from releases.serializers import (
     VersionNoteInput,
 )
 from sharing import permissions as request_permissions
+from workflow.api import CaseActions
 
 
 class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -51,7 +52,7 @@ class DatasetViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return Response(DatasetSerializer(self.get_queryset().get(pk=dataset.pk)).data, status=status.HTTP_201_CREATED)
 
 
-class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ReleaseViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Releases you can see: yours, and, for output checkers and auditors, your department's."""
 
     serializer_class = ReleaseSerializer
@@ -61,65 +62,48 @@ class ReleaseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         return (RELEASES.visible(self.request.user).select_related("request", "dataset", "author__organisation")
                 .order_by("-pk"))
 
-    def _answer(self, release, code=status.HTTP_200_OK):
-        fresh = self.get_queryset().get(pk=release.pk)
-        return Response(ReleaseSerializer(fresh, context={"request": self.request}).data, status=code)
-
     @extend_schema(request=ReleaseInput, responses={201: ReleaseSerializer})
     def create(self, request):
-        data = ReleaseInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.parsed(ReleaseInput)
         values = data.validated_data
         target = (request_permissions.visible_requests(request.user).filter(reference=values["request"]).first())
         if target is None:
             raise RuleViolation(Problem("No such request, or you cannot see it.", field="request"))
         release = services.draft(target, by=request.user, dataset=values["dataset"], kind=values["kind"],
                                  title=values["title"], spec=data.spec(values["kind"]), policy=values.get("policy"))
-        return self._answer(release, status.HTTP_201_CREATED)
+        return self.answer(release, status.HTTP_201_CREATED)
 
     @extend_schema(request=ReviseInput, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def revise(self, request, pk=None):
         target = self.get_object()
-        data = ReviseInput(data=request.data)
-        data.is_valid(raise_exception=True)
+        data = self.parsed(ReviseInput)
         values = data.validated_data
-        return self._answer(services.revise(target, by=request.user, expected_version=values["version"],
-                                            title=values.get("title"), spec=data.spec(target.kind),
-                                            policy=values.get("policy")))
-
-    def _versioned(self, request, serializer, perform):
-        target = self.get_object()
-        data = serializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        return self._answer(perform(target, data.validated_data))
+        return self.answer(services.revise(target, by=request.user, expected_version=values["version"],
+                                           title=values.get("title"), spec=data.spec(target.kind),
+                                           policy=values.get("policy")))
 
     @extend_schema(request=VersionNoteInput, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._versioned(request, VersionNoteInput, lambda r, v: services.submit(
-            r, by=request.user, expected_version=v["version"], note=v["note"]))
+        return self.case_action(VersionNoteInput, services.submit, "note")
 
     @extend_schema(request=VerdictInput, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return self._versioned(request, VerdictInput, lambda r, v: services.check(
-            r, by=request.user, expected_version=v["version"], verdict=v["verdict"], note=v["note"]))
+        return self.case_action(VerdictInput, services.check, "verdict", "note")
 
     @extend_schema(request=ConsolidateInput, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def consolidate(self, request, pk=None):
-        return self._versioned(request, ConsolidateInput, lambda r, v: services.consolidate(
-            r, by=request.user, expected_version=v["version"], outcome=v["outcome"], note=v["note"]))
+        return self.case_action(ConsolidateInput, services.consolidate, "outcome", "note")
 
     @extend_schema(request=DeliverInput, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def deliver(self, request, pk=None):
-        return self._versioned(request, DeliverInput, lambda r, v: services.deliver(
-            r, by=request.user, expected_version=v["version"], description=v["description"]))
+        return self.case_action(DeliverInput, services.deliver, "description")
 
     @extend_schema(request=VersionNoteInput, responses=ReleaseSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
-        return self._versioned(request, VersionNoteInput, lambda r, v: services.withdraw(
-            r, by=request.user, expected_version=v["version"], note=v["note"]))
+        return self.case_action(VersionNoteInput, services.withdraw, "note")

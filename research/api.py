@@ -20,9 +20,10 @@ from research import services
 from research.cases import PROJECTS
 from research.views import nda_attachment
 from sharing.downloads import DOWNLOAD_RESPONSES
+from workflow.api import CaseActions
 
 
-class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class ResearchProjectViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Research projects you can see, newest first, each with its hold status ("blocked by hold" or "not
     blocked", and why), its reviews, NDAs and counts of survivors' choices."""
 
@@ -37,17 +38,9 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
                                   "ndas__signatory__organisation", "participations")
                 .order_by("-proposed_at", "-pk"))
 
-    def _answer(self, project, code=status.HTTP_200_OK):
-        return Response(s.ProjectSerializer(self.get_queryset().get(pk=project.pk)).data, status=code)
-
-    def _input(self, serializer_class):
-        data = serializer_class(data=self.request.data)
-        data.is_valid(raise_exception=True)
-        return data.validated_data
-
     @extend_schema(request=s.ProjectProposeInput, responses={201: s.ProjectSerializer})
     def create(self, request):
-        values = dict(self._input(s.ProjectProposeInput))
+        values = dict(self.parsed(s.ProjectProposeInput).validated_data)
         slugs = values.pop("suppliers")
         suppliers = list(Organisation.objects.filter(slug__in=slugs))
         if len(suppliers) != len(set(slugs)):
@@ -57,100 +50,80 @@ class ResearchProjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, v
         if partner and values["partner"] is None:
             raise RuleViolation(Problem("No such organisation.", field="partner"))
         project = services.propose(by=request.user, fields=values, suppliers=suppliers)
-        return self._answer(project, status.HTTP_201_CREATED)
-
-    def _act(self, perform):
-        project = self.get_object()
-        values = self._input(s.ProjectVersionedNote)
-        return self._answer(perform(project, self.request.user, values["version"], values["text"]))
+        return self.answer(project, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
-        return self._act(lambda p, by, v, text: services.submit(p, by=by, expected_version=v))
+        return self.case_action(s.ProjectVersionedNote, services.submit)
 
     @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def approve(self, request, pk=None):
-        return self._act(lambda p, by, v, text: services.approve(p, by=by, expected_version=v, note=text))
+        return self.case_action(s.ProjectVersionedNote, services.approve, note="text")
 
     @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def resume(self, request, pk=None):
-        return self._act(lambda p, by, v, text: services.resume(p, by=by, expected_version=v, note=text))
+        return self.case_action(s.ProjectVersionedNote, services.resume, note="text")
 
     @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
-        return self._act(lambda p, by, v, text: services.cancel(p, by=by, expected_version=v, reason=text))
+        return self.case_action(s.ProjectVersionedNote, services.cancel, reason="text")
 
     @extend_schema(request=s.ProjectVersionedNote, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def complete(self, request, pk=None):
-        return self._act(lambda p, by, v, text: services.complete(p, by=by, expected_version=v, note=text))
+        return self.case_action(s.ProjectVersionedNote, services.complete, note="text")
 
     @extend_schema(request=s.ReviewInput, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def review(self, request, pk=None):
         """The contracts team's or a supplier's review of the project: approve with conditions, or refuse."""
         project = self.get_object()
-        values = self._input(s.ReviewInput)
+        values = self.parsed(s.ReviewInput).validated_data
         review = next((r for r in project.reviews.all() if r.pk == values["review"]), None)
         if review is None:
             raise RuleViolation(Problem("No such review of this project.", field="review"))
         services.review(review, by=request.user, expected_version=values["version"], outcome=values["outcome"],
                         conditions=values["conditions"], reasons=values["reasons"])
-        return self._answer(project)
+        return self.answer(project)
 
     @extend_schema(request=s.LinkRequestInput, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"], url_path="link-request")
     def link_request(self, request, pk=None):
         """Link a request made for the project (one you can see)."""
-        project = self.get_object()
-        values = self._input(s.LinkRequestInput)
-        return self._answer(services.link_request(project, by=request.user, expected_version=values["version"],
-                                                  reference=values["reference"]))
+        return self.case_action(s.LinkRequestInput, services.link_request, "reference")
 
     @extend_schema(request=s.NdaInput, responses={201: s.ProjectSerializer})
     @action(detail=True, methods=["post"])
     def ndas(self, request, pk=None):
         project = self.get_object()
-        values = self._input(s.NdaInput)
+        values = self.parsed(s.NdaInput).validated_data
         signatory = User.objects.filter(pk=values["signatory"]).select_related("organisation").first()
         if signatory is None:
             raise RuleViolation(Problem("No such person.", field="signatory"))
         services.record_nda(project, by=request.user, expected_version=values["version"], signatory=signatory,
                             signed_on=values["signed_on"], expires_on=values["expires_on"], upload=values["file"])
-        return self._answer(project, status.HTTP_201_CREATED)
+        return self.answer(project, status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ChoiceInput, responses={201: s.ProjectSerializer})
     @action(detail=True, methods=["post"])
     def choices(self, request, pk=None):
         """A service provider records that a survivor was told of the project and their choice."""
-        project = self.get_object()
-        values = self._input(s.ChoiceInput)
-        services.record_choice(project, by=request.user, expected_version=values["version"],
-                               case_identifier=values["case_identifier"], told_on=values["told_on"],
-                               agreed=values["agreed"], scope=values["scope"])
-        return self._answer(project, status.HTTP_201_CREATED)
+        return self.case_action(s.ChoiceInput, services.record_choice, "case_identifier", "told_on",
+                                "agreed", "scope", code=status.HTTP_201_CREATED)
 
     @extend_schema(request=s.WithdrawalInput, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def withdrawals(self, request, pk=None):
-        project = self.get_object()
-        values = self._input(s.WithdrawalInput)
-        services.record_withdrawal(project, by=request.user, expected_version=values["version"],
-                                   case_identifier=values["case_identifier"], withdrawn_on=values["withdrawn_on"])
-        return self._answer(project)
+        return self.case_action(s.WithdrawalInput, services.record_withdrawal, "case_identifier", "withdrawn_on")
 
     @extend_schema(request=s.DeletionInput, responses=s.ProjectSerializer)
     @action(detail=True, methods=["post"])
     def deletions(self, request, pk=None):
-        project = self.get_object()
-        values = self._input(s.DeletionInput)
-        services.record_deletion(project, by=request.user, expected_version=values["version"],
-                                 participation_id=values["participation"])
-        return self._answer(project)
+        return self.case_action(s.DeletionInput, services.record_deletion, participation_id="participation")
 
     @extend_schema(responses=s.DeletionFlagSerializer(many=True))
     @action(detail=True, methods=["get"], url_path="awaiting-deletion")

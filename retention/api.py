@@ -8,7 +8,6 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
-from rest_framework.response import Response
 
 from concordat import limits
 from documents.responses import attachment
@@ -16,12 +15,13 @@ from retention import services
 from retention.models import Retention
 from retention.serializers import DisposeInput, RetentionSerializer
 from retention.views import LISTS
+from workflow.api import CaseActions
 
 SHOW = OpenApiParameter("show", str, enum=list(LISTS), description="Which cases: due (the default), overdue, held, "
                         "disposed.")
 
 
-class RetentionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RetentionViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Deliveries held on requests you can see, soonest to fall due first."""
 
     serializer_class = RetentionSerializer
@@ -43,13 +43,7 @@ class RetentionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewset
     @extend_schema(request=DisposeInput, responses=RetentionSerializer)
     @action(detail=True, methods=["post"])
     def dispose(self, request, pk=None):
-        target = self.get_object()
-        data = DisposeInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = data.validated_data
-        services.dispose(target, by=request.user, expected_version=values["version"], method=values["method"],
-                         confirmed=values["confirmed"])
-        return Response(RetentionSerializer(self.get_queryset().get(pk=target.pk)).data)
+        return self.case_action(DisposeInput, services.dispose, "method", "confirmed")
 
     @extend_schema(responses={(200, "application/pdf"): OpenApiTypes.BINARY,
                               400: OpenApiResponse(description="Not disposed of yet: no certificate.")})

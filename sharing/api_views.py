@@ -22,16 +22,14 @@ from sharing.downloads import DOWNLOAD_RESPONSES, attachment_response
 from sharing.filters import RequestFilter
 from sharing.permissions import visible_requests
 from sharing.services import reading
+from workflow.api import CaseActions
 
 
-def _version(serializer) -> int:
-    return serializer.validated_data["version"]
-
-
-class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+class RequestViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Requests for information under a protocol (§5–9) and outside it (§18, §4 fn 1)."""
 
     lookup_value_regex = limits.ID_PATTERN
+    answer_class = serializers.RequestDetailSerializer
 
     filterset_class = RequestFilter
     filter_backends = [StrictFilterBackend, StrictOrderingFilter]
@@ -60,40 +58,30 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
         reading.viewed(target, by=request.user, how="api")
         return Response(self.get_serializer(target).data)
 
-    def _answer(self, pk, code=status.HTTP_200_OK) -> Response:
-        fresh = queries.request_detail(self.request.user, pk)
-        return Response(serializers.RequestDetailSerializer(fresh, context=self.get_serializer_context()).data,
-                        status=code)
-
-    def _parsed(self, serializer_class):
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        return serializer
+    def fresh(self, pk: int):
+        return queries.request_detail(self.request.user, pk)
 
     @extend_schema(request=serializers.DraftCreateSerializer, responses={201: serializers.RequestDetailSerializer})
     def create(self, request):
-        data = self._parsed(serializers.DraftCreateSerializer)
+        data = self.parsed(serializers.DraftCreateSerializer)
         protocol = _protocol(data.validated_data.get("protocol"))
         created = services.create_draft(
             by=request.user, direction=data.validated_data["direction"], protocol=protocol,
             holder_org=data.validated_data.get("holder_org"), fields=data.draft_fields(),
             named_people=data.validated_data.get("named_people"), parts=_parts(data))
-        return self._answer(created.pk, status.HTTP_201_CREATED)
+        return self.answer(created, status.HTTP_201_CREATED)
 
     @extend_schema(request=serializers.DraftUpdateSerializer, responses=serializers.RequestDetailSerializer)
     def partial_update(self, request, pk=None):
         target = self.get_object()
-        data = self._parsed(serializers.DraftUpdateSerializer)
-        services.update_draft(target, by=request.user, expected_version=_version(data), fields=data.draft_fields(),
-                              named_people=data.validated_data.get("named_people"), parts=_parts(data))
-        return self._answer(target.pk)
+        data = self.parsed(serializers.DraftUpdateSerializer)
+        services.update_draft(target, by=request.user, expected_version=data.validated_data["version"],
+                              fields=data.draft_fields(), named_people=data.validated_data.get("named_people"),
+                              parts=_parts(data))
+        return self.answer(target)
 
-    def _note_action(self, service, note_field="note"):
-        target = self.get_object()
-        data = self._parsed(serializers.NoteSerializer)
-        service(target, by=self.request.user, expected_version=_version(data),
-                **{note_field: data.validated_data["note"]})
-        return self._answer(target.pk)
+    def _note_action(self, service):
+        return self.case_action(serializers.NoteSerializer, service, "note")
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -108,12 +96,7 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=serializers.ReassignSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def reassign(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.ReassignSerializer)
-        services.reassign(target, by=request.user, expected_version=_version(data),
-                          to_org=data.validated_data["to_org"], to_user=data.validated_data.get("to_user"),
-                          reason=data.validated_data["reason"])
-        return self._answer(target.pk)
+        return self.case_action(serializers.ReassignSerializer, services.reassign, "to_org", "to_user", "reason")
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -123,62 +106,40 @@ class RequestViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.
     @extend_schema(request=serializers.QuestionSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def request_further_information(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.QuestionSerializer)
-        services.request_further_information(target, by=request.user, expected_version=_version(data),
-                                             question=data.validated_data["question"])
-        return self._answer(target.pk)
+        return self.case_action(serializers.QuestionSerializer, services.request_further_information,
+                                "question")
 
     @extend_schema(request=serializers.RespondSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def respond(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.RespondSerializer)
-        services.respond(target, by=request.user, expected_version=_version(data),
-                         answer=data.validated_data["answer"], fields=data.validated_data.get("changes"))
-        return self._answer(target.pk)
+        return self.case_action(serializers.RespondSerializer, services.respond, "answer", fields="changes")
 
     @extend_schema(request=serializers.ChecklistSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def record_checklist(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.ChecklistSerializer)
-        answers = [services.ChecklistEntry(entry["item"], entry["satisfied"], entry["note"])
-                   for entry in data.validated_data["answers"]]
-        services.record_checklist(target, by=request.user, expected_version=_version(data), answers=answers)
-        return self._answer(target.pk)
+        return self.case_action(serializers.ChecklistSerializer, services.record_checklist,
+                                answers=lambda values: [services.ChecklistEntry(entry["item"], entry["satisfied"],
+                                                                                entry["note"])
+                                                        for entry in values["answers"]])
 
     @extend_schema(request=serializers.RequestApprovalSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def request_approval(self, request, pk=None):
         """§10, §17: ask the holder's approvers; each approval is then decided at /api/approvals/."""
-        target = self.get_object()
-        data = self._parsed(serializers.RequestApprovalSerializer)
-        approval_services.ask(target, by=request.user, expected_version=_version(data),
-                              justification=data.validated_data["justification"])
-        return self._answer(target.pk)
+        return self.case_action(serializers.RequestApprovalSerializer, approval_services.ask, "justification")
 
     @extend_schema(request=serializers.DecideSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])
     def decide(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.DecideSerializer)
-        fields = {name: data.validated_data[name] for name in ("decision", "reasons", "provided_scope",
-                                                               "withheld_scope")}
-        services.decide(target, by=request.user, expected_version=_version(data), **fields)
-        return self._answer(target.pk)
+        return self.case_action(serializers.DecideSerializer, services.decide, "decision", "reasons",
+                                "provided_scope", "withheld_scope")
 
     @extend_schema(request={"multipart/form-data": serializers.DeliverSerializer},
                    responses={201: serializers.RequestDetailSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
     def deliver(self, request, pk=None):
-        target = self.get_object()
-        data = self._parsed(serializers.DeliverSerializer)
-        services.deliver(target, by=request.user, expected_version=_version(data),
-                         description=data.validated_data["description"], marking=data.validated_data["marking"],
-                         uploads=data.validated_data["files"], occasion_id=data.validated_data.get("occasion"),
-                         answer=data.validated_data["answer"])
-        return self._answer(target.pk, status.HTTP_201_CREATED)
+        return self.case_action(serializers.DeliverSerializer, services.deliver, "description", "marking",
+                                "answer", code=status.HTTP_201_CREATED, uploads="files", occasion_id="occasion")
 
     @extend_schema(request=serializers.NoteSerializer, responses=serializers.RequestDetailSerializer)
     @action(detail=True, methods=["post"])

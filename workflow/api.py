@@ -1,10 +1,14 @@
-"""The notifications API: what happened to my cases, and marking it read (the page's functions)."""
+"""What every case type's API shares (CaseActions: one action's load, parse, service call and answer), and the
+notifications API: what happened to my cases, and marking it read (the page's functions)."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import django_filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, viewsets
+from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
@@ -12,6 +16,43 @@ from concordat.api_filters import YES_OR_NO
 from concordat.links import absolute_url
 from workflow import notify
 from workflow.models import Notification
+
+
+class CaseActions:
+    """For a case type's viewset: each action loads the case the person may see (else 404), validates the body
+    (`version` among it, the version the client loaded), runs the service (ADR 4: it checks permission, locks,
+    compares the version and audits) and answers with the case as it now is, as GET shows it. The service's
+    refusals become JSON naming the field and the clause in concordat.api_errors: RuleViolation 400,
+    StaleObject 409, NotAllowed 403 (ADR 49)."""
+
+    def parsed(self, input_class) -> serializers.Serializer:
+        data = input_class(data=self.request.data)
+        data.is_valid(raise_exception=True)
+        return data
+
+    def fresh(self, pk: int):
+        """The case as its GET would show it, after the change."""
+        return self.get_queryset().get(pk=pk)
+
+    answer_class = None  # what an action answers with; the viewset's serializer_class when None
+
+    def answer(self, case, code: int = status.HTTP_200_OK) -> Response:
+        shown = self.fresh(case.pk)
+        answer_class = self.answer_class or self.serializer_class
+        return Response(answer_class(shown, context=self.get_serializer_context()).data, status=code)
+
+    def case_action(self, input_class, service: Callable[..., Any], *fields: str, code: int = status.HTTP_200_OK,
+                    **arguments: str | Callable[[dict], Any]) -> Response:
+        """Run `service(case, by=, expected_version=, ...)` with the validated body: each of `fields` under its
+        own name, each of `arguments` from the field it names (`note="text"`) or computed from the body
+        (`dpia=lambda values: …`); a field left out of the body is None."""
+        case = self.get_object()
+        values = self.parsed(input_class).validated_data
+        arguments = {**{name: name for name in fields}, **arguments}
+        service(case, by=self.request.user, expected_version=values["version"],
+                **{name: source(values) if callable(source) else values.get(source)
+                   for name, source in arguments.items()})
+        return self.answer(case, code)
 
 
 class NotificationSerializer(serializers.ModelSerializer):
