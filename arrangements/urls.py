@@ -10,5 +10,5 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("<id:pk>/", views.detail, name="detail"),
     path("<id:pk>/edit/", views.edit, name="edit"),
-    path("<id:pk>/<slug:action>/", views.act, name="action"),
+    path("<id:pk>/<slug:action>/", views.ArrangementActionView.as_view(), name="action"),
 ]

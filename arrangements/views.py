@@ -17,7 +17,7 @@ from arrangements.forms import ArrangementActionForm, ArrangementForm
 from arrangements.models import Arrangement
 from arrangements.states import ArrangementAction, ArrangementState
 from concordat.errors import RuleViolation, StaleObject
-from concordat.forms import perform
+from workflow.views import ActionView
 
 PAGE_ACTIONS = (ArrangementAction.SIGN_OFF, ArrangementAction.REVIEW, ArrangementAction.SUSPEND,
                 ArrangementAction.RESUME, ArrangementAction.END)
@@ -115,20 +115,10 @@ def _category_labels(arrangement) -> list[str]:
     return [labels.get(key, key) for key in arrangement.personal_data_categories or []]
 
 
-@login_required
-def act(request, pk: int, action: str):
-    arrangement = _visible(request.user, pk)
-    if action not in {a.value for a in PAGE_ACTIONS}:
-        raise Http404("No such action.")
-    ARRANGEMENTS.check_actor(request.user, action, arrangement)
-    form = ArrangementActionForm(request.POST or None, arrangement=arrangement, action=action)
-    status, problem = 200, ARRANGEMENTS.action_problem(action, arrangement)
-    if request.method == "POST":
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            messages.success(request, f"{BUTTONS[ArrangementAction(action)]}: recorded.")
-            return redirect("arrangements:detail", pk=pk)
-    return render(request, "arrangements/action.html", {
-        "form": form, "arrangement": arrangement, "action": action, "problem": None if form.errors else problem,
-        "button": BUTTONS[ArrangementAction(action)]}, status=status)
+class ArrangementActionView(ActionView):
+    cases, form_class, form_case, detail = ARRANGEMENTS, ArrangementActionForm, "arrangement", "arrangements:detail"
+    buttons = {action: BUTTONS[action] for action in PAGE_ACTIONS}
+    warning_actions = (ArrangementAction.SUSPEND, ArrangementAction.END)
+
+    def case(self, user, pk: int) -> Arrangement:
+        return _visible(user, pk)

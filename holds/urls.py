@@ -9,5 +9,5 @@ urlpatterns = [
     path("", views.hold_list, name="list"),
     path("new/", views.new, name="new"),
     path("<id:pk>/", views.detail, name="detail"),
-    path("<id:pk>/<slug:action>/", views.act, name="action"),
+    path("<id:pk>/<slug:action>/", views.HoldActionView.as_view(), name="action"),
 ]

@@ -12,12 +12,12 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
 from concordat.errors import RuleViolation
-from concordat.forms import perform
 from holds import coverage, permissions, presenting
 from holds.cases import HOLDS
 from holds.forms import HoldActionForm, PlaceHoldForm
 from holds.models import Hold
 from holds.states import HoldAction, HoldState
+from workflow.views import ActionView
 
 BUTTONS = {HoldAction.REVIEW: "Record a review", HoldAction.LIFT: "Lift the hold"}
 PAGE_ACTIONS = (HoldAction.REVIEW, HoldAction.LIFT)
@@ -81,20 +81,9 @@ def detail(request, pk: int):
         "actions": [(action.value, BUTTONS[action]) for action in PAGE_ACTIONS if action in available]})
 
 
-@login_required
-def act(request, pk: int, action: str):
-    hold = _visible(request.user, pk)
-    if action not in {a.value for a in PAGE_ACTIONS}:
-        raise Http404("No such action.")
-    HOLDS.check_actor(request.user, action, hold)
-    form = HoldActionForm(request.POST or None, hold=hold, action=action)
-    status, problem = 200, HOLDS.action_problem(action, hold)
-    if request.method == "POST":
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            messages.success(request, f"{BUTTONS[HoldAction(action)]}: recorded.")
-            return redirect("holds:detail", pk=pk)
-    return render(request, "holds/action.html", {
-        "form": form, "hold": hold, "action": action, "problem": None if form.errors else problem,
-        "button": BUTTONS[HoldAction(action)]}, status=status)
+class HoldActionView(ActionView):
+    cases, form_class, form_case, detail = HOLDS, HoldActionForm, "hold", "holds:detail"
+    buttons = {action: BUTTONS[action] for action in PAGE_ACTIONS}
+
+    def case(self, user, pk: int) -> Hold:
+        return _visible(user, pk)

@@ -11,6 +11,6 @@ urlpatterns = [
     path("requests/new/<str:direction>/", views.request_new_direction, name="request_new_direction"),
     path("requests/<str:reference>/", views.request_detail, name="request_detail"),
     path("requests/<str:reference>/edit/", views.request_edit, name="request_edit"),
-    path("requests/<str:reference>/<str:action>/", views.request_action, name="request_action"),
+    path("requests/<str:reference>/<str:action>/", views.RequestActionView.as_view(), name="request_action"),
     path("files/<id:file_id>/", views.download, name="download"),
 ]

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -29,6 +30,7 @@ from sharing.schedule import preview_due_dates
 from sharing.services import reading
 from sharing.states import Action, RequestState
 from vault import checks as upload_checks
+from workflow.views import ActionView
 
 PAGE_SIZE = 25
 
@@ -264,31 +266,46 @@ def _done_message(action: Action, reference: str) -> str:
     return f"{reference}: {action.label.lower()} recorded."
 
 
-@login_required
-def request_action(request, reference: str, action: str):
-    chosen = next((a for a in PAGE_ACTIONS if a.value == action), None)
-    if chosen is None:
-        raise Http404("No such action.")
-    req = _visible(request.user, reference)
-    permissions.check(request.user, chosen, req)
-    form = PAGE_ACTIONS[chosen](request.POST or None, request.FILES or None, sharing_request=req)
-    status = 200
-    if request.method == "POST":
-        performed = perform(form, req, by=request.user)
-        status = performed.status
-        if performed.done:
-            done = performed.result
-            messages.success(request, _done_message(chosen, req.reference))
-            for name, count in getattr(done, "flagged_files", ()):
-                messages.warning(request, _flagged_message(name, count))
-            return redirect("sharing:request_detail", reference=reference)
-    return render(request, "sharing/action.html", {
-        "req": req, "form": form, "action": chosen, "guidance": ACTION_GUIDANCE.get(chosen, ""),
-        "page_marking": _marking(req), "multipart": chosen == Action.DELIVER,
-        "missing": policies.missing_before_decision(req) if chosen == Action.DECIDE else [],
-        "scanning_note": upload_checks.scanning_note(request.user) if chosen == Action.DELIVER else "",
-        "hold_problem": hold_scope.delivery_problem(req) if chosen == Action.DELIVER else None,
-    }, status=status)
+class RequestActionView(ActionView):
+    """A request's action page, with what the action needs said beside its form (ADR 28 for deliveries)."""
+
+    cases, template_name = REQUESTS, "sharing/action.html"
+    buttons = {action: action.label for action in PAGE_ACTIONS}
+
+    def case(self, user, reference: str):
+        return _visible(user, reference)
+
+    def check(self, req, action: str) -> None:
+        permissions.check(self.request.user, Action(action), req)
+
+    def form(self, req, action: str):
+        return PAGE_ACTIONS[Action(action)](self.request.POST or None, self.request.FILES or None,
+                                            sharing_request=req)
+
+    def state_problem(self, req, action: str):
+        return None  # the page says what is missing instead (policies.missing_before_decision)
+
+    def perform(self, form, req):
+        return perform(form, req, by=self.request.user)
+
+    def case_url(self, req) -> str:
+        return reverse("sharing:request_detail", kwargs={"reference": req.reference})
+
+    def done(self, req, action: str, result):
+        messages.success(self.request, _done_message(Action(action), req.reference))
+        for name, count in getattr(result, "flagged_files", ()):
+            messages.warning(self.request, _flagged_message(name, count))
+        return redirect(self.case_url(req))
+
+    def context(self, req, action: str, form, problem) -> dict:
+        chosen = Action(action)
+        return {
+            "req": req, "form": form, "action": chosen, "guidance": ACTION_GUIDANCE.get(chosen, ""),
+            "page_marking": _marking(req), "multipart": chosen == Action.DELIVER,
+            "missing": policies.missing_before_decision(req) if chosen == Action.DECIDE else [],
+            "scanning_note": upload_checks.scanning_note(self.request.user) if chosen == Action.DELIVER else "",
+            "hold_problem": hold_scope.delivery_problem(req) if chosen == Action.DELIVER else None,
+        }
 
 
 def _flagged_message(name: str, count: int) -> str:

@@ -1,11 +1,17 @@
-"""Pages every case type shares: 'My work' and the person's notifications."""
+"""Pages every case type shares: a case's action page (ActionView), 'My work' and the person's notifications."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
 from django.views.decorators.http import require_http_methods
 
+from concordat.forms import perform
 from concordat.pagination import page_number, page_of
 from protocols.markings import highest_marking
 from sharing import schedule
@@ -13,6 +19,67 @@ from workflow import notify, work
 from workflow.models import Notification
 
 PAGE_SIZE = 25
+
+
+@method_decorator(login_required, name="dispatch")
+class ActionView(View):
+    """One action on a case, as a page: its form (GET), then the service through the form (POST, ADR 4). An
+    action not on the page is a 404, a case the person may not see a 404 (`case`), one they may not act on a 403
+    (`check`); bad input a 400 and a case changed under them a 409, the problems beside the fields
+    (concordat.forms.perform); done, a message and back to the case's page. A case type's page sets the
+    attributes and `case`; it overrides a hook where its page says more (ADR 49)."""
+
+    cases = None  # the case type (workflow.cases.CaseType): who may act, and what its state allows now
+    buttons: dict = {}  # action -> its button and heading, for each action this page offers
+    form_class = None  # built with the case under `form_case` and the action: form_class(..., hold=h, action=a)
+    form_case = "case"
+    detail = ""  # the URL name of the case's page, taking its pk
+    warning_actions = ()  # the actions whose button warns (red): they stop or end something
+    template_name = "workflow/action.html"
+
+    def dispatch(self, request, action: str, **key):  # any method but POST shows the form, as a page always has
+        if action not in self.buttons:
+            raise Http404("No such action.")
+        case = self.case(request.user, **key)
+        self.check(case, action)
+        form = self.form(case, action)
+        status, problem = 200, self.state_problem(case, action)  # as the page was loaded, before any attempt
+        if request.method == "POST":
+            performed = self.perform(form, case)
+            status = performed.status
+            if performed.done:
+                return self.done(case, action, performed.result)
+        return render(request, self.template_name, self.context(case, action, form, problem), status=status)
+
+    def case(self, user, **key):
+        """The case the URL names, or Http404 when there is none the person may see."""
+        raise NotImplementedError
+
+    def check(self, case, action: str) -> None:
+        self.cases.check_actor(self.request.user, action, case)
+
+    def form(self, case, action: str):
+        return self.form_class(self.request.POST or None, self.request.FILES or None, action=action,
+                               **{self.form_case: case})
+
+    def state_problem(self, case, action: str):
+        """Why the case's state or rules refuse the action now (workflow.cases.CaseType.action_problem), or None."""
+        return self.cases.action_problem(action, case)
+
+    def perform(self, form, case):
+        return perform(form, self.request.user)
+
+    def case_url(self, case) -> str:
+        return reverse(self.detail, kwargs={"pk": case.pk})
+
+    def done(self, case, action: str, result):
+        messages.success(self.request, f"{self.buttons[action]}: recorded.")
+        return redirect(self.case_url(case))
+
+    def context(self, case, action: str, form, problem) -> dict:
+        return {"form": form, "case": case, "action": action, "button": self.buttons[action],
+                "case_url": self.case_url(case), "warning": action in self.warning_actions,
+                "problem": None if form.errors else problem}  # the form's own problems, once it has them
 
 
 @login_required
