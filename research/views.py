@@ -34,6 +34,7 @@ from research.states import ProjectAction
 from sharing import permissions as request_permissions
 from vault import services as vault
 from vault.crypto import VaultIntegrityError
+from workflow.views import ActionView
 
 
 def _project(user, pk: int) -> ResearchProject:
@@ -177,41 +178,46 @@ def review(request, pk: int):
     return _render_detail(request, project, status, review_form=form)
 
 
-def _record_page(request, pk: int, action: str, form_class, template: str, success: str):
-    project = _project(request.user, pk)
-    PROJECTS.check_actor(request.user, action, project)
-    form = form_class(request.POST or None, request.FILES or None, project=project)
-    status = 200
-    if request.method == "POST":
-        response, status = _run(request, form, success, pk)
-        if response is not None:
-            return response
-    return render(request, template, {"project": project, "form": form,
-                                      "problem": PROJECTS.action_problem(action, project)}, status=status)
+class ProjectRecordPage(ActionView):
+    """A page of its own for one thing recorded on a project (an NDA, a survivor's choice, a withdrawal, a linked
+    request); the state's objection stays shown beside the form's problems."""
+
+    cases, form_case, detail = PROJECTS, "project", "research:detail"
+    success = ""
+
+    def case(self, user, pk: int) -> ResearchProject:
+        return _project(user, pk)
+
+    def form(self, project, action: str):
+        return self.form_class(self.request.POST or None, self.request.FILES or None, project=project)
+
+    def done_message(self, project, action: str, result) -> str:
+        return self.success
+
+    def context(self, project, action: str, form, problem) -> dict:
+        return {"project": project, "form": form, "problem": problem}
 
 
-@login_required
-def record_nda(request, pk: int):
-    return _record_page(request, pk, ProjectAction.RECORD_NDA, NdaForm, "research/nda.html",
-                        "The non-disclosure agreement is recorded.")
+class RecordNda(ProjectRecordPage):
+    only_action, form_class, template_name = ProjectAction.RECORD_NDA, NdaForm, "research/nda.html"
+    success = "The non-disclosure agreement is recorded."
 
 
-@login_required
-def record_choice(request, pk: int):
-    return _record_page(request, pk, ProjectAction.RECORD_CONSENT, ChoiceForm, "research/choice.html",
-                        "The survivor's choice is recorded under a pseudonymous reference.")
+class RecordChoice(ProjectRecordPage):
+    only_action, form_class, template_name = ProjectAction.RECORD_CONSENT, ChoiceForm, "research/choice.html"
+    success = "The survivor's choice is recorded under a pseudonymous reference."
 
 
-@login_required
-def record_withdrawal(request, pk: int):
-    return _record_page(request, pk, ProjectAction.RECORD_WITHDRAWAL, WithdrawalForm, "research/withdrawal.html",
-                        "The withdrawal is recorded: what is held about them is flagged for deletion.")
+class RecordWithdrawal(ProjectRecordPage):
+    only_action, form_class = ProjectAction.RECORD_WITHDRAWAL, WithdrawalForm
+    template_name = "research/withdrawal.html"
+    success = "The withdrawal is recorded: what is held about them is flagged for deletion."
 
 
-@login_required
-def link_request(request, pk: int):
-    return _record_page(request, pk, ProjectAction.LINK_REQUEST, LinkRequestForm, "research/link_request.html",
-                        "The request is linked to the project.")
+class LinkRequest(ProjectRecordPage):
+    only_action, form_class = ProjectAction.LINK_REQUEST, LinkRequestForm
+    template_name = "research/link_request.html"
+    success = "The request is linked to the project."
 
 
 @login_required

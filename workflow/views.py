@@ -36,9 +36,12 @@ class ActionView(View):
     detail = ""  # the URL name of the case's page, taking its pk
     warning_actions = ()  # the actions whose button warns (red): they stop or end something
     template_name = "workflow/action.html"
+    only_action = None  # a page of one action, whose URL does not name it
 
-    def dispatch(self, request, action: str, **key):  # any method but POST shows the form, as a page always has
-        if action not in self.buttons:
+    def dispatch(self, request, action: str | None = None, **key):  # any method but POST shows the form
+        if action is None:
+            action = self.only_action
+        elif action not in self.buttons:
             raise Http404("No such action.")
         case = self.case(request.user, **key)
         self.check(case, action)
@@ -73,8 +76,11 @@ class ActionView(View):
         return reverse(self.detail, kwargs={"pk": case.pk})
 
     def done(self, case, action: str, result):
-        messages.success(self.request, f"{self.buttons[action]}: recorded.")
+        messages.success(self.request, self.done_message(case, action, result))
         return redirect(self.case_url(case))
+
+    def done_message(self, case, action: str, result) -> str:
+        return f"{self.buttons[action]}: recorded."
 
     def context(self, case, action: str, form, problem) -> dict:
         return {"form": form, "case": case, "action": action, "button": self.buttons[action],
