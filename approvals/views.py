@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from approvals import subjects
 from approvals.cases import APPROVALS
 from approvals.forms import ApprovalDecisionForm
 from approvals.models import Approval
 from approvals.states import OUTCOMES
-from concordat.forms import perform
+from workflow.views import form_on_page
 
 
 def _visible(user, pk: int) -> Approval:
@@ -32,16 +32,10 @@ def detail(request, pk: int):
         return redirect(policy.link(approval.subject))
     can_decide = any(action in OUTCOMES for action in APPROVALS.available_actions(request.user, approval))
     form = ApprovalDecisionForm(request.POST or None, approval=approval) if can_decide else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            APPROVALS.check_actor(request.user, OUTCOMES[0], approval)
-            APPROVALS.check_action(OUTCOMES[0], approval)
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            messages.success(request, "Your decision on the approval is recorded.")
-            return redirect("approvals:detail", pk=pk)
+    done, status = form_on_page(request, form, "Your decision on the approval is recorded.",
+                                reverse("approvals:detail", kwargs={"pk": pk}), offered=(APPROVALS, OUTCOMES[0], approval))
+    if done:
+        return done
     return render(request, "approvals/detail.html", {
         "approval": approval, "req": approval.request, "form": form, "page_marking": approval.request.classification,
         "state_label": APPROVALS.state_label(approval.state),

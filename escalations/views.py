@@ -7,9 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from concordat.errors import NotAllowed, RuleViolation, StaleObject
-from concordat.forms import perform
 from escalations import ladder, services
 from escalations.cases import DECIDERS, ESCALATIONS, ESCALATORS
 from escalations.forms import ACTION_FORMS, EscalateForm
@@ -18,6 +18,7 @@ from escalations.presenting import ladder_rows
 from sharing import queries
 from sharing.cases import REQUESTS
 from sharing.states import Action
+from workflow.views import form_on_page
 
 
 def _request(user, reference: str):
@@ -44,14 +45,11 @@ def new(request, reference: str):
         return render(request, "escalations/new.html", {**context, "no_ladder": state_problem},
                       status=400 if request.method == "POST" else 200)
     form = EscalateForm(request.POST or None, sharing_request=req)
-    status = 200
-    if request.method == "POST":
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            escalation = performed.result
-            messages.success(request, f"{req.reference} is escalated to {escalation_rung_title(escalation)}.")
-            return redirect("escalations:detail", pk=escalation.pk)
+    done, status = form_on_page(
+        request, form, lambda escalation: f"{req.reference} is escalated to {escalation_rung_title(escalation)}.",
+        lambda escalation: reverse("escalations:detail", kwargs={"pk": escalation.pk}))
+    if done:
+        return done
     return render(request, "escalations/new.html", {**context, "form": form}, status=status)
 
 

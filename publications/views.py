@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from concordat.errors import NotAllowed, Problem
@@ -20,6 +21,7 @@ from sharing import permissions as request_permissions
 from sharing.downloads import attachment_response
 from sharing.models import Request
 from sharing.services import reading
+from workflow.views import form_on_page
 
 
 def _request(user, reference: str) -> Request:
@@ -57,14 +59,10 @@ def propose(request, reference: str):
         if previous is not None:
             initial = {"revises": previous.pk, "text": previous.agreed_text or previous.proposed_text}
     form = ProposalForm(request.POST or None, request.FILES or None, sharing_request=req, initial=initial)
-    status = 200
-    if request.method == "POST":
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            proposal = performed.result
-            messages.success(request, f"{req.reference}: your proposal to publish is with the holder.")
-            return redirect("publications:detail", pk=proposal.pk)
+    done, status = form_on_page(request, form, f"{req.reference}: your proposal to publish is with the holder.",
+                                lambda proposal: reverse("publications:detail", kwargs={"pk": proposal.pk}))
+    if done:
+        return done
     return render(request, "publications/propose.html", {
         "req": req, "form": form, "previous": previous, "page_marking": req.classification}, status=status)
 
@@ -74,16 +72,11 @@ def detail(request, pk: int):
     proposal = _proposal(request.user, pk)
     can_decide = any(a in DECISIONS for a in PUBLICATIONS.available_actions(request.user, proposal))
     form = DecisionForm(request.POST or None, proposal=proposal) if can_decide else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            PUBLICATIONS.check_actor(request.user, ProposalAction.AGREE, proposal)
-            PUBLICATIONS.check_action(ProposalAction.AGREE, proposal)
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            messages.success(request, "Your decision on publication is recorded.")
-            return redirect("publications:detail", pk=pk)
+    done, status = form_on_page(request, form, "Your decision on publication is recorded.",
+                                reverse("publications:detail", kwargs={"pk": pk}),
+                                offered=(PUBLICATIONS, ProposalAction.AGREE, proposal))
+    if done:
+        return done
     can_withdraw = ProposalAction.WITHDRAW in PUBLICATIONS.available_actions(request.user, proposal)
     return _render_detail(request, proposal, form, WithdrawForm(proposal=proposal) if can_withdraw else None, status)
 

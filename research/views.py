@@ -3,17 +3,16 @@ survivors' choices as counts), and each action, which call the services the API 
 
 from __future__ import annotations
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.roles import Role
 from approvals.models import Approval
 from approvals.states import ApprovalState
 from concordat.errors import NotAllowed
-from concordat.forms import perform
 from holds.coverage import category_label
 from protocols.scope import DataSource
 from research import holds_link, services
@@ -34,7 +33,7 @@ from research.states import ProjectAction
 from sharing import permissions as request_permissions
 from vault import services as vault
 from vault.crypto import VaultIntegrityError
-from workflow.views import ActionView
+from workflow.views import ActionView, form_on_page
 
 
 def _project(user, pk: int) -> ResearchProject:
@@ -55,13 +54,8 @@ def _label(choices, value: str) -> str:
         return str(value)
 
 
-def _run(request, form, success: str, pk: int):
-    """Perform a valid form; the problems beside its fields otherwise. (response, status)"""
-    performed = perform(form, request.user)
-    if not performed.done:
-        return None, performed.status
-    messages.success(request, success)
-    return redirect("research:detail", pk=pk), 200
+def _detail_url(project) -> str:
+    return reverse("research:detail", kwargs={"pk": project.pk})
 
 
 @login_required
@@ -80,14 +74,9 @@ def propose(request):
     if not request.user.has_role(Role.RESEARCHER):
         raise NotAllowed(f"Only {WHO_RESEARCHES} can propose a research project.")
     form = ProjectForm(request.POST or None)
-    status = 200
-    if request.method == "POST":
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            project = performed.result
-            messages.success(request, f"{project.reference} is proposed.")
-            return redirect("research:detail", pk=project.pk)
+    done, status = form_on_page(request, form, lambda project: f"{project.reference} is proposed.", _detail_url)
+    if done:
+        return done
     return render(request, "research/propose.html", {"form": form}, status=status)
 
 
@@ -151,9 +140,10 @@ def act(request, pk: int, action: str):
     if request.method != "POST":  # the actions are buttons on the project's page
         return redirect("research:detail", pk=pk)
     form = ActionForm(request.POST, project=project, project_action=action)
-    response, status = _run(request, form, f"{project.reference}: {ACTIONS[action][0].lower()}: done.", pk)
-    if response is not None:
-        return response
+    done, status = form_on_page(request, form, f"{project.reference}: {ACTIONS[action][0].lower()}: done.",
+                                _detail_url(project))
+    if done:
+        return done
     return _render_detail(request, project, status, action_form=form, action_name=action)
 
 
@@ -172,9 +162,9 @@ def review(request, pk: int):
 
     APPROVALS.check_actor(request.user, "approve", approval)
     form = ReviewForm(request.POST, approval=approval, prefix=f"r{approval.pk}")
-    response, status = _run(request, form, "Your review is recorded.", project.pk)
-    if response is not None:
-        return response
+    done, status = form_on_page(request, form, "Your review is recorded.", _detail_url(project))
+    if done:
+        return done
     return _render_detail(request, project, status, review_form=form)
 
 
@@ -226,9 +216,9 @@ def record_deletion(request, pk: int):
     project = _project(request.user, pk)
     PROJECTS.check_actor(request.user, ProjectAction.RECORD_DELETION, project)
     form = DeletionForm(request.POST, project=project)
-    response, status = _run(request, form, "The deletion is recorded.", pk)
-    if response is not None:
-        return response
+    done, status = form_on_page(request, form, "The deletion is recorded.", _detail_url(project))
+    if done:
+        return done
     return _render_detail(request, project, status, deletion_form=form)
 
 

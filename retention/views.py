@@ -7,16 +7,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from concordat.errors import NotAllowed, RuleViolation
-from concordat.forms import perform
 from documents.responses import attachment
 from retention import services
 from retention.cases import RETENTION
 from retention.forms import DisposeForm
 from retention.states import RetentionAction
+from workflow.views import form_on_page
 
 LISTS = {"due": "Due or overdue", "overdue": "Overdue", "held": "Everything held", "disposed": "Disposed of"}
 PAGE_SIZE = 200
@@ -46,17 +47,11 @@ def detail(request, pk: int):
     retention = _case(request.user, pk)
     can_dispose = RetentionAction.DISPOSE in RETENTION.available_actions(request.user, retention)
     form = DisposeForm(request.POST or None, retention=retention) if can_dispose else None
-    status = 200
-    if request.method == "POST":
-        if form is None:
-            RETENTION.check_actor(request.user, RetentionAction.DISPOSE, retention)
-            RETENTION.check_action(RetentionAction.DISPOSE, retention)
-        performed = perform(form, request.user)
-        status = performed.status
-        if performed.done:
-            messages.success(request, "The information is disposed of: its files are destroyed. The disposal "
-                                      "certificate is below.")
-            return redirect("retention:detail", pk=pk)
+    done, status = form_on_page(
+        request, form, "The information is disposed of: its files are destroyed. The disposal certificate is below.",
+        reverse("retention:detail", kwargs={"pk": pk}), offered=(RETENTION, RetentionAction.DISPOSE, retention))
+    if done:
+        return done
     req = retention.request
     return render(request, "retention/detail.html", {
         "retention": retention, "req": req, "form": form, "page_marking": req.classification,

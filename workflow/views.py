@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -19,6 +22,26 @@ from workflow import notify, work
 from workflow.models import Notification
 
 PAGE_SIZE = 25
+
+
+def form_on_page(request, form, success: str | Callable[[Any], str], to: str | Callable[[Any], str], *,
+                 offered: tuple | None = None) -> tuple[HttpResponse | None, int]:
+    """A form drawn on a page of its case, run on a POST through its service (concordat.forms.perform): done, the
+    `success` message and a redirect `to` the page that follows, (response, 302); not done, (None, the status to
+    draw the page with: 400 or 409), as on a GET (None, 200). Each of `success` and `to` may be a function of the
+    service's result. `offered` = (case type, action, case): when the page drew no form for the person, their POST
+    is refused with the reason, 403 not theirs to do or 400 not now."""
+    if request.method != "POST":
+        return None, 200
+    if form is None and offered is not None:
+        cases, action, case = offered
+        cases.check_actor(request.user, action, case)
+        cases.check_action(action, case)
+    performed = perform(form, request.user)
+    if not performed.done:
+        return None, performed.status
+    messages.success(request, success(performed.result) if callable(success) else success)
+    return redirect(to(performed.result) if callable(to) else to), 302
 
 
 @method_decorator(login_required, name="dispatch")
