@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -12,16 +11,14 @@ from approvals.cases import APPROVALS
 from approvals.forms import ApprovalDecisionForm
 from approvals.models import Approval
 from approvals.states import OUTCOMES
-from workflow.views import form_on_page
+from workflow.views import case_or_404, form_on_page
 
 
 def _visible(user, pk: int) -> Approval:
     approval = (Approval.objects.select_related(*APPROVALS.locked_relations, "requested_by__organisation",
                                                 "decided_by__organisation")
                 .prefetch_related("events__actor__organisation", "request__named_people").filter(pk=pk).first())
-    if approval is None or not APPROVALS.can_view(user, approval):
-        raise Http404("No such approval, or you cannot see it.")
-    return approval
+    return case_or_404(APPROVALS, user, approval, "No such approval, or you cannot see it.")
 
 
 @login_required

@@ -6,7 +6,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
@@ -17,7 +16,7 @@ from arrangements.forms import ArrangementActionForm, ArrangementForm
 from arrangements.models import Arrangement
 from arrangements.states import ArrangementAction, ArrangementState
 from concordat.errors import RuleViolation, StaleObject
-from workflow.views import ActionView
+from workflow.views import ActionView, case_or_404
 
 PAGE_ACTIONS = (ArrangementAction.SIGN_OFF, ArrangementAction.REVIEW, ArrangementAction.SUSPEND,
                 ArrangementAction.RESUME, ArrangementAction.END)
@@ -29,9 +28,7 @@ def _visible(user, pk: int) -> Arrangement:
     arrangement = (Arrangement.objects.select_related("drafted_by__organisation", "signed_off_by__organisation",
                                                       "last_reviewed_by")
                    .prefetch_related("parties", "events__actor__organisation").filter(pk=pk).first())
-    if arrangement is None or not ARRANGEMENTS.can_view(user, arrangement):
-        raise Http404("No such arrangement, or you cannot see it.")
-    return arrangement
+    return case_or_404(ARRANGEMENTS, user, arrangement, "No such arrangement, or you cannot see it.")
 
 
 @login_required

@@ -18,7 +18,7 @@ from escalations.presenting import ladder_rows
 from sharing import queries
 from sharing.cases import REQUESTS
 from sharing.states import Action
-from workflow.views import form_on_page
+from workflow.views import case_or_404, form_on_page
 
 
 def _request(user, reference: str):
@@ -61,9 +61,7 @@ def _visible(user, pk: int) -> Escalation:
     escalation = (Escalation.objects.select_related(*ESCALATIONS.locked_relations)
                   .prefetch_related("steps__decided_by", "events__actor", "request__named_people",
                                     "request__approvals").filter(pk=pk).first())
-    if escalation is None or not ESCALATIONS.can_view(user, escalation):
-        raise Http404("No such escalation, or you cannot see it.")
-    return escalation
+    return case_or_404(ESCALATIONS, user, escalation, "No such escalation, or you cannot see it.")
 
 
 @login_required

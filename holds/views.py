@@ -7,7 +7,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 
@@ -17,7 +16,7 @@ from holds.cases import HOLDS
 from holds.forms import HoldActionForm, PlaceHoldForm
 from holds.models import Hold
 from holds.states import HoldAction, HoldState
-from workflow.views import ActionView
+from workflow.views import ActionView, case_or_404
 
 BUTTONS = {HoldAction.REVIEW: "Record a review", HoldAction.LIFT: "Lift the hold"}
 PAGE_ACTIONS = (HoldAction.REVIEW, HoldAction.LIFT)
@@ -29,9 +28,7 @@ def _visible(user, pk: int) -> Hold:
     hold = (Hold.objects.select_related("department", "owner__organisation", "placed_by__organisation",
                                         "lifted_by__organisation", "last_reviewed_by")
             .prefetch_related("events__actor__organisation").filter(pk=pk).first())
-    if hold is None or not HOLDS.can_view(user, hold):
-        raise Http404("No such hold, or you cannot see it.")
-    return hold
+    return case_or_404(HOLDS, user, hold, "No such hold, or you cannot see it.")
 
 
 @login_required

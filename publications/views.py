@@ -21,7 +21,7 @@ from sharing import permissions as request_permissions
 from sharing.downloads import attachment_response
 from sharing.models import Request
 from sharing.services import reading
-from workflow.views import form_on_page
+from workflow.views import case_or_404, form_on_page
 
 
 def _request(user, reference: str) -> Request:
@@ -38,9 +38,7 @@ def _proposal(user, pk: int) -> PublicationProposal:
                                                            "decided_by", "revises")
                 .prefetch_related("events__actor__organisation", "request__named_people", "request__approvals")
                 .filter(pk=pk).first())
-    if proposal is None or not PUBLICATIONS.can_view(user, proposal):
-        raise Http404("No such publication proposal, or you cannot see it.")
-    return proposal
+    return case_or_404(PUBLICATIONS, user, proposal, "No such publication proposal, or you cannot see it.")
 
 
 @login_required

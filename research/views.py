@@ -33,7 +33,7 @@ from research.states import ProjectAction
 from sharing import permissions as request_permissions
 from vault import services as vault
 from vault.crypto import VaultIntegrityError
-from workflow.views import ActionView, form_on_page
+from workflow.views import ActionView, case_or_404, form_on_page
 
 
 def _project(user, pk: int) -> ResearchProject:
@@ -42,9 +42,7 @@ def _project(user, pk: int) -> ResearchProject:
                .prefetch_related("suppliers", "events__actor", "ndas__signatory", "participations", "requests",
                                  "reviews__deciding_organisation", "reviews__decided_by")
                .filter(pk=pk).first())
-    if project is None or not PROJECTS.can_view(user, project):
-        raise Http404("No such research project, or you cannot see it.")
-    return project
+    return case_or_404(PROJECTS, user, project, "No such research project, or you cannot see it.")
 
 
 def _label(choices, value: str) -> str:

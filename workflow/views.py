@@ -24,6 +24,14 @@ from workflow.models import Notification
 PAGE_SIZE = 25
 
 
+def case_or_404(cases, user, found, missing: str):
+    """`found`, the case a URL names (None when there is none), if the person may see it (`cases.can_view`); else a
+    404 with the same words whether it exists or not, so that nothing says it does."""
+    if found is None or not cases.can_view(user, found):
+        raise Http404(missing)
+    return found
+
+
 def form_on_page(request, form, success: str | Callable[[Any], str], to: str | Callable[[Any], str], *,
                  offered: tuple | None = None) -> tuple[HttpResponse | None, int]:
     """A form drawn on a page of its case, run on a POST through its service (concordat.forms.perform): done, the
