@@ -152,16 +152,18 @@ def test_a_recorded_hash_or_size_that_differs_is_refused_before_the_last_chunk(s
     assert b"".join(given) == data[:2 * CHUNK]  # the last chunk was never handed over
 
 
-def test_the_stream_reads_in_any_sizes_as_an_s3_upload_does(kek):
-    data = os.urandom(3 * CHUNK + 7)
+@pytest.mark.parametrize("piece", [7919, 2 * CHUNK + 5])  # less than a block; several blocks joined at once
+def test_the_stream_reads_in_any_sizes_as_an_s3_upload_does(piece, kek):
+    data = os.urandom(7 * CHUNK + 7)
     key, prefix, file_id = crypto.new_data_key(), crypto.new_nonce_prefix(), uuid.uuid4()
     whole = b"".join(crypto.EncryptingStream(io.BytesIO(data), file_id=file_id, data_key=key, nonce_prefix=prefix,
                                              chunk_size=CHUNK).blocks())
     stream = crypto.EncryptingStream(io.BytesIO(data), file_id=file_id, data_key=key, nonce_prefix=prefix,
                                      chunk_size=CHUNK)
     pieces = []
-    while piece := stream.read(7919):
-        pieces.append(piece)
+    while part := stream.read(piece):
+        pieces.append(part)
+    assert {len(part) for part in pieces[:-1]} == {piece}
     assert b"".join(pieces) == whole
     plain = crypto.decrypt_blocks(io.BytesIO(whole), file_id=file_id, data_key=key, nonce_prefix=prefix,
                                   chunk_size=CHUNK, size=len(data), sha256=hashlib.sha256(data).hexdigest())
