@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-from django.http import Http404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -11,12 +10,12 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.views import APIView
 
 from concordat import limits
-from concordat.errors import NotAllowed, Problem, RuleViolation
+from concordat.errors import Problem, RuleViolation
 from publications import services
 from publications.cases import PUBLICATIONS
 from publications.serializers import DecideInput, ProposeInput, PublicationProposalSerializer, WithdrawInput
 from sharing import permissions as request_permissions
-from sharing.downloads import DOWNLOAD_RESPONSES, attachment_response
+from sharing.downloads import DOWNLOAD_RESPONSES, serve_download
 from workflow.api import CaseActions
 
 
@@ -60,8 +59,4 @@ class PublicationFileDownloadView(APIView):
 
     @extend_schema(responses=DOWNLOAD_RESPONSES)
     def get(self, request, pk: int):
-        try:
-            found = services.file_for_download(pk, by=request.user)
-        except NotAllowed:
-            raise Http404 from None  # the same answer whether the file exists or not
-        return attachment_response(found, request)
+        return serve_download(services.file_for_download, pk, request)  # 404 whether the file exists or not

@@ -7,6 +7,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from publications.states import ProposalAction, ProposalState
+from vault.models import VaultBackedFile
 from workflow.models import TimelineEntry
 
 USER = settings.AUTH_USER_MODEL
@@ -58,23 +59,20 @@ class PublicationProposal(models.Model):
         return self.state == ProposalState.PROPOSED
 
 
-class PublicationFile(models.Model):
+class PublicationFile(VaultBackedFile):
     """A file put forward with a proposal (a draft page or table), checked by its content as delivered files are
     (sharing/files.py), encrypted in the vault (vault.StoredFile, ADR 27) and only ever offered as a download."""
 
-    proposal = models.ForeignKey(PublicationProposal, on_delete=models.CASCADE, related_name="files")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=120, help_text="Sniffed from the content, not the client's word.")
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField()
+    OWNER_FIELD = "publication_file"
 
-    class Meta:
-        ordering = ["id"]
+    proposal = models.ForeignKey(PublicationProposal, on_delete=models.CASCADE, related_name="files")
+
+    class Meta(VaultBackedFile.Meta):
         constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="publication_file_not_empty")]
 
-    def __str__(self):
-        return self.original_name
+    @property
+    def reference(self) -> str:
+        return self.proposal.request.reference
 
 
 class PublicationEvent(TimelineEntry):

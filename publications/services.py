@@ -111,21 +111,17 @@ def _store(proposal: PublicationProposal, uploads: list, checked: list, saved: l
     caller discards those in `saved` if its transaction fails."""
     now, stored = timezone.now(), []
     for upload, facts in zip(uploads, checked, strict=True):
-        record = PublicationFile.objects.create(
-            proposal=proposal, original_name=facts.original_name, content_type=facts.content_type,
-            size=facts.size, sha256=facts.sha256, uploaded_at=now)
+        record, sealed = vault.store_checked(PublicationFile, upload, facts, marking=proposal.request.classification,
+                                             by=proposal.proposed_by, uploaded_at=now, proposal=proposal)
         stored.append(record)
-        sealed = vault.store(upload, owner={"publication_file": record}, original_name=facts.original_name,
-                             content_type=facts.content_type, marking=proposal.request.classification,
-                             by=proposal.proposed_by, expected_sha256=facts.sha256)
         saved.append(sealed.storage_name)
     return stored
 
 
 def file_for_download(file_id: int, *, by: User) -> PublicationFile:
     """A proposal's file, for whoever sees its request (need-to-know, ADR 3); NotAllowed for anyone else."""
-    found = (PublicationFile.objects.select_related("vault_file", *[f"proposal__{r}" for r in PUBLICATIONS.locked_relations])
-             .filter(pk=file_id).first()) if limits.is_id(file_id) else None
+    found = vault.owned_file(PublicationFile, file_id,
+                             related=[f"proposal__{relation}" for relation in PUBLICATIONS.locked_relations])
     if found is None or not PUBLICATIONS.can_view(by, found.proposal):
         raise NotAllowed("No such file, or you cannot see it.")
     return found

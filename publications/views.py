@@ -18,7 +18,7 @@ from publications.forms import DecisionForm, ProposalForm, WithdrawForm
 from publications.models import PublicationProposal
 from publications.states import DECISIONS, REVISABLE_STATES, ProposalAction
 from sharing import permissions as request_permissions
-from sharing.downloads import attachment_response
+from sharing.downloads import serve_download
 from sharing.models import Request
 from sharing.services import reading
 from workflow.views import case_or_404, form_on_page
@@ -120,8 +120,4 @@ def withdraw(request, pk: int):
 @login_required
 def download(request, file_id: int):
     """A file put forward with a proposal: always a download, for whoever sees the request (as delivered files)."""
-    try:
-        found = services.file_for_download(file_id, by=request.user)
-    except NotAllowed:
-        raise Http404("No such file, or you cannot see it.") from None
-    return attachment_response(found, request)
+    return serve_download(services.file_for_download, file_id, request, not_found="No such file, or you cannot see it.")

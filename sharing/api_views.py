@@ -15,10 +15,10 @@ from rest_framework.views import APIView
 from approvals import services as approval_services
 from concordat import limits
 from concordat.api_filters import StrictFilterBackend, StrictOrderingFilter
-from concordat.errors import NotAllowed, RuleViolation
+from concordat.errors import RuleViolation
 from protocols.services import current_protocol
 from sharing import queries, serializers, services
-from sharing.downloads import DOWNLOAD_RESPONSES, attachment_response
+from sharing.downloads import DOWNLOAD_RESPONSES, serve_download
 from sharing.filters import RequestFilter
 from sharing.permissions import visible_requests
 from sharing.services import reading
@@ -168,11 +168,7 @@ class FileDownloadView(APIView):
     # pattern: no separate "pk", which is no parameter of the path.
     @extend_schema(responses=DOWNLOAD_RESPONSES)
     def get(self, request, pk: int):
-        try:
-            delivery_file = services.file_for_download(pk, by=request.user)
-        except NotAllowed:
-            raise Http404 from None  # the same answer whether the file exists or not
-        return attachment_response(delivery_file, request)
+        return serve_download(services.file_for_download, pk, request)  # 404 whether the file exists or not
 
 
 def _parts(data):

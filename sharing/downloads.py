@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse
 
+from concordat.errors import NotAllowed
 from sharing.files import ALLOWED_TYPES
 from vault import services as vault
 from vault.crypto import VaultIntegrityError
@@ -23,9 +24,15 @@ DOWNLOAD_RESPONSES = {
 }
 
 
-def _reference(owned_file) -> str:
-    case = owned_file.delivery if hasattr(owned_file, "delivery") else owned_file.proposal
-    return case.request.reference
+def serve_download(find, file_id, request, *, not_found: str | None = None):
+    """The page's or API's answer to a download of a DeliveryFile or PublicationFile: `find` is its app's
+    file_for_download (need-to-know, NotAllowed otherwise); a file the person may not see is answered as one that
+    does not exist (404, `not_found` its message)."""
+    try:
+        found = find(file_id, by=request.user)
+    except NotAllowed:
+        raise Http404(*([not_found] if not_found else [])) from None
+    return attachment_response(found, request)
 
 
 def attachment_response(owned_file, request):
@@ -38,8 +45,8 @@ def attachment_response(owned_file, request):
         raise Http404("This file has no stored copy.")
     via_token = getattr(request, "auth", None) is not None
     try:
-        found = vault.read(stored, by=request.user, via_token=via_token, reference=_reference(owned_file),
-                           case=_reference(owned_file))
+        found = vault.read(stored, by=request.user, via_token=via_token, reference=owned_file.reference,
+                           case=owned_file.reference)
     except vault.FileDisposed as error:
         return HttpResponse(str(error), status=410, content_type="text/plain; charset=utf-8")
     except VaultIntegrityError as error:

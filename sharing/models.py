@@ -22,6 +22,7 @@ from sharing.states import (
     RequestState,
     RouteKind,
 )
+from vault.models import VaultBackedFile
 from workflow.models import TimelineEntry
 
 USER = settings.AUTH_USER_MODEL
@@ -303,22 +304,19 @@ class Delivery(models.Model):
         return f"{self.request_id} delivery {self.pk}"
 
 
-class DeliveryFile(models.Model):
+class DeliveryFile(VaultBackedFile):
     """A file provided: its bytes are in the vault, encrypted (vault.StoredFile, ADR 27), and never served inline."""
 
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
-    original_name = models.CharField(max_length=200)
-    content_type = models.CharField(max_length=120, help_text="Sniffed from the content, not the client's word.")
-    size = models.PositiveBigIntegerField()
-    sha256 = models.CharField(max_length=64)
-    uploaded_at = models.DateTimeField()
+    OWNER_FIELD = "delivery_file"
 
-    class Meta:
-        ordering = ["id"]
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="files")
+
+    class Meta(VaultBackedFile.Meta):
         constraints = [models.CheckConstraint(condition=Q(size__gt=0), name="delivery_file_not_empty")]
 
-    def __str__(self):
-        return self.original_name
+    @property
+    def reference(self) -> str:
+        return self.delivery.request.reference
 
 
 class NotificationKind(models.TextChoices):

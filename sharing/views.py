@@ -23,7 +23,7 @@ from protocols.markings import highest_marking
 from protocols.models import Protocol
 from sharing import forms, hold_scope, permissions, policies, queries, rules, services
 from sharing.cases import REQUESTS
-from sharing.downloads import attachment_response
+from sharing.downloads import serve_download
 from sharing.filters import OWNER_CHOICES, RequestFilter
 from sharing.models import Request
 from sharing.schedule import preview_due_dates
@@ -136,11 +136,8 @@ def _escalation_context(user, req, actions) -> dict:
 
 @login_required
 def download(request, file_id: int):
-    try:
-        delivery_file = services.file_for_download(file_id, by=request.user)
-    except NotAllowed:
-        raise Http404("No such file, or you cannot see it.") from None  # as the API: a file you may not see is none
-    return attachment_response(delivery_file, request)
+    # As the API: a file you may not see is none.
+    return serve_download(services.file_for_download, file_id, request, not_found="No such file, or you cannot see it.")
 
 
 # --- drafting --------------------------------------------------------------------------------

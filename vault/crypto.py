@@ -21,7 +21,9 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections import deque
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -71,20 +73,63 @@ def check_chunk_size(chunk_size: int) -> int:
     return chunk_size
 
 
-def read_exactly(source: BinaryIO, count: int) -> bytes:
-    """Up to `count` bytes, fewer only at the end (a raw stream may return less than asked before its end)."""
-    data = source.read(count)
-    if not data or len(data) == count:
-        return data or b""
-    parts = [data]
-    got = len(data)
-    while got < count:
-        more = source.read(count - got)
-        if not more:
+def fill(source: BinaryIO, view: memoryview) -> int:
+    """Read into `view` until it is full or the source ends; the number of bytes read. Straight into a buffer
+    allocated once per stream: a fresh 1 MiB object a chunk (what `read` gives) cost as much as the hashing itself
+    in this machine's fresh processes (ADR 48). A raw stream may return less than asked before its end; a stream
+    without `readinto` (S3's streaming body) is read and copied in."""
+    readinto = getattr(source, "readinto", None)
+    got = 0
+    while got < len(view):
+        if readinto is not None:
+            count = readinto(view[got:]) or 0
+        else:
+            data = source.read(len(view) - got) or b""
+            count = len(data)
+            view[got:got + count] = data
+        if not count:
             break
-        parts.append(more)
-        got += len(more)
-    return b"".join(parts)
+        got += count
+    return got
+
+
+class _Digest:
+    """SHA-256 of a sequence of buffers, from the second buffer on on a thread of its own: hashlib releases the GIL
+    for buffers over 2 KiB, so the caller's reading, AES-GCM and writing run on the other core meanwhile (ADR 48).
+    One worker, so buffers are hashed in the order given; a one-chunk file never starts it."""
+
+    def __init__(self):
+        self._sha = hashlib.sha256()
+        self._pool: ThreadPoolExecutor | None = None
+        self._pending: deque[Future] = deque()
+        self._updates = 0
+
+    def update(self, data) -> None:
+        self._updates += 1
+        if self._updates == 1:
+            self._sha.update(data)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="vault-sha256")
+        self._pending.append(self._pool.submit(self._sha.update, data))
+
+    def settle(self, outstanding: int = 0) -> None:
+        """Wait until at most `outstanding` buffers are still to be hashed (so the others may be reused)."""
+        while len(self._pending) > outstanding:
+            self._pending.popleft().result()
+
+    def finish(self) -> str:
+        """The hex digest of everything given, the thread stopped."""
+        self.settle()
+        self.close()
+        return self._sha.hexdigest()
+
+    def close(self) -> None:
+        """Stop the thread, dropping what it had not hashed yet (a stream finished or abandoned)."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        self._pending.clear()
 
 
 def ciphertext_size(size: int, chunk_size: int) -> int:
@@ -95,7 +140,10 @@ def ciphertext_size(size: int, chunk_size: int) -> int:
 class EncryptingStream:
     """Reads plaintext from `source` chunk by chunk and gives the sealed chunks: as whole chunks (`blocks`, what a
     local storage writes) or as a readable file (`read`, what an S3 upload reads). One chunk is read ahead, to know
-    which chunk is the last. Memory: about three chunks, whatever the file's size."""
+    which chunk is the last. The plaintext is read into RING buffers allocated once, hashed on a thread one or two
+    chunks behind the encryption (ADR 48). Memory: about four chunks, whatever the file's size."""
+
+    RING = 3  # the chunk being sealed, the one read ahead, the one the hashing thread may still be reading
 
     def __init__(self, source: BinaryIO, *, file_id: uuid.UUID, data_key: bytes, nonce_prefix: bytes,
                  chunk_size: int = DEFAULT_CHUNK_SIZE):
@@ -104,38 +152,56 @@ class EncryptingStream:
         self._aead = AESGCM(data_key)
         self._prefix = nonce_prefix
         self._chunk_size = check_chunk_size(chunk_size)
+        self._ring: list[memoryview] = []  # allocated as needed: a small file takes two buffers, not three
+        self._reads = 0
         self._index = 0
-        self._pending: bytes | None = None
+        self._pending: memoryview | None = None
         self._done = False
         self._buffer = memoryview(b"")
-        self._digest = hashlib.sha256()
+        self._digest = _Digest()
+        self._sha256: str | None = None
         self.size = 0
 
     @property
     def sha256(self) -> str:
-        return self._digest.hexdigest()
+        if self._sha256 is None:
+            raise VaultError("The file was not read to its end: it has no SHA-256 yet.")
+        return self._sha256
 
     @property
     def finished(self) -> bool:
         return self._done
 
+    def _read_chunk(self) -> memoryview:
+        """The next chunk of plaintext, read into the ring's next buffer once the hashing thread is done with it."""
+        self._digest.settle(outstanding=self.RING - 1)
+        if len(self._ring) < self.RING:
+            self._ring.append(memoryview(bytearray(self._chunk_size)))
+        slot = self._ring[self._reads % self.RING]
+        self._reads += 1
+        chunk = slot[:fill(self._source, slot)]
+        if chunk:
+            self._digest.update(chunk)
+            self.size += len(chunk)
+        return chunk
+
     def _next_block(self) -> bytes | None:
         if self._done:
             return None
         if self._pending is None:
-            self._pending = read_exactly(self._source, self._chunk_size)
+            self._pending = self._read_chunk()
             if not self._pending:
                 raise VaultError("The file is empty: there is nothing to store.")
         current = self._pending
-        following = read_exactly(self._source, self._chunk_size)
+        following = self._read_chunk()
         final = not following
-        self._digest.update(current)
-        self.size += len(current)
         block = self._aead.encrypt(nonce(self._prefix, self._index), current,
                                    associated_data(self._file_id, self._index, final))
         self._index += 1
         self._pending = following
-        self._done = final
+        if final:
+            self._sha256 = self._digest.finish()
+            self._done = True
         return block
 
     def blocks(self) -> Iterator[bytes]:
@@ -156,52 +222,63 @@ class EncryptingStream:
             rest = [bytes(self._buffer), *self.blocks()]
             self._buffer = memoryview(b"")
             return b"".join(rest)
-        while len(self._buffer) < count:
-            block = self._next_block()
-            if block is None:
-                break
-            self._buffer = memoryview(bytes(self._buffer) + block) if self._buffer else memoryview(block)
+        # Whole blocks gathered and joined once: an S3 part of 8 MiB is eight blocks, not eight growing copies.
+        pieces, have = [self._buffer], len(self._buffer)
+        while have < count and (block := self._next_block()) is not None:
+            pieces.append(block)
+            have += len(block)
+        if len(pieces) > 1:
+            self._buffer = memoryview(b"".join(pieces))
         answer, self._buffer = bytes(self._buffer[:count]), self._buffer[count:]
         return answer
 
     def close(self) -> None:
-        pass
+        """Stop the hashing thread (the stream is finished, or abandoned by a failed store)."""
+        self._digest.close()
 
 
 def decrypt_blocks(source: BinaryIO, *, file_id: uuid.UUID, data_key: bytes, nonce_prefix: bytes, chunk_size: int,
                    size: int, sha256: str) -> Iterator[bytes]:
     """The plaintext, chunk by chunk; VaultIntegrityError as soon as a chunk fails, and before the last chunk is
-    given if the whole does not have the recorded size and SHA-256."""
+    given if the whole does not have the recorded size and SHA-256. The ciphertext is read into two buffers
+    allocated once (the chunk being opened, the one read ahead to know which is last); each plaintext chunk is a
+    fresh `bytes` the caller may keep, hashed on a thread at most two chunks behind (ADR 48)."""
     aead = AESGCM(data_key)
     sealed_chunk = check_chunk_size(chunk_size) + TAG_BYTES
-    digest = hashlib.sha256()
+    ring = [memoryview(bytearray(sealed_chunk)) for _ in range(2)]
+    digest = _Digest()
     total = 0
     index = 0
-    current = read_exactly(source, sealed_chunk)
+    current = ring[0][:fill(source, ring[0])]
     if not current:
         raise VaultIntegrityError("The stored copy is empty: it has been truncated.")
-    while True:
-        following = read_exactly(source, sealed_chunk)
-        final = not following
-        try:
-            plain = aead.decrypt(nonce(nonce_prefix, index), current, associated_data(file_id, index, final))
-        except InvalidTag:
-            raise VaultIntegrityError(
-                f"Chunk {index + 1} of the stored copy failed its integrity check: the copy has been altered, "
-                "truncated or reordered, or it was sealed under another key. It is not served.") from None
-        digest.update(plain)
-        total += len(plain)
-        if total > size:
-            raise VaultIntegrityError("The stored copy is longer than the file recorded. It is not served.")
-        if final:
-            if total != size or digest.hexdigest() != sha256:
-                raise VaultIntegrityError("The stored copy does not match the SHA-256 recorded when it was stored. "
-                                          "It is not served.")
+    try:
+        while True:
+            slot = ring[(index + 1) % 2]
+            following = slot[:fill(source, slot)]
+            final = not following
+            try:
+                plain = aead.decrypt(nonce(nonce_prefix, index), current, associated_data(file_id, index, final))
+            except InvalidTag:
+                raise VaultIntegrityError(
+                    f"Chunk {index + 1} of the stored copy failed its integrity check: the copy has been altered, "
+                    "truncated or reordered, or it was sealed under another key. It is not served.") from None
+            total += len(plain)
+            if total > size:
+                raise VaultIntegrityError("The stored copy is longer than the file recorded. It is not served.")
+            digest.settle(outstanding=1)  # at most two chunks held for the hash, whatever the reader's pace
+            digest.update(plain)
+            if final:
+                if total != size or digest.finish() != sha256:
+                    raise VaultIntegrityError("The stored copy does not match the SHA-256 recorded when it was "
+                                              "stored. It is not served.")
+                yield plain
+                return
             yield plain
-            return
-        yield plain
-        current = following
-        index += 1
+            current = following
+            index += 1
+    finally:
+        digest.close()
 
 
 @dataclass(frozen=True)
@@ -241,6 +318,8 @@ def seal(source: BinaryIO, *, file_id: uuid.UUID, kek, storage, name: str,
         elif storage.exists(name):  # a storage that failed half-way through writing
             storage.delete(name)
         raise
+    finally:
+        stream.close()
     return Sealed(storage_name=saved, size=stream.size, sha256=stream.sha256, wrapped_key=wrapped,
                   kek_id=kek.key_id, nonce_prefix=prefix, chunk_size=chunk_size)
 

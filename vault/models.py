@@ -29,6 +29,32 @@ def _exactly_one(*fields: str) -> Q:
     return condition
 
 
+class VaultBackedFile(models.Model):
+    """What an app's file row holds beside its StoredFile (reached as `vault_file`): the checked upload's facts
+    (sharing/files.py) and when it came. DeliveryFile and PublicationFile share it; abstract, so each keeps its
+    own table and its own constraint names. Stored and looked up by vault.services.store_checked/owned_file."""
+
+    OWNER_FIELD = ""  # this model's key on StoredFile, one of OWNER_FIELDS
+
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120, help_text="Sniffed from the content, not the client's word.")
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+        ordering = ["id"]
+
+    def __str__(self):
+        return self.original_name
+
+    @property
+    def reference(self) -> str:
+        """The reference of the case whose need-to-know governs the file, as its download is named (§7(e))."""
+        raise NotImplementedError
+
+
 class StoredFile(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False,
                           help_text="Also bound into every chunk's associated data and the wrapped key's context.")

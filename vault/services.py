@@ -1,5 +1,8 @@
 """The only code that stores and reads vault files (ADR 27).
 
+- `store_checked(Model, upload, facts, ...)` records a checked upload as an app's file row (a VaultBackedFile:
+  DeliveryFile, PublicationFile) and stores it for that row; `owned_file(Model, id, related=...)` finds such a row
+  with its stored file, for the app's own need-to-know check before `read`.
 - `store(upload, owner=..., ...)` encrypts a checked upload into the vault storage as a stream and records it. The
   caller has validated the upload (sharing.files.check_upload) and runs inside its own transaction; if that
   transaction fails, it calls `discard(name)` for what was stored (nothing is left half-stored).
@@ -25,12 +28,13 @@ from django.http import StreamingHttpResponse
 from django.utils import timezone
 
 from audit.services import record_standalone
+from concordat import limits
 from concordat.errors import NotAllowed
 from vault import crypto
 from vault.crypto import VaultError, VaultIntegrityError
 from vault.datakeys import data_key_store
 from vault.keys import kek
-from vault.models import OWNER_FIELDS, StoredFile
+from vault.models import OWNER_FIELDS, StoredFile, VaultBackedFile
 
 STORAGE_ALIAS = "vault"
 INTEGRITY_MESSAGE = ("This file cannot be served: its stored copy failed the vault's integrity check. "
@@ -68,6 +72,26 @@ def store(upload, *, owner: dict, original_name: str, content_type: str, marking
     except BaseException:
         discard(sealed.storage_name)
         raise
+
+
+def store_checked(model: type[VaultBackedFile], upload, facts, *, marking: str, by, uploaded_at,
+                  **parent) -> tuple[VaultBackedFile, StoredFile]:
+    """Record a checked upload (`facts`: sharing.files.CheckedFile) as a `model` row under `parent` (its delivery or
+    proposal) and encrypt it into the vault for that row, marked `marking` (§7(e)). Inside the caller's transaction,
+    which calls `discard` for the stored file's storage_name if it fails."""
+    row = model.objects.create(**parent, original_name=facts.original_name, content_type=facts.content_type,
+                               size=facts.size, sha256=facts.sha256, uploaded_at=uploaded_at)
+    stored = store(upload, owner={model.OWNER_FIELD: row}, original_name=facts.original_name,
+                   content_type=facts.content_type, marking=marking, by=by, expected_sha256=facts.sha256)
+    return row, stored
+
+
+def owned_file(model: type[VaultBackedFile], file_id, *, related=()) -> VaultBackedFile | None:
+    """The `model` row `file_id` with its stored file and `related` (what its case's visibility rules read), or None
+    if there is none (a malformed id included). The caller checks need-to-know before the vault `read`s it."""
+    if not limits.is_id(file_id):
+        return None
+    return model.objects.select_related("vault_file", *related).filter(pk=file_id).first()
 
 
 def _file_id_of(storage_name: str) -> uuid.UUID | None:

@@ -41,14 +41,10 @@ def deliver(request: Request | int, *, by: User, expected_version: int, descript
                                                delivered_at=now)
             stored: list[DeliveryFile] = []
             for upload, facts in zip(uploads, checked, strict=True):
-                record = DeliveryFile.objects.create(delivery=delivery, original_name=facts.original_name,
-                                                     content_type=facts.content_type, size=facts.size,
-                                                     sha256=facts.sha256, uploaded_at=now)
-                stored.append(record)
                 # Encrypted at rest in the vault (ADR 27), marked as the delivery is (§7(e)).
-                vaulted = vault.store(upload, owner={"delivery_file": record}, original_name=facts.original_name,
-                                      content_type=facts.content_type, marking=marking, by=by,
-                                      expected_sha256=facts.sha256)
+                record, vaulted = vault.store_checked(DeliveryFile, upload, facts, marking=marking, by=by,
+                                                      uploaded_at=now, delivery=delivery)
+                stored.append(record)
                 saved.append(vaulted.storage_name)
             # Held until element (f)'s date, then disposed of (§6(f)–(g), ADR 33).
             retention.open_for(delivery, by=by)
@@ -109,8 +105,8 @@ def _occasion_for(request: Request, occasion_id: int | None) -> DeliveryOccasion
 def file_for_download(file_id: int, *, by: User) -> DeliveryFile:
     """A delivered file for someone allowed to see its request. The download goes on the record once, as the
     vault's `vault.file_read` (with the request's reference and this file's id), when the vault serves it."""
-    delivery_file = (DeliveryFile.objects.select_related(
-        "vault_file", *(f"delivery__request__{relation}" for relation in LOCKED_RELATIONS)).filter(pk=file_id).first())
+    delivery_file = vault.owned_file(DeliveryFile, file_id,
+                                     related=[f"delivery__request__{relation}" for relation in LOCKED_RELATIONS])
     if delivery_file is None or not permissions.user_can_view(by, delivery_file.delivery.request):
         reading.refused_lookup("download", file_id, by=by)
         raise NotAllowed("You cannot see this file.")

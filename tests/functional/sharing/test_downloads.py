@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pytest
+from django.urls import reverse
+
 from audit.models import AuditEvent
 from sharing.models import DeliveryFile
 from sharing.states import RequestState
@@ -58,3 +61,23 @@ def test_signed_in_pages_can_use_the_same_download(cast, signed_in):
     stored = delivered_file(cast)
     response = signed_in(cast.iasc_requester).get(f"/api/files/{stored.pk}/download/")
     assert response.status_code == 200 and response["Content-Disposition"].startswith("attachment;")
+
+
+# ADR 48: DeliveryFile and PublicationFile share vault.models.VaultBackedFile and the vault's store/look-up code.
+
+def test_a_malformed_or_out_of_range_file_id_is_refused_and_audited_never_a_500(cast):
+    from concordat.errors import NotAllowed
+    from sharing import services
+
+    for asked_for in ("99999999999999999999999", "1; DROP", -1, 2**63):
+        with pytest.raises(NotAllowed):
+            services.file_for_download(asked_for, by=cast.dwp_officer)
+    refused = AuditEvent.objects.filter(action="sharing.download_refused", actor_id=cast.dwp_officer.pk)
+    assert refused.count() == 4
+
+
+def test_someone_who_may_not_see_the_request_gets_the_pages_404_with_its_message_and_no_read(cast, signed_in):
+    stored = delivered_file(cast, classification="OFFICIAL-SENSITIVE", named_people=[])
+    response = signed_in(cast.dwp_officer).get(reverse("sharing:download", args=[stored.pk]))
+    assert response.status_code == 404
+    assert not AuditEvent.objects.filter(action="vault.file_read").exists()

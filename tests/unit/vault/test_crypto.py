@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
+import tracemalloc
 import uuid
 
 import pytest
@@ -150,16 +152,18 @@ def test_a_recorded_hash_or_size_that_differs_is_refused_before_the_last_chunk(s
     assert b"".join(given) == data[:2 * CHUNK]  # the last chunk was never handed over
 
 
-def test_the_stream_reads_in_any_sizes_as_an_s3_upload_does(kek):
-    data = os.urandom(3 * CHUNK + 7)
+@pytest.mark.parametrize("piece", [7919, 2 * CHUNK + 5])  # less than a block; several blocks joined at once
+def test_the_stream_reads_in_any_sizes_as_an_s3_upload_does(piece, kek):
+    data = os.urandom(7 * CHUNK + 7)
     key, prefix, file_id = crypto.new_data_key(), crypto.new_nonce_prefix(), uuid.uuid4()
     whole = b"".join(crypto.EncryptingStream(io.BytesIO(data), file_id=file_id, data_key=key, nonce_prefix=prefix,
                                              chunk_size=CHUNK).blocks())
     stream = crypto.EncryptingStream(io.BytesIO(data), file_id=file_id, data_key=key, nonce_prefix=prefix,
                                      chunk_size=CHUNK)
     pieces = []
-    while piece := stream.read(7919):
-        pieces.append(piece)
+    while part := stream.read(piece):
+        pieces.append(part)
+    assert {len(part) for part in pieces[:-1]} == {piece}
     assert b"".join(pieces) == whole
     plain = crypto.decrypt_blocks(io.BytesIO(whole), file_id=file_id, data_key=key, nonce_prefix=prefix,
                                   chunk_size=CHUNK, size=len(data), sha256=hashlib.sha256(data).hexdigest())
@@ -183,3 +187,128 @@ def test_the_kek_is_named_without_being_revealed():
     key = LocalKeyEncryptionKey(secret)
     assert key.key_id.startswith("local:") and secret.hex() not in key.key_id
     assert key.key_id == LocalKeyEncryptionKey(secret).key_id != LocalKeyEncryptionKey(os.urandom(32)).key_id
+
+
+# ADR 48: the plaintext read into buffers allocated once, hashed on a thread of its own.
+
+class Trickle(io.RawIOBase):
+    """A raw stream that gives at most `most` bytes a call, as a pipe or socket may."""
+
+    def __init__(self, data: bytes, most: int):
+        self._data, self._at, self._most = data, 0, most
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        piece = self._data[self._at:self._at + min(self._most, len(buffer))]
+        buffer[:len(piece)] = piece
+        self._at += len(piece)
+        return len(piece)
+
+
+class ReadOnly:
+    """A stream with `read` and no `readinto`, as S3's streaming body, giving odd sizes."""
+
+    def __init__(self, data: bytes):
+        self._source = io.BytesIO(data)
+
+    def read(self, count=-1):
+        return self._source.read(min(count, 5000) if count and count > 0 else count)
+
+
+def vault_threads() -> list:
+    return [thread for thread in threading.enumerate() if thread.name.startswith("vault-sha256")]
+
+
+@pytest.mark.parametrize("wrap", [lambda data: Trickle(data, 3001), ReadOnly], ids=["short reads", "no readinto"])
+def test_sources_that_give_less_than_asked_or_no_readinto_round_trip(wrap, storage, kek):
+    data = os.urandom(4 * CHUNK + 99)
+    file_id = uuid.uuid4()
+    result = crypto.seal(wrap(data), file_id=file_id, kek=kek, storage=storage, name=f"files/{file_id.hex}",
+                         chunk_size=CHUNK)
+    assert (result.size, result.sha256) == (len(data), hashlib.sha256(data).hexdigest())
+    record = {"file_id": file_id, "data_key": kek.unwrap(result.wrapped_key, crypto.key_context(file_id)),
+              "nonce_prefix": result.nonce_prefix, "chunk_size": CHUNK, "size": result.size, "sha256": result.sha256}
+    ciphertext = open(path_of(storage, result), "rb").read()
+    for source in (Trickle(ciphertext, 777), ReadOnly(ciphertext)):
+        assert b"".join(crypto.decrypt_blocks(source, **record)) == data
+
+
+@pytest.mark.parametrize("chunks", [16, 64])
+def test_memory_stays_a_few_chunks_whatever_the_size(chunks, storage, kek):
+    """Never the whole file in memory: the peak is the same few chunks for a file four times the size."""
+    data = os.urandom(chunks * CHUNK - 3)
+    tracemalloc.start()
+    try:
+        file_id, result = sealed(data, storage, kek)
+        _, peak_store = tracemalloc.get_traced_memory()
+        tracemalloc.reset_peak()
+        digest = hashlib.sha256()
+        for chunk in crypto.open_plaintext(storage, result.storage_name, file_id=file_id,
+                                           data_key=kek.unwrap(result.wrapped_key, crypto.key_context(file_id)),
+                                           nonce_prefix=result.nonce_prefix, chunk_size=CHUNK, size=result.size,
+                                           sha256=result.sha256):
+            digest.update(chunk)
+        _, peak_read = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.sha256 == digest.hexdigest() == hashlib.sha256(data).hexdigest()  # hashed in order, all of it
+    assert peak_store < 8 * CHUNK and peak_read < 8 * CHUNK, (peak_store, peak_read)
+
+
+def test_a_one_chunk_file_starts_no_thread_and_a_longer_one_exactly_one(storage, kek, monkeypatch):
+    started = []
+
+    class Counted(crypto.ThreadPoolExecutor):
+        def __init__(self, *args, **kwargs):
+            started.append(1)
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(crypto, "ThreadPoolExecutor", Counted)
+    file_id, result = sealed(b"x" * CHUNK, storage, kek)
+    read_back(file_id, result, storage, kek)
+    assert started == []
+    file_id, result = sealed(os.urandom(6 * CHUNK), storage, kek)
+    assert len(started) == 1
+    read_back(file_id, result, storage, kek)
+    assert len(started) == 2
+
+
+def test_no_hashing_thread_outlives_a_store_a_read_an_abandoned_read_or_a_failed_store(storage, kek):
+    data = os.urandom(6 * CHUNK)
+    file_id, result = sealed(data, storage, kek)
+    assert read_back(file_id, result, storage, kek) == data
+    record = {"file_id": file_id, "data_key": kek.unwrap(result.wrapped_key, crypto.key_context(file_id)),
+              "nonce_prefix": result.nonce_prefix, "chunk_size": CHUNK, "size": result.size, "sha256": result.sha256}
+    chunks = crypto.open_plaintext(storage, result.storage_name, **record)
+    next(chunks), next(chunks), next(chunks)
+    chunks.close()  # a download the person cancelled
+
+    class FullDisk(FileSystemStorage):
+        def _save(self, name, content):
+            for index, _ in enumerate(content.chunks()):
+                if index == 3:
+                    raise OSError("No space left on device")
+            return name
+
+    with pytest.raises(OSError, match="No space"):
+        sealed(data, FullDisk(location=storage.location), kek)
+    assert vault_threads() == []
+
+
+def test_a_tampered_chunk_far_into_a_long_file_is_refused_and_the_last_chunk_never_given(storage, kek):
+    data = os.urandom(40 * CHUNK + 1)
+    file_id, result = sealed(data, storage, kek)
+    with open(path_of(storage, result), "r+b") as handle:
+        handle.seek(37 * (CHUNK + TAG_BYTES) + 5)
+        handle.write(b"\0\0\0\0")
+    given = []
+    with pytest.raises(VaultIntegrityError, match="Chunk 38"):
+        for chunk in crypto.open_plaintext(storage, result.storage_name, file_id=file_id,
+                                           data_key=kek.unwrap(result.wrapped_key, crypto.key_context(file_id)),
+                                           nonce_prefix=result.nonce_prefix, chunk_size=CHUNK, size=result.size,
+                                           sha256=result.sha256):
+            given.append(chunk)
+    assert b"".join(given) == data[:37 * CHUNK]
+    assert vault_threads() == []
