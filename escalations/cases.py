@@ -80,7 +80,7 @@ class EscalationCaseType(CaseType):
         return reverse("escalations:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return Escalation.objects.filter(request__in=request_permissions.visible_requests(user).values("pk"))
+        return Escalation.objects.filter(request_permissions.visible_request_q(user))
 
     def can_view(self, user, case) -> bool:
         return request_permissions.user_can_view(user, case.request)

@@ -86,8 +86,7 @@ class PublicationCaseType(CaseType):
         return reverse("publications:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return PublicationProposal.objects.filter(
-            request__in=request_permissions.visible_requests(user).values("pk"))
+        return PublicationProposal.objects.filter(request_permissions.visible_request_q(user))
 
     def can_view(self, user, case) -> bool:
         return request_permissions.user_can_view(user, case.request)

@@ -48,7 +48,7 @@ class RetentionCaseType(CaseType):
         return reverse("retention:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return Retention.objects.filter(request__in=request_permissions.visible_requests(user).values("pk"))
+        return Retention.objects.filter(request_permissions.visible_request_q(user))
 
     def can_view(self, user, case) -> bool:
         return request_permissions.user_can_view(user, case.request)

@@ -141,6 +141,14 @@ def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet:
     return queryset.filter(submitted | unsent)
 
 
+def visible_request_q(user, field: str = "request") -> Q:
+    """Cases hanging off a request (approvals, escalations, publications, retention) whose request this person
+    sees: visible_requests as a correlated EXISTS on `field`, so that PostgreSQL checks it for the rows the other
+    filters leave ("My work": a few) or hashes the whole visible set when most rows remain, as it costs them
+    (ADR 45). `field__in=visible_requests(...)` inside an OR always built the whole set: 80,000 rows a page."""
+    return Q(Exists(visible_requests(user).filter(pk=OuterRef(field))))
+
+
 def _in_party_department(user_department: int, org) -> bool:
     return org.pk == user_department or org.parent_id == user_department
 
