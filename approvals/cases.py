@@ -67,7 +67,7 @@ class ApprovalCaseType(CaseType):
         return reverse("approvals:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return Approval.objects.filter(Q(request__in=request_permissions.visible_requests(user).values("pk"))
+        return Approval.objects.filter(request_permissions.visible_request_q(user)
                                        | subjects.visible_q(user))
 
     def can_view(self, user, case) -> bool:

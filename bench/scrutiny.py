@@ -41,6 +41,11 @@ def parse_args():
     return parser.parse_args()
 
 
+# The first three deciding rungs of ho-iasc's ladder (protocols/definitions): key and role.
+RUNGS = (("policy_lead", "escalation_policy_lead"), ("director", "escalation_director"),
+         ("senior_sponsor", "escalation_senior_sponsor"))
+
+
 def fill_deliveries_and_escalations() -> tuple[int, int]:
     from django.db import connection, transaction
 
@@ -62,7 +67,9 @@ def fill_deliveries_and_escalations() -> tuple[int, int]:
             opened = decided + timedelta(days=rng.randint(1, 20))
             height = rng.choice([1, 1, 1, 2, 2, 3])
             waiting = rng.random() < 0.3
-            escalations.append((n, pk, "at_rung" if waiting else "resolved", 1, height, "rung", "role", "declined",
+            # At the rung it reached, as the ladder names it (§13): its people's "My work" and dashboards read it.
+            escalations.append((n, pk, "at_rung" if waiting else "resolved", 1, height, RUNGS[height - 1][0],
+                                RUNGS[height - 1][1], "declined",
                                 requester.pk, opened, "Reasons", "Objections", "Attempts", "",
                                 None if waiting else opened + timedelta(days=30)))
             reached = opened
@@ -70,8 +77,8 @@ def fill_deliveries_and_escalations() -> tuple[int, int]:
                 last = position == height
                 decided_at = None if last and waiting else reached + timedelta(days=rng.randint(1, 15))
                 outcome = "" if decided_at is None else ("resolved" if last else "not_resolved")
-                role = ("escalation_policy_lead", "escalation_director", "escalation_senior_sponsor")[position - 1]
-                steps.append((n, position, role, role, reached, assessor.pk if decided_at else None, decided_at,
+                key, role = RUNGS[position - 1]
+                steps.append((n, position, key, role, reached, assessor.pk if decided_at else None, decided_at,
                               outcome, ""))
                 reached = (decided_at or reached) + timedelta(days=1)
         pages.copy_rows("escalations_escalation", [
@@ -88,7 +95,8 @@ def fill_deliveries_and_escalations() -> tuple[int, int]:
     return len(provided), len(escalations)
 
 
-def recompute(samples: int) -> None:
+def recompute(samples: int) -> dict:
+    """Times the full recompute by quarter, prints it and returns its figures (bench/reports.py reuses it)."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -112,6 +120,8 @@ def recompute(samples: int) -> None:
     print(f"full recompute by quarter: {len(tables)} tables, {rows} rows, {len(queries)} queries; "
           f"median {statistics.median(times):.2f} s, worst {max(times):.2f} s of {samples} ({verdict} the 5 s target); "
           f"this process's CPU median {statistics.median(cpu):.2f} s; load average {os.getloadavg()[0]:.1f}")
+    return {"tables": len(tables), "rows": rows, "queries": len(queries), "median_s": statistics.median(times),
+            "worst_s": max(times), "samples": samples, "load": os.getloadavg()[0]}
 
 
 def measure_pages(samples: int) -> None:

@@ -15,7 +15,14 @@ _built: dict[str, tuple[tuple, WorkingCalendar]] = {}
 
 
 def get_calendar(name: str = DEFAULT_CALENDAR) -> WorkingCalendar:
-    """The named calendar: bank holidays plus the closures and openings in the database now."""
+    """The named calendar: bank holidays plus the closures and openings in the database now (read once per page
+    within workflow.work.one_page)."""
+    from workflow.work import for_the_page
+
+    return for_the_page(("calendar", name), lambda: _current(name))
+
+
+def _current(name: str) -> WorkingCalendar:
     check_calendar_name(name)
     adjustments = tuple(
         CalendarAdjustment.objects.filter(calendar=name).order_by("day").values_list("day", "kind", "reason")

@@ -16,10 +16,11 @@ from concordat.errors import Problem
 from escalations import ladder, notifications
 from escalations.models import Escalation, EscalationEvent
 from escalations.states import ESCALATION_MACHINE, EscalationAction, EscalationState
+from protocols.models import Protocol
 from sharing import permissions as request_permissions
 from sharing import schedule
 from workflow.cases import CaseType
-from workflow.work import WorkItem
+from workflow.work import COUNT_CAP, WorkCounts, WorkItem, counts_of
 
 ESCALATORS = "a requester or case officer of the requesting office, or the Commissioner (§13)"
 DECIDERS = "a person holding the role of the rung it is at, in the holder's department (§13)"
@@ -80,7 +81,7 @@ class EscalationCaseType(CaseType):
         return reverse("escalations:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return Escalation.objects.filter(request__in=request_permissions.visible_requests(user).values("pk"))
+        return Escalation.objects.filter(request_permissions.visible_request_q(user))
 
     def can_view(self, user, case) -> bool:
         return request_permissions.user_can_view(user, case.request)
@@ -111,16 +112,25 @@ class EscalationCaseType(CaseType):
 
     def work_items(self, user, today, limit: int) -> list[WorkItem]:
         """Each escalation waiting on this person, with how long it has waited in working days (§13) and, where
-        the protocol sets a target for the rung, when it is due."""
+        the protocol sets a target for the rung, when it is due. Each calendar is read once, not once an item."""
         waiting = (self.visible(user).filter(self.waiting_on(user))
                    .select_related("request__protocol", "request__holder_org").prefetch_related("steps")
                    .order_by("pk")[:limit])
+        calendars = {}
+
+        def calendar(escalation):
+            key = (escalation.request.calendar_name, escalation.request.protocol_id)
+            if key not in calendars:
+                calendars[key] = schedule.calendar_for(escalation.request)
+            return calendars[key]
+
         items = []
         for escalation in waiting:
-            wait = (waited(escalation, today) if escalation.state == EscalationState.AT_RUNG
-                    else waiting_on_iasc(escalation, today))
+            cal = calendar(escalation)
+            wait = (waited(escalation, today, cal=cal) if escalation.state == EscalationState.AT_RUNG
+                    else waiting_on_iasc(escalation, today, cal=cal))
             rung = ladder.rung_at(escalation.request, escalation.position)
-            due = due_on(escalation, today)
+            due = due_on(escalation, today, cal=cal)
             if escalation.state == EscalationState.AT_RUNG:
                 what = f"Escalated to you ({rung.title}, {rung.clause}): waited {wait.days} working days"
             else:
@@ -129,6 +139,14 @@ class EscalationCaseType(CaseType):
                                   escalation.request.classification, due, bool(due and due < today), False,
                                   self.link(escalation), escalation))
         return items
+
+    def work_counts(self, user, today) -> WorkCounts:
+        """Counted in SQL (capped, ADR 45) while no protocol sets a rung a target: then nothing waiting here has a
+        due date, so none is overdue or due this week. With targets, the first COUNT_CAP + 1 are dated in Python."""
+        if any(ladder.has_targets(protocol) for protocol in Protocol.objects.all()):
+            return counts_of(self.work_items(user, today, COUNT_CAP + 1), today)
+        waiting = self.visible(user).filter(self.waiting_on(user)).order_by()
+        return WorkCounts(total=waiting[:COUNT_CAP + 1].count())
 
     def audit_organisation(self, case):
         return case.request.requester_org_id
@@ -147,7 +165,7 @@ def current_step(escalation: Escalation):
     return steps[0] if steps else None
 
 
-def waited(escalation: Escalation, today: date, step=None) -> Waited:
+def waited(escalation: Escalation, today: date, step=None, *, cal=None) -> Waited:
     """Working days (the protocol's calendar, bank holidays excepted) a rung has waited: from when the escalation
     reached it to its decision, or to today while undecided."""
     step = step or current_step(escalation)
@@ -158,18 +176,18 @@ def waited(escalation: Escalation, today: date, step=None) -> Waited:
         end = london_date(escalation.finished_at) if escalation.finished_at else today
     else:
         start, end = london_date(step.reached_at), london_date(step.decided_at)
-    return Waited(start, working_days_between(start, max(start, end), schedule.calendar_for(escalation.request)))
+    return Waited(start, working_days_between(start, max(start, end), cal or schedule.calendar_for(escalation.request)))
 
 
-def waiting_on_iasc(escalation: Escalation, today: date) -> Waited:
+def waiting_on_iasc(escalation: Escalation, today: date, *, cal=None) -> Waited:
     step = current_step(escalation)
     if step is None or step.decided_at is None:
         return Waited(None, 0)
     start = london_date(step.decided_at)
-    return Waited(start, working_days_between(start, max(start, today), schedule.calendar_for(escalation.request)))
+    return Waited(start, working_days_between(start, max(start, today), cal or schedule.calendar_for(escalation.request)))
 
 
-def due_on(escalation: Escalation, today: date) -> date | None:
+def due_on(escalation: Escalation, today: date, *, cal=None) -> date | None:
     """The protocol's target for the rung it waits at, if any (this protocol sets none)."""
     if escalation.state != EscalationState.AT_RUNG:
         return None
@@ -178,7 +196,7 @@ def due_on(escalation: Escalation, today: date) -> date | None:
     if rung.target_working_days is None or step is None:
         return None
     return add_working_days(london_date(step.reached_at), rung.target_working_days,
-                            schedule.calendar_for(escalation.request))
+                            cal or schedule.calendar_for(escalation.request))
 
 
 ESCALATIONS = EscalationCaseType()

@@ -66,6 +66,12 @@ def ladder_of(request) -> list[Rung]:
             for position, step in enumerate(deciding, start=1)]
 
 
+def has_targets(protocol) -> bool:
+    """Whether any rung of any of the protocol's ladders sets a target in working days (§13)."""
+    return any(step.target_working_days is not None for direction in protocol.spec.directions
+               for step in direction.escalation.ladder)
+
+
 def rung_at(request, position: int) -> Rung:
     rungs = ladder_of(request)
     if not 1 <= position <= len(rungs):

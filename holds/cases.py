@@ -12,7 +12,7 @@ from holds.models import Hold, HoldEvent
 from holds.states import HOLD_MACHINE, HoldAction, HoldState
 from protocols.markings import BASE_MARKING
 from workflow.cases import CaseType
-from workflow.work import WorkItem
+from workflow.work import WorkCounts, WorkItem, capped_counts
 
 
 class HoldCaseType(CaseType):
@@ -68,6 +68,10 @@ class HoldCaseType(CaseType):
         return [WorkItem(self.kind, hold.reference, hold.title, "Review the processing hold (review overdue)",
                          BASE_MARKING, hold.next_review_on, hold.next_review_on < today, False, self.link(hold),
                          hold) for hold in waiting]
+
+    def work_counts(self, user, today) -> WorkCounts:
+        """In SQL on the review index (ADR 45): every waiting hold is past its review date, so overdue."""
+        return capped_counts(self.visible(user).filter(self.waiting_on(user)).order_by(), "next_review_on", today)
 
     def audit_organisation(self, case):
         return case.department_id

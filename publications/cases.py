@@ -18,7 +18,7 @@ from publications.states import DECISIONS, PUBLICATION_MACHINE, ProposalAction, 
 from sharing import permissions as request_permissions
 from sharing import rules
 from workflow.cases import CaseType
-from workflow.work import WorkItem
+from workflow.work import COUNT_CAP, WorkCounts, WorkItem
 
 DECIDER_ROLES = (Role.ASSESSOR, Role.APPROVER, Role.COMMISSIONER)
 WHO_DECIDES = "an assessor, approver or the Commissioner of the holder of the information (§7(b), §9(b))"
@@ -86,8 +86,7 @@ class PublicationCaseType(CaseType):
         return reverse("publications:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return PublicationProposal.objects.filter(
-            request__in=request_permissions.visible_requests(user).values("pk"))
+        return PublicationProposal.objects.filter(request_permissions.visible_request_q(user))
 
     def can_view(self, user, case) -> bool:
         return request_permissions.user_can_view(user, case.request)
@@ -121,6 +120,11 @@ class PublicationCaseType(CaseType):
                    .order_by("proposed_at", "pk")[:limit])
         return [WorkItem(self.kind, p.request.reference, p.request.title, "Agree publication",
                          p.request.classification, None, False, False, self.link(p), p) for p in waiting]
+
+    def work_counts(self, user, today) -> WorkCounts:
+        """In SQL, capped (ADR 45): a proposal has no due date and is never a draft."""
+        waiting = self.visible(user).filter(self.waiting_on(user)).order_by()
+        return WorkCounts(total=waiting[:COUNT_CAP + 1].count())
 
     def audit_organisation(self, case):
         return case.request.holder_org_id

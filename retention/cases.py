@@ -15,7 +15,7 @@ from retention.models import Retention, RetentionEvent
 from retention.states import HOLDER, RETENTION_MACHINE, RetentionAction, RetentionState
 from sharing import permissions as request_permissions
 from workflow.cases import CaseType
-from workflow.work import WorkItem
+from workflow.work import WorkCounts, WorkItem, capped_counts
 
 WHO_DISPOSES = "a requester or case officer of the organisation that received the information (§6(g), §8(g))"
 
@@ -48,7 +48,7 @@ class RetentionCaseType(CaseType):
         return reverse("retention:detail", kwargs={"pk": case.pk})
 
     def visible(self, user):
-        return Retention.objects.filter(request__in=request_permissions.visible_requests(user).values("pk"))
+        return Retention.objects.filter(request_permissions.visible_request_q(user))
 
     def can_view(self, user, case) -> bool:
         return request_permissions.user_can_view(user, case.request)
@@ -70,12 +70,17 @@ class RetentionCaseType(CaseType):
             actions = [a for a in actions if a != RetentionAction.DISPOSE]
         return actions
 
+    def _due(self, user, today):
+        return self.visible(user).filter(self.waiting_on(user), keep_until__lte=reminders.horizon(today))
+
     def work_items(self, user, today, limit: int) -> list[WorkItem]:
-        due = (self.visible(user).filter(self.waiting_on(user), keep_until__lte=reminders.horizon(today))
-               .select_related("request").order_by("keep_until", "pk")[:limit])
+        due = self._due(user, today).select_related("request").order_by("keep_until", "pk")[:limit]
         return [WorkItem(self.kind, self.reference(r), r.request.title, "Dispose of what was provided",
                          r.request.classification, r.keep_until, r.keep_until < today, False, self.link(r), r)
                 for r in due]
+
+    def work_counts(self, user, today) -> WorkCounts:
+        return capped_counts(self._due(user, today).order_by(), "keep_until", today)  # ADR 45
 
     def audit_organisation(self, case):
         return case.request.requester_org_id

@@ -58,9 +58,11 @@ class Dashboard:
 
 
 def dashboard(user, today: date) -> Dashboard:
-    items = work.items_for(user, today, limit=ITEMS_SHOWN)
-    tables = [table for table in (panel.build(user, today, items) for panel in panels()) if table is not None]
-    return Dashboard(work.counts(user, today), tables, highest_marking(*(table.marking for table in tables)))
+    with work.one_page():
+        items = work.items_for(user, today, limit=ITEMS_SHOWN)
+        tables = [table for table in (panel.build(user, today, items) for panel in panels()) if table is not None]
+        counts = work.counts(user, today)
+    return Dashboard(counts, tables, highest_marking(*(table.marking for table in tables)))
 
 
 ITEM_COLUMNS = (Column("reference", "Case"), Column("title", "Title"), Column("what", "Waiting for"),

@@ -130,6 +130,10 @@ class Request(models.Model):
             # "My work" lists the soonest due first, overdue ones first of all (queries.my_work), and the list
             # filters on what is overdue: both walk this index.
             models.Index(fields=["next_due_on", "id"], name="request_next_due"),
+            # Cases hanging off a request (approvals) are ordered and counted by their request's due date: this
+            # lets PostgreSQL read it, and the holder a waiting_on filter needs, with an index-only scan per case
+            # instead of hashing all 100,000 requests (ADR 45). PostgreSQL only: elsewhere a plain index on id.
+            models.Index(fields=["id"], include=["next_due_on", "holder_org_id"], name="request_due_by_id"),
         ]
         constraints = [
             _paired("request_acknowledged_paired", "acknowledged_at", "acknowledged_by"),

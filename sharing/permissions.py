@@ -51,6 +51,7 @@ from protocols import markings
 from sharing import rules
 from sharing.models import Request
 from sharing.states import ACTION_PHRASES, Action, RouteKind
+from workflow.work import for_the_page
 
 BASE_MARKING = markings.BASE_MARKING  # anything above plain OFFICIAL is need-to-know
 REQUESTER_ROLES = (Role.REQUESTER, Role.CASE_OFFICER)
@@ -127,7 +128,12 @@ def _commissioner_q(user, fields: tuple[str, ...]) -> Q:
 
 
 def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet:
-    queryset = Request.objects.all() if queryset is None else queryset
+    if queryset is None:  # within one page, the filter is built once per person and copied (workflow.work)
+        return for_the_page(("visible_requests", user.pk), lambda: _visible(user, Request.objects.all())).all()
+    return _visible(user, queryset)
+
+
+def _visible(user, queryset: QuerySet) -> QuerySet:
     if not is_active_member(user):
         return queryset.none()
     plain, sensitive = Q(classification=BASE_MARKING), ~Q(classification=BASE_MARKING)
@@ -139,6 +145,14 @@ def visible_requests(user, queryset: QuerySet | None = None) -> QuerySet:
         | (sensitive & (_named_or_requester_q(user) | _commissioner_q(user, ("requester_org",))))
         | _auditor_q(user, ("requester_org",)))
     return queryset.filter(submitted | unsent)
+
+
+def visible_request_q(user, field: str = "request") -> Q:
+    """Cases hanging off a request (approvals, escalations, publications, retention) whose request this person
+    sees: visible_requests as a correlated EXISTS on `field`, so that PostgreSQL checks it for the rows the other
+    filters leave ("My work": a few) or hashes the whole visible set when most rows remain, as it costs them
+    (ADR 45). `field__in=visible_requests(...)` inside an OR always built the whole set: 80,000 rows a page."""
+    return Q(Exists(visible_requests(user).filter(pk=OuterRef(field))))
 
 
 def _in_party_department(user_department: int, org) -> bool:

@@ -124,10 +124,12 @@ def my_work(request):
     today = schedule.today()
     number = page_number(request.GET.get("page"))
     # Each case type gives its soonest cases up to the end of this page, plus one to know if there is a next.
-    items = work.items_for(request.user, today, limit=number * PAGE_SIZE + 1)
+    with work.one_page():
+        items = work.items_for(request.user, today, limit=number * PAGE_SIZE + 1)
+        counts = work.counts(request.user, today)
     page = page_of(items, str(number), PAGE_SIZE)
     return render(request, "workflow/my_work.html", {
-        "page": page, "counts": work.counts(request.user, today),
+        "page": page, "counts": counts,
         "page_marking": highest_marking(*(item.marking for item in page.object_list)),
     })
 

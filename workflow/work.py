@@ -4,6 +4,9 @@ with the actions the person can take by a test); this module merges them and cou
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -41,6 +44,30 @@ class WorkCounts:
     def __add__(self, other: WorkCounts) -> WorkCounts:
         return WorkCounts(self.total + other.total, self.overdue + other.overdue,
                           self.due_this_week + other.due_this_week, self.drafts + other.drafts)
+
+
+# One page ("My work", a dashboard) asks every case type the same things of the same person: what is built from
+# the person alone (the visibility filter) or read once (the calendar) is built once for the page (ADR 45).
+_PAGE: ContextVar[dict | None] = ContextVar("workflow_work_page", default=None)
+
+
+@contextlib.contextmanager
+def one_page() -> Iterator[None]:
+    token = _PAGE.set({})
+    try:
+        yield
+    finally:
+        _PAGE.reset(token)
+
+
+def for_the_page(key: tuple, build: Callable):
+    """build(), once per key within one_page(); every call outside a page builds afresh."""
+    memo = _PAGE.get()
+    if memo is None:
+        return build()
+    if key not in memo:
+        memo[key] = build()
+    return memo[key]
 
 
 WEEK = timedelta(days=7)
