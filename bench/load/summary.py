@@ -61,8 +61,8 @@ def main(path: str, web_cpu_seconds: float | None = None) -> int:
         print(line(row["Name"], row))
     print(line("all", total))
     if web_cpu_seconds is not None:
-        print(f"web instances' CPU: {web_cpu_seconds:.1f} s, {1000 * web_cpu_seconds / int(total['Request Count']):.0f} ms"
-              f" per request")
+        per_request = 1000 * web_cpu_seconds / int(total["Request Count"])
+        print(f"web instances' CPU: {web_cpu_seconds:.1f} s, {per_request:.0f} ms per request")
     one, five, fifteen = os.getloadavg()
     print(f"load average at the end: {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores")
     failures = int(total["Failure Count"])
