@@ -67,8 +67,10 @@ def main(path: str, web_cpu_seconds: float | None = None) -> int:
     print(f"load average at the end: {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} cores")
     failures = int(total["Failure Count"])
     if failures:
-        print(f"load: FAILED, {failures} of {total['Request Count']} requests were errors "
-              f"(bench/out/load_failures.csv names them)")
+        print(f"load: FAILED, {failures} of {total['Request Count']} requests were errors:")
+        failures_csv = Path(path).with_name(Path(path).name.replace("_stats.csv", "_failures.csv"))
+        for row in rows(str(failures_csv)) if failures_csv.exists() else []:
+            print(f"  {row['Occurrences']}x {row['Method']} {row['Name']}: {row['Error'][:300]}")
         return 1
     print(f"load: no errors in {total['Request Count']} requests")
     return 0
