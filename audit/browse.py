@@ -38,6 +38,7 @@ WORDS = {
     "clock.adjustment_added": "Added a closure or opening to the working-day calendar",
     "clock.adjustment_removed": "Removed a closure or opening from the working-day calendar",
     "audit.sealed": "Sealed the events written before MACs",
+    "audit.restored": "Restored the service from a backup (events after its head were lost)",
     "api_token.created": "Created an API token",
     "api_token.revoked": "Revoked an API token",
     "people.delegate_named": "Named a person to decide for the Commissioner (§14)",

@@ -65,12 +65,14 @@ def verify_stored_chain(expected_head: tuple[int, str] | None = None) -> ChainRe
 
 def verify_checkpoints(chain_count: int) -> CheckpointReport:
     """Every checkpoint in the table and in the witness files, against the parties' public keys (from settings)
-    and the chain as it stands."""
+    and the chain as it stands, knowing the restores recorded on it (ADR 46)."""
+    from audit.restores import recorded_restores  # it verifies the chain with this module's walk
+
     witnessed, problems = witnessed_checkpoints()
     stored = stored_checkpoints()
     counts = {checkpoint.count for checkpoint in [*stored, *witnessed] if 0 < checkpoint.count <= chain_count}
     hashes = dict(AuditEvent.objects.filter(sequence__in=counts).values_list("sequence", "hash"))
-    report = check_checkpoints(stored, witnessed, keys.public_keys(), chain_count, hashes.get)
+    report = check_checkpoints(stored, witnessed, keys.public_keys(), chain_count, hashes.get, recorded_restores())
     report.problems[:0] = problems
     return report
 

@@ -130,7 +130,10 @@ WSGI_APPLICATION = "concordat.wsgi.application"
 DATABASES = {
     "default": dj_database_url.config(
         default=f"sqlite:///{BASE_DIR / 'var' / 'concordat.sqlite3'}",
-        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "0")),
+        # Production keeps each worker's connection (a new one per request costs a PostgreSQL backend's start-up),
+        # checked before reuse so that a restarted database is reconnected to, not an error (ADR 46).
+        conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60" if PRODUCTION else "0")),
+        conn_health_checks=True,
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

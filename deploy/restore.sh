@@ -2,9 +2,11 @@
 # Restore Concordat from deploy/backup.sh's directory (ADR 44, README "Backup and restore"): deploy/restore.sh SRC.
 # Into a fresh, empty database ($DATABASE_URL) and an empty vault (VAULT_ROOT, or the bucket VAULT_S3_BUCKET), with
 # the keys of the running service (KEK, data key store, audit MAC key, public keys, witness files) unchanged.
-# Checks the backup's SHA256SUMS first; afterwards verifies the audit chain against the head recorded at backup time
-# and every party's signed checkpoints, replays it against every case (--state), and reads every held file through
-# the vault checking its SHA-256 (listing any file shredded since the backup). Refuses a database that has tables.
+# Checks the backup's SHA256SUMS first; afterwards records the restore on the audit chain (audit.restored, ADR 46),
+# verifies the chain against the head recorded at backup time and every party's signed checkpoints (those signed
+# after the backup are reported as not in the restored chain), replays it against every case (--state), and reads
+# every held file through the vault checking its SHA-256 (listing any file shredded since the backup). Refuses a
+# database that has tables.
 set -eu
 
 src="${1:-}"
@@ -37,5 +39,11 @@ else
 fi
 
 "$python" "$app_dir/manage.py" migrate --check --noinput -v0
+# The restore goes on the chain itself (ADR 46): one authenticated event naming the head at backup time and the
+# dump's SHA-256, so that checkpoints the parties signed after the backup are reported as not in this restored chain
+# rather than as tampering. Written only if the restored chain verifies and extends that head.
+dump_sha256="$(sha256sum "$src/database.dump" | cut -d' ' -f1)"
+"$python" "$app_dir/manage.py" record_restore --head "$(cat "$src/audit-head.txt")" --dump-sha256 "$dump_sha256" \
+  --backup "$(basename "$src")"
 "$python" "$app_dir/manage.py" verify_audit --state --head "$(cat "$src/audit-head.txt")"
 "$python" "$app_dir/manage.py" verify_vault

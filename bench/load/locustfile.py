@@ -6,10 +6,12 @@ and systems do: lists, request pages, "My work", dashboards (notifications), tra
 
 Pages are requested as the TLS proxy would forward them (X-Forwarded-Proto: https) with a verified session cookie
 made by bench/load/prepare.py; the API with tokens. Each acknowledge takes a submitted request off a shared queue,
-so each transition is made once (a 409 would count as an error)."""
+so each transition is made once (a 409 would count as an error). With LOAD_HOSTS (comma-separated base URLs), the
+simulated people are spread over the instances in turn, as a proxy in front of them would spread them."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -20,12 +22,16 @@ from locust import HttpUser, between, task
 WORLD = json.loads(open(os.environ["LOAD_WORLD"]).read())
 TO_ACKNOWLEDGE = deque(WORLD["to_acknowledge"])
 PROXY = {"X-Forwarded-Proto": "https"}
+INSTANCES = itertools.cycle([host for host in os.environ.get("LOAD_HOSTS", "").split(",") if host] or [None])
 
 
 class Person(HttpUser):
     wait_time = between(0.5, 2.0)
 
     def on_start(self):
+        instance = next(INSTANCES)
+        if instance:
+            self.client.base_url = instance
         session = random.choice(WORLD["sessions"])
         self.page_headers = {**PROXY, "Cookie": f"__Host-sessionid={session}"}
         self.api = {**PROXY, "Authorization": f"Token {WORLD['tokens']['requester']}"}

@@ -37,9 +37,11 @@ class Command(BaseCommand):
         if checkpoints.latest:
             latest = ", ".join(f"{party} at event {cp.count} ({cp.signed_at:%Y-%m-%d %H:%M} UTC)"
                                for party, cp in sorted(checkpoints.latest.items()))
-            lines.append(f"Checkpoints: {checkpoints.checked} signed checkpoints verify; latest {latest}")
+            lines.append(f"Checkpoints: {checkpoints.verified} signed checkpoints verify; latest {latest}")
         else:
             lines.append("Checkpoints: none yet (manage.py sign_audit_checkpoint --party ORG)")
+        lines += [f"Signed after the backup, not in this restored chain: {lost}"
+                  for lost in checkpoints.lost_in_restore]
         if result.state is not None:
             lines.append(f"State: {result.state.cases} cases and {result.state.entries} timeline entries agree"
                          f" with the chain")

@@ -4,6 +4,7 @@ from accounts.roles import Role
 from audit.models import AuditCheckpoint, AuditHead
 from audit.services import record_standalone
 from tests.support.audit_keys import checkpoint_keys  # noqa: F401
+from tests.support.restored import restored  # noqa: F401
 from tests.support.sharing_fixtures import api, cast, protocol  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,19 @@ def test_the_log_lists_who_opened_an_official_sensitive_request(cast, signed_in,
     assert reads.count("Opened a request (its page or API detail)") == 2
     assert reads.count(cast.spoc.username) == 2
     assert sensitive.reference in reads and plain.reference not in reads
+
+
+def test_after_a_recorded_restore_the_pages_show_the_checkpoint_it_lost_apart_from_problems(
+        person, signed_in, restored):  # noqa: F811
+    from audit.restores import record_restore
+
+    (count, digest), _ = restored
+    record_restore(head_at_backup=(count, digest), dump_sha256="ab" * 32)
+    client = signed_in(person("iasc", Role.AUDITOR))
+    page = client.get("/audit/").content.decode()
+    assert "Checkpoints verified" in page and "All 1 signed checkpoints verify" in page
+    assert "iasc&#x27;s checkpoint at event 5" in page and "not in this restored chain" in page
+    assert "Restored the service from a backup" in page
+    verified = client.post("/audit/verify/").content.decode()
+    assert "The audit chain is intact" in verified and "1 signed checkpoint verifies" in verified
+    assert "restored at event 4" in verified

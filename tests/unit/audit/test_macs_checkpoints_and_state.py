@@ -17,7 +17,7 @@ from audit.chain import (
     head_mac_message,
     verify_chain,
 )
-from audit.checkpoints import Checkpoint, check_checkpoints, sign, signature_valid
+from audit.checkpoints import Checkpoint, Restore, check_checkpoints, sign, signature_valid
 from audit.state import StateReport, compare_cases, compare_timeline, entry_digest, entry_fields, replay
 
 KEY = b"k" * 32
@@ -80,6 +80,58 @@ def test_checkpoints_name_truncation_rewrite_forgery_and_a_deleted_row():
     forged = signed(Ed25519PrivateKey.generate(), "iasc", 2, "b" * 64)
     assert "forged" in check_checkpoints([forged], [], keys, 2, hashes.get).problems[0]
     assert "row was deleted" in check_checkpoints([], [kept], keys, 2, hashes.get).problems[0]
+
+
+def test_a_checkpoint_signed_before_a_restore_over_lost_events_is_reported_not_failed():
+    key = Ed25519PrivateKey.generate()
+    keys = {"iasc": key.public_key()}
+    restored = Restore(sequence=3, restored_at=WHEN.replace(year=2027))  # the backup's chain ended at event 2
+    hashes = {2: "b" * 64, 3: "r" * 64, 4: "e" * 64}
+    lost = signed(key, "iasc", 4, "c" * 64)  # signed after the backup, before the restore, on the lost chain
+    report = check_checkpoints([], [lost], keys, 4, hashes.get, [restored])
+    assert report.ok and report.checked == 1 and "iasc" not in report.latest
+    assert report.lost_in_restore == [f"{lost.describe()} was signed after the backup restored at event 3"
+                                      f" (2027-01-01T09:00:00.000000+00:00): it vouches for events 3 to 4, which"
+                                      f" are not in this restored chain"]
+    # Before the chain grew past it, it is lost too (not "truncated").
+    assert check_checkpoints([], [lost], keys, 2, hashes.get, [restored]).lost_in_restore
+
+
+def test_a_restore_excuses_nothing_else():
+    key = Ed25519PrivateKey.generate()
+    keys = {"iasc": key.public_key()}
+    restored = Restore(sequence=3, restored_at=WHEN.replace(year=2027))
+    hashes = {2: "b" * 64, 3: "r" * 64, 4: "e" * 64}
+
+    def problems(checkpoint, stored=()):
+        report = check_checkpoints(list(stored), [checkpoint], keys, 4, hashes.get, [restored])
+        return report.problems, report.lost_in_restore
+
+    # A checkpoint within the restored chain must still match it.
+    assert "rewritten" in problems(signed(key, "iasc", 2, "d" * 64))[0][-1]
+    # A forged one is forged, restore or not.
+    assert "forged" in problems(signed(Ed25519PrivateKey.generate(), "iasc", 4, "c" * 64))[0][-1]
+    # One signed after the restore over another chain (the old service still running, say) is a real mismatch.
+    later = sign(key, "id", "iasc", 4, "c" * 64, WHEN.replace(year=2028))
+    found, lost = problems(later, stored=[later])
+    assert not lost and "rewritten" in found[0]
+    # One that matches after the restore is simply verified.
+    assert check_checkpoints([], [], keys, 4, hashes.get, [restored]).ok
+
+
+def test_the_first_restore_after_a_checkpoint_is_the_one_that_lost_its_events():
+    key = Ed25519PrivateKey.generate()
+    keys = {"iasc": key.public_key()}
+    first, second = (Restore(sequence=3, restored_at=WHEN.replace(year=2027)),
+                     Restore(sequence=9, restored_at=WHEN.replace(year=2029)))
+    hashes = {n: f"{n:x}" * 64 for n in range(1, 12)}
+    before_both = signed(key, "iasc", 5, "c" * 64)
+    between = sign(key, "id", "iasc", 10, "c" * 64, WHEN.replace(year=2028))
+    report = check_checkpoints([], [before_both, between], keys, 11, hashes.get, [second, first])
+    assert report.ok
+    assert "restored at event 3" in report.lost_in_restore[0] and "restored at event 9" in report.lost_in_restore[1]
+    within_first = sign(key, "id", "iasc", 7, "c" * 64, WHEN.replace(year=2028))  # kept by the second restore
+    assert "rewritten" in check_checkpoints([within_first], [], keys, 11, hashes.get, [first, second]).problems[0]
 
 
 def test_replay_takes_the_last_snapshot_and_names_each_changed_field():
