@@ -53,6 +53,9 @@ _EPS = 1e-7
 # along a larger one, this many of the cheapest siblings (and children) of the primary's node to start with.
 SMALL_DIMENSION = 16
 PARTNERS = 4
+# Below this many free cells the whole system is small: restricted programmes and their pricing rounds cost more
+# than they save (on the bench, two-way tables took several times longer with them).
+LOCAL_FROM_CELLS = 2000
 
 
 def label(key: Key) -> str:
@@ -847,7 +850,7 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
     solves = 0
     if to_protect:
         model = _Perturbation(free, values, list(relations), {k: cost(k) for k in free})
-        if local:
+        if local and len(free) >= LOCAL_FROM_CELLS:
             model.locality = locality
         deadline = started + policy.time_budget_seconds
         order = sorted(to_protect, key=lambda c: (-c.required, label(c.key)))

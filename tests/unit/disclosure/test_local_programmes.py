@@ -35,7 +35,8 @@ def assert_safe(release, df):
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_restricted_programmes_keep_every_primary_protected(seed):
+def test_restricted_programmes_keep_every_primary_protected(seed, monkeypatch):
+    monkeypatch.setattr(tables, "LOCAL_FROM_CELLS", 0)
     df = wide_three_way(seed)
     for local in (True, False):
         assert_safe(protect(df, [TableSpec("abc", ("a", "b", "c"))], local=local), df)
@@ -43,6 +44,7 @@ def test_restricted_programmes_keep_every_primary_protected(seed):
 
 def test_each_restricted_movement_costs_what_the_whole_system_costs(monkeypatch):
     """Pricing stops only when no cell outside would lower the cost: the restricted optimum is the whole one's."""
+    monkeypatch.setattr(tables, "LOCAL_FROM_CELLS", 0)
     compared = []
     whole = tables._Perturbation.move_many
 
@@ -66,6 +68,7 @@ def test_each_restricted_movement_costs_what_the_whole_system_costs(monkeypatch)
 def test_a_restricted_programme_without_an_answer_falls_back_to_the_whole_system(monkeypatch):
     monkeypatch.setattr(tables, "SMALL_DIMENSION", 1)
     monkeypatch.setattr(tables, "PARTNERS", 0)
+    monkeypatch.setattr(tables, "LOCAL_FROM_CELLS", 0)
     fell_back = []
     whole = tables._Perturbation.move_many
 
