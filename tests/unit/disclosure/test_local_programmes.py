@@ -59,7 +59,7 @@ def test_each_restricted_movement_costs_what_the_whole_system_costs(monkeypatch)
         return z_whole
 
     monkeypatch.setattr(tables._Perturbation, "move_many", both)
-    protect(wide_three_way(4), [TableSpec("abc", ("a", "b", "c"))])
+    protect(wide_three_way(4), [TableSpec("abc", ("a", "b", "c"))], local=True)
     assert compared
     for local_cost, whole_cost in compared:
         assert local_cost == pytest.approx(whole_cost, rel=1e-6, abs=1e-6)
@@ -79,5 +79,5 @@ def test_a_restricted_programme_without_an_answer_falls_back_to_the_whole_system
 
     monkeypatch.setattr(tables._Perturbation, "move_many", counting)
     df = wide_three_way(5)
-    assert_safe(protect(df, [TableSpec("abc", ("a", "b", "c"))]), df)
+    assert_safe(protect(df, [TableSpec("abc", ("a", "b", "c"))], local=True), df)
     assert fell_back
