@@ -270,7 +270,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # Celery logs through LOGGING below, as JSON in production
 # Heavy jobs (recomputing due dates across a calendar; statistics and table protection as they arrive) have a
 # queue of their own, so that a long one never holds up an email: `celery worker -Q heavy` on its own workers.
-CELERY_TASK_ROUTES = {"sharing.tasks.recompute_due_dates": {"queue": "heavy"}}
+CELERY_TASK_ROUTES = {"sharing.tasks.recompute_due_dates": {"queue": "heavy"},
+                      "releases.tasks.protect": {"queue": "heavy"}}
+# A release's table protection runs on a worker when there is a broker, inline otherwise (ADR 51).
+RELEASES_PROTECT_ON_WORKER = os.environ.get("RELEASES_PROTECT_ON_WORKER", "1" if CELERY_BROKER_URL else "0") == "1"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -72,6 +72,14 @@ class DatasetColumn(models.Model):
         return self.name
 
 
+class Protection(models.TextChoices):
+    """Where a release's preview is (ADR 51): ready, being computed on a worker, or failed (in words)."""
+
+    READY = "ready", "Ready"
+    PROTECTING = "protecting", "Protecting the table…"
+    FAILED = "failed", "The protection failed"
+
+
 class Release(models.Model):
     request = models.ForeignKey("sharing.Request", on_delete=models.PROTECT, related_name="releases")
     dataset = models.ForeignKey(Dataset, on_delete=models.PROTECT, related_name="releases")
@@ -90,6 +98,15 @@ class Release(models.Model):
     outcome = models.CharField(max_length=20, choices=Outcome.choices, blank=True)
     delivery = models.OneToOneField("sharing.Delivery", null=True, blank=True, on_delete=models.PROTECT,
                                     related_name="release")
+    # The protection job (ADR 51): who asked, when, and for which version; a worker's result is saved only while
+    # the release is still at that version and still protecting, so a stale or repeated task saves nothing.
+    protection = models.CharField(max_length=20, choices=Protection.choices, default=Protection.READY)
+    protection_version = models.PositiveIntegerField(null=True, blank=True,
+                                                     help_text="The version the running protection job is for.")
+    protection_requested_by = models.ForeignKey(USER, null=True, blank=True, on_delete=models.PROTECT,
+                                                related_name="+")
+    protection_requested_at = models.DateTimeField(null=True, blank=True)
+    protection_error = models.TextField(blank=True, help_text="Why the protection failed, in words.")
 
     class Meta:
         ordering = ["-created_at", "-id"]

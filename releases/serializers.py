@@ -63,7 +63,8 @@ class ReleaseSerializer(serializers.ModelSerializer):
     class Meta:
         model = Release
         fields = ["id", "request", "dataset", "kind", "title", "state", "state_label", "version", "round", "spec",
-                  "policy", "result", "author", "created_at", "outcome", "delivery", "checks"]
+                  "policy", "result", "protection", "protection_error", "author", "created_at", "outcome", "delivery",
+                  "checks"]
 
     def get_checks(self, release) -> list[dict]:
         user = self.context["request"].user

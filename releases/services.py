@@ -2,10 +2,16 @@
 checkers independently, consolidated, delivered on its request through the vault, or withdrawn.
 
 Each is `RELEASES.acting(...)` + `RELEASES.advance(...)`: the permission, the version, one transaction, one
-timeline entry and one audit event. The protection itself runs inline, bounded (engine.INLINE_SECONDS)."""
+timeline entry and one audit event. The protection itself (the disclosure engine) runs on a Celery worker when
+there is a broker (ADR 51): drafting or revising records the job ("protecting", who asked, when, for which
+version) and enqueues `releases.tasks.protect` once the transaction commits; `save_protection` keeps the result.
+With no broker (development, the tests) it runs inline, bounded (engine.INLINE_SECONDS), as before."""
 
 from __future__ import annotations
 
+import logging
+
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -14,7 +20,7 @@ from concordat import limits
 from concordat.errors import NotAllowed, Problem, RuleViolation
 from releases import datasets, engine
 from releases.cases import CLAUSE, RELEASES
-from releases.models import Dataset, Release, ReleaseCheck
+from releases.models import Dataset, Protection, Release, ReleaseCheck
 from releases.states import (
     CHECKERS_NEEDED,
     OUTCOME_TARGETS,
@@ -34,28 +40,60 @@ TITLE_MAX = 200
 NOTE_MAX = limits.NOTE_MAX
 WHO_DRAFTS = "an assessor of the team dealing with the request, who can deliver on it"
 EARLIER_STATES = (ReleaseState.APPROVED, ReleaseState.DELIVERED)
+FAILED_UNEXPECTEDLY = ("The protection stopped with an unexpected error. Change the release and preview it again; "
+                       "if it fails again, tell the service team.")
+log = logging.getLogger(__name__)
 
 
 def _refuse(message: str, field: str) -> RuleViolation:
     return RuleViolation(Problem(message, field=field, clause=CLAUSE))
 
 
-def _preview(dataset: Dataset, kind: str, spec: dict, policy: dict, exclude: int | None = None) -> tuple:
-    """The checked spec and policy, and the preview: every cell with its status and why, or the risk report."""
+def _checked(dataset: Dataset, kind: str, spec: dict, policy: dict) -> tuple[dict, dict]:
+    """The spec and policy checked before anything runs, so bad input is refused in the person's request."""
     if kind == ReleaseKind.TABLE:
-        checked = engine.check_table_spec(dataset, spec or {})
-        chosen = engine.policy_of(policy or {})
-        earlier = [r for r in Release.objects.filter(dataset=dataset, kind=ReleaseKind.TABLE,
-                                                     state__in=EARLIER_STATES).exclude(pk=exclude).order_by("pk")
-                   if r.spec.get("measure") == checked["measure"] and r.spec.get("column") == checked["column"]]
-        result = engine.table_preview(dataset, datasets.frame(dataset), checked, chosen, earlier)
-        return checked, engine.policy_dict(chosen), result
+        return engine.check_table_spec(dataset, spec or {}), engine.policy_dict(engine.policy_of(policy or {}))
     if kind == ReleaseKind.EXTRACT:
         if policy:
             raise _refuse("An extract is protected by k, l and its suppression budget, not a table policy.", "policy")
-        checked = engine.check_extract_spec(dataset, spec or {})
-        return checked, {}, engine.extract_preview(datasets.frame(dataset), checked)
+        return engine.check_extract_spec(dataset, spec or {}), {}
     raise _refuse("Choose a table or an extract.", "kind")
+
+
+def _protected(dataset: Dataset, kind: str, spec: dict, policy: dict, exclude: int | None = None) -> dict:
+    """The preview of a checked spec: every cell with its status and why, or the risk report. The slow part."""
+    if kind == ReleaseKind.TABLE:
+        earlier = [r for r in Release.objects.filter(dataset=dataset, kind=ReleaseKind.TABLE,
+                                                     state__in=EARLIER_STATES).exclude(pk=exclude).order_by("pk")
+                   if r.spec.get("measure") == spec["measure"] and r.spec.get("column") == spec["column"]]
+        return engine.table_preview(dataset, datasets.frame(dataset), spec, engine.policy_of(policy), earlier)
+    return engine.extract_preview(datasets.frame(dataset), spec)
+
+
+def on_worker() -> bool:
+    """Whether the protection runs on a Celery worker (a broker is configured) or inline (ADR 51)."""
+    return bool(getattr(settings, "RELEASES_PROTECT_ON_WORKER", False))
+
+
+def _protect_or_enqueue(release: Release, by, for_version: int) -> None:
+    """Inside the caller's transaction: compute the preview inline, or record the job and enqueue it on commit."""
+    if not on_worker():
+        release.result = _protected(release.dataset, release.kind, release.spec, release.policy,
+                                    exclude=release.pk)
+        release.protection, release.protection_error = Protection.READY, ""
+        return
+    release.result = {}
+    release.protection, release.protection_error = Protection.PROTECTING, ""
+    release.protection_requested_by, release.protection_requested_at = by, timezone.now()
+    release.protection_version = for_version
+    pk, version = release.pk, for_version
+    transaction.on_commit(lambda: _enqueue(pk, version))
+
+
+def _enqueue(pk: int, version: int) -> None:
+    from releases import tasks
+
+    tasks.protect.delay(pk, version)
 
 
 def _check_title(title: str) -> str:
@@ -78,9 +116,15 @@ def draft(request: Request | int, *, by, dataset: Dataset | int, kind: str, titl
             raise NotAllowed(Problem(f"Only {WHO_DRAFTS} can draft a release on it.", field="request",
                                      clause=CLAUSE))
         chosen = _dataset(dataset, by)
-        spec, policy, result = _preview(chosen, kind, spec, policy or {})
-        release = Release.objects.create(request=locked, dataset=chosen, kind=kind, title=title, spec=spec,
-                                         policy=policy, result=result, author=by, created_at=timezone.now())
+        spec, policy = _checked(chosen, kind, spec, policy or {})
+        release = Release(request=locked, dataset=chosen, kind=kind, title=title, spec=spec, policy=policy,
+                          author=by, created_at=timezone.now())
+        if not on_worker():
+            _protect_or_enqueue(release, by, release.version)
+        release.save()
+        if on_worker():
+            _protect_or_enqueue(release, by, release.version)  # the job needs the primary key
+            release.save()
         RELEASES.record(release, by, ReleaseAction.DRAFT, "", "", details=_summary(release))
     return release
 
@@ -97,6 +141,8 @@ def _summary(release: Release) -> dict:
     """What the audit event records of a preview: the spec, the policy and the counts, never a figure."""
     result = release.result
     summary = {"dataset": release.dataset_id, "kind": release.kind, "spec": release.spec, "policy": release.policy}
+    if release.protection == Protection.PROTECTING:
+        return {**summary, "protection": "enqueued", "for_version": release.protection_version}
     if release.kind == ReleaseKind.TABLE:
         summary.update(counts=result.get("counts"), earlier=result.get("earlier"))
     else:
@@ -111,10 +157,10 @@ def revise(release: Release | int, *, by, expected_version, title: str | None = 
     with RELEASES.acting(release, by=by, action=ReleaseAction.REVISE, expected_version=expected_version) as locked:
         if title is not None:
             locked.title = _check_title(title)
-        locked.spec, locked.policy, locked.result = _preview(
+        locked.spec, locked.policy = _checked(
             locked.dataset, locked.kind, locked.spec if spec is None else spec,
-            (locked.policy if policy is None else policy) if locked.kind == ReleaseKind.TABLE else {},
-            exclude=locked.pk)
+            (locked.policy if policy is None else policy) if locked.kind == ReleaseKind.TABLE else {})
+        _protect_or_enqueue(locked, by, for_version=locked.version + 1)  # the version advance gives it
         RELEASES.advance(locked, by, ReleaseAction.REVISE, details=_summary(locked))
     return locked
 
@@ -123,6 +169,9 @@ def submit(release: Release | int, *, by, expected_version, note: str = "") -> R
     """The author sends the release they previewed (the version they saw) to two output checkers."""
     limits.check_texts(NOTE_MAX, note=note)
     with RELEASES.acting(release, by=by, action=ReleaseAction.SUBMIT, expected_version=expected_version) as locked:
+        if locked.protection != Protection.READY:
+            raise _refuse("Its preview is not ready: wait for the protection to finish, or revise it if it failed.",
+                          "spec")
         short = (locked.result.get("audit") or {}).get("under_protected")
         if short:
             raise _refuse(f"The preview leaves {short[0]} under-protected: revise it.", "spec")
@@ -219,6 +268,40 @@ def _outputs(release: Release) -> list:
     return [SimpleUploadedFile(f"{slug}.csv", data, content_type="text/csv"),
             SimpleUploadedFile(f"{slug}-risk-report.json", engine.risk_report(release, checkers),
                                content_type="application/json")]
+
+
+def save_protection(release_id: int, version: int) -> Release | None:
+    """The worker's half (ADR 51): run the engine for the job recorded at `version` and keep its result, in one
+    transaction with its timeline entry and audit event. Saves nothing, and returns None, when the release has
+    moved on (revised again, withdrawn) or the result is already saved: a task delivered twice, or redelivered
+    after its worker died (acks_late), saves exactly one result. The engine runs outside the row lock."""
+    release = Release.objects.select_related("dataset").filter(pk=release_id).first()
+    if release is None or not _awaits(release, version):
+        return None
+    try:
+        result, error = _protected(release.dataset, release.kind, release.spec, release.policy,
+                                   exclude=release.pk), ""
+    except RuleViolation as refused:
+        result, error = {}, str(refused)
+    except Exception:  # the engine's own failure: told in words on the page, logged in full for the team
+        log.exception("release protection failed", extra={"release": release_id, "version": version})
+        result, error = {}, FAILED_UNEXPECTEDLY
+    with transaction.atomic():
+        locked = Release.objects.select_for_update(of=("self",)).filter(pk=release_id).first()
+        if locked is None or not _awaits(locked, version):
+            return None
+        locked.result, locked.protection_error = result, error
+        locked.protection = Protection.FAILED if error else Protection.READY
+        locked.version += 1  # what the author saw before is stale now: submit needs the version with the result
+        locked.save()
+        details = _summary(locked) | {"for_version": version, "outcome": locked.protection}
+        RELEASES.record(locked, None, ReleaseAction.PROTECTED, locked.state, details=details)
+    return locked
+
+
+def _awaits(release: Release, version: int) -> bool:
+    return (release.protection == Protection.PROTECTING and release.protection_version == version
+            and release.version == version)
 
 
 def withdraw(release: Release | int, *, by, expected_version, note: str = "") -> Release:

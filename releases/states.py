@@ -27,6 +27,7 @@ class ReleaseAction(models.TextChoices):
     CONSOLIDATE = "consolidate", "Consolidate the verdicts"
     DELIVER = "deliver", "Deliver on the request"
     WITHDRAW = "withdraw", "Withdraw"
+    PROTECTED = "protected", "Protected on a worker"
 
 
 class Verdict(models.TextChoices):

@@ -16,7 +16,7 @@ from releases import datasets, services
 from releases.cases import RELEASES
 from releases.engine import PREVIEW_CELLS_SHOWN
 from releases.forms import ACTION_FORMS, DatasetForm, ReleaseForm
-from releases.models import Dataset, Release
+from releases.models import Dataset, Protection, Release
 from releases.states import ReleaseAction, ReleaseKind
 from sharing import permissions as request_permissions
 from sharing.models import Request
@@ -117,6 +117,8 @@ def release_detail(request, pk: int):
 
 def _render_detail(request, release, bound: dict, status: int):
     available = RELEASES.available_actions(request.user, release)
+    if release.protection != Protection.READY:  # nothing to submit until its preview is there (ADR 51)
+        available = [a for a in available if a != ReleaseAction.SUBMIT]
     forms_shown = {name: bound.get(name) or form_class(release=release)
                    for name, form_class in ACTION_FORMS.items() if name in available}
     result = release.result or {}
