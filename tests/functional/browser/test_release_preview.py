@@ -59,3 +59,35 @@ def test_a_table_is_previewed_with_its_suppression_pattern(page, viewport, cast,
     page.get_by_test_id("action-check").click()
     page.wait_for_load_state()
     assert "Safe to release" in page.get_by_test_id("verdicts").inner_text()
+
+
+@pytest.mark.parametrize("viewport", [1280, 320], ids=["desktop", "320px"])
+def test_a_table_protected_on_a_worker_says_so_then_shows_its_preview_after_refresh(
+        page, viewport, cast, sign_in, page_passes, screenshot, settings, monkeypatch):
+    """ADR 51: with a broker, the preview is computed by a worker; the page says so, with a Refresh button."""
+    from releases import tasks
+
+    settings.RELEASES_PROTECT_ON_WORKER = True
+    enqueued = []
+    monkeypatch.setattr(tasks.protect, "delay", lambda *args: enqueued.append(args))
+    dataset = uploaded(cast.msu_assessor, csv_upload(records(1_500)))
+    reference = agreed_request(cast).reference
+    sign_in(cast.msu_assessor)
+    page.goto(f"/outputs/releases/new/{reference}/")
+    page.get_by_label("Title").fill("Referrals by force and gender")
+    page.get_by_label("Dataset").select_option(str(dataset.pk))
+    page.get_by_label("A table (counts or a magnitude)").check()
+    page.get_by_label("Table: dimensions").fill("police_force_area, gender")
+    page.get_by_role("button", name="Preview").click()
+    page.wait_for_load_state()
+    assert "Protecting the table…" in page.get_by_test_id("protecting").inner_text()
+    assert page.get_by_test_id("action-submit").count() == 0
+    assert page_passes()
+    screenshot("71-release-protecting")
+    assert len(enqueued) == 1, "enqueued once, after the draft committed"
+    tasks.protect(*enqueued[0])  # the worker's turn
+    page.get_by_test_id("refresh").click()
+    page.wait_for_load_state()
+    assert page.get_by_test_id("preview").locator('tr[data-status="primary"]').count() > 0
+    assert page.get_by_test_id("action-submit").count() == 1
+    assert page_passes()
