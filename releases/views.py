@@ -93,11 +93,17 @@ def release_new(request, reference: str):
     form = ReleaseForm(request.POST or None, user=request.user)
     status = 200
     if request.method == "POST":
-        release, status = _perform(request, form, "Your release is drafted: check its preview.", req)
+        release, status = _perform(request, form, _previewed("Your release is drafted"), req)
         if release is not None:
             return redirect("releases:detail", pk=release.pk)
     return render(request, "releases/release_form.html", {"form": form, "req": req,
                                                           "page_marking": req.classification}, status=status)
+
+
+def _previewed(done: str) -> str:
+    if services.on_worker():  # ADR 51: the preview comes when a worker has protected it
+        return f"{done}: its preview is being prepared."
+    return f"{done}: check its preview."
 
 
 def _release(user, pk: int) -> Release:
@@ -141,7 +147,7 @@ def release_revise(request, pk: int):
     form = ReleaseForm(request.POST or None, user=request.user, release=release)
     status = 200
     if request.method == "POST":
-        revised, status = _perform(request, form, "Your release is revised: check its new preview.")
+        revised, status = _perform(request, form, _previewed("Your release is revised"))
         if revised is not None:
             return redirect("releases:detail", pk=pk)
     return render(request, "releases/release_form.html", {"form": form, "req": release.request, "release": release,
