@@ -24,6 +24,29 @@ class SessionLimitsMiddleware:
         return self.get_response(request)
 
 
+class IdleExpiryMiddleware:
+    """The idle timeout (SESSION_COOKIE_AGE, ASVS 7.3) without writing the session row on every page (ADR 50).
+
+    Django's SESSION_SAVE_EVERY_REQUEST pushed the session's expiry forward by an UPDATE in its own transaction on
+    each request: three of a page's ~30 queries. Here the expiry moves forward at most once a
+    SESSION_REFRESH_SECONDS (a minute): a session then ends between SESSION_COOKIE_AGE - SESSION_REFRESH_SECONDS
+    and SESSION_COOKIE_AGE after its last request, never later. Sits after SessionMiddleware, so the mark is
+    seen when that saves the session on the way out."""
+
+    KEY = "refreshed_at"
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session, now = request.session, int(time.time())
+        last = session.get(self.KEY, 0)  # loads the session (no query without a cookie); an expired one is empty
+        if not session.is_empty() and now - last >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now  # marks the session modified: SessionMiddleware saves it, expiry renewed
+        return response
+
+
 class RequireVerifiedLoginMiddleware:
     """A session that has not passed the second factor reaches only the log-in pages (ASVS 6.3.3)."""
 

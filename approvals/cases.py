@@ -87,6 +87,8 @@ class ApprovalCaseType(CaseType):
                            "reasons instead.", field="outcome")
         return None
 
+    counts_follow_items = True  # work.items_and_counts (ADR 50)
+
     def waiting_on(self, user) -> Q:
         if not is_active_member(user) or not user.roles:
             return Q(pk__in=[])

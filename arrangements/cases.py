@@ -83,6 +83,8 @@ class ArrangementCaseType(CaseType):
                                clause=CLAUSE)
         return None
 
+    counts_follow_items = True  # work.items_and_counts (ADR 50)
+
     def waiting_on(self, user) -> Q:
         department = permissions.department_of(user)
         if department is None or not (user.roles & permissions.SIGNATORY_ROLES):

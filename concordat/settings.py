@@ -94,6 +94,7 @@ MIDDLEWARE = [
     "audit.middleware.ClientAddressMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "accounts.middleware.IdleExpiryMiddleware",  # after SessionMiddleware: renews the idle expiry (ADR 50)
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,7 +174,10 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Sessions: idle timeout (renewed on each request) and an absolute limit (accounts.middleware).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_SECONDS", str(30 * 60)))
-SESSION_SAVE_EVERY_REQUEST = True
+# The idle timeout is renewed at most once a minute (accounts.middleware.IdleExpiryMiddleware, ADR 50), not by a
+# write on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = int(os.environ.get("SESSION_REFRESH_SECONDS", "60"))
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_ABSOLUTE_SECONDS = int(os.environ.get("SESSION_ABSOLUTE_SECONDS", str(8 * 60 * 60)))
 SESSION_COOKIE_HTTPONLY = True

@@ -97,6 +97,8 @@ class EscalationCaseType(CaseType):
                            field="rung", clause=ladder.clause_of(case.request))
         return None
 
+    counts_follow_items = True  # work.items_and_counts (ADR 50)
+
     def waiting_on(self, user) -> Q:
         if not is_active_member(user):
             return Q(pk__in=[])

@@ -48,6 +48,8 @@ class HoldCaseType(CaseType):
     def who_may(self, action, case):
         return permissions.may_keep, permissions.WHO_KEEPS
 
+    counts_follow_items = True  # work.items_and_counts (ADR 50)
+
     def waiting_on(self, user) -> Q:
         """An in-force hold whose review date has passed with no review (issue 11: flagged on "My work")."""
         department = permissions.department_of(user)

@@ -106,6 +106,8 @@ class PublicationCaseType(CaseType):
                 field="decided_by", clause=publication_clause(case.request)))
         super().check_actor(user, action, case)
 
+    counts_follow_items = True  # work.items_and_counts (ADR 50)
+
     def waiting_on(self, user) -> Q:
         if not is_active_member(user) or not user.has_role(*DECIDER_ROLES):
             return Q(pk__in=[])

@@ -56,6 +56,8 @@ class RetentionCaseType(CaseType):
     def who_may(self, action, case):
         return may_dispose, WHO_DISPOSES
 
+    counts_follow_items = True  # work.items_and_counts (ADR 50)
+
     def waiting_on(self, user) -> Q:
         """Falling due (within the reminder window) or overdue, for the people who hold it."""
         if not is_active_member(user) or not user.has_role(*request_permissions.REQUESTER_ROLES):

@@ -59,9 +59,8 @@ class Dashboard:
 
 def dashboard(user, today: date) -> Dashboard:
     with work.one_page():
-        items = work.items_for(user, today, limit=ITEMS_SHOWN)
+        items, counts = work.items_and_counts(user, today, limit=ITEMS_SHOWN)
         tables = [table for table in (panel.build(user, today, items) for panel in panels()) if table is not None]
-        counts = work.counts(user, today)
     return Dashboard(counts, tables, highest_marking(*(table.marking for table in tables)))
 
 

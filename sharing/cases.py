@@ -52,6 +52,8 @@ class RequestCaseType(CaseType):
     def rule_problem(self, action, case):
         return policies.extra_problem(action, case)
 
+    counts_follow_items = True  # work.items_and_counts (ADR 50)
+
     def waiting_on(self, user) -> Q:
         return queries.waiting_on_q(user)
 

@@ -79,6 +79,10 @@ class CaseType:
         """The cases whose next move is this person's: 'My work'."""
         return Q(pk__in=[])
 
+    # True when work_items gives one item per waiting case, unfiltered in Python, and counts_of(those items)
+    # equals work_counts: then a page that has them all counts them without asking again (work.items_and_counts).
+    counts_follow_items = False
+
     def work_items(self, user, today, limit: int) -> list[WorkItem]:
         """A WorkItem for each case waiting on this person (a case type with due dates orders them itself)."""
         waiting = self.visible(user).filter(self.waiting_on(user)).order_by("pk")[:limit]

@@ -125,8 +125,7 @@ def my_work(request):
     number = page_number(request.GET.get("page"))
     # Each case type gives its soonest cases up to the end of this page, plus one to know if there is a next.
     with work.one_page():
-        items = work.items_for(request.user, today, limit=number * PAGE_SIZE + 1)
-        counts = work.counts(request.user, today)
+        items, counts = work.items_and_counts(request.user, today, limit=number * PAGE_SIZE + 1)
     page = page_of(items, str(number), PAGE_SIZE)
     return render(request, "workflow/my_work.html", {
         "page": page, "counts": counts,

@@ -1,6 +1,7 @@
 """Signing in: password, then a one-time code; lockout; sessions that end."""
 
 import time
+from datetime import timedelta
 
 import pytest
 from django.test import Client, override_settings
@@ -167,3 +168,49 @@ def test_the_next_parameter_cannot_send_people_elsewhere(client, requester, devi
     client.post("/accounts/login/?next=https://evil.example/", {"username": "priya", "password": PASSWORD})
     response = client.post("/accounts/mfa/", {"otp_token": code_for(device), "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+def _expiry(client):
+    from django.contrib.sessions.models import Session
+
+    return Session.objects.get(session_key=client.session.session_key).expire_date
+
+
+def test_the_idle_expiry_is_renewed_at_most_once_a_minute_not_written_on_every_page(signed_in, requester):
+    from django.contrib.sessions.models import Session
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(requester)
+    client.get("/profile/")  # the first page renews the expiry (the sign-in's own save may be older)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=_expiry(client) - timedelta(minutes=5))
+    lowered = _expiry(client)
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get("/profile/").status_code == 200
+    assert not any("UPDATE" in q["sql"] and "django_session" in q["sql"] for q in captured.captured_queries)
+    assert _expiry(client) == lowered  # within the minute: no write
+
+
+@override_settings(SESSION_REFRESH_SECONDS=0)
+def test_an_active_session_has_its_idle_expiry_pushed_forward(signed_in, requester):
+    from django.contrib.sessions.models import Session
+
+    client = signed_in(requester)
+    key = client.session.session_key
+    Session.objects.filter(session_key=key).update(expire_date=_expiry(client) - timedelta(minutes=5))
+    lowered = _expiry(client)
+    assert client.get("/profile/").status_code == 200
+    assert _expiry(client) > lowered
+
+
+def test_an_idle_session_ends_after_the_idle_timeout(signed_in, requester):
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    client = signed_in(requester)
+    Session.objects.filter(session_key=client.session.session_key).update(
+        expire_date=timezone.now() - timedelta(seconds=1))
+    response = client.get("/profile/")
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert not Session.objects.filter(expire_date__gt=timezone.now()).exists()  # nothing re-created by the renewal
