@@ -8,6 +8,9 @@ os.environ.setdefault("SECRET_KEY", "tests-only-" + "k" * 50)
 # so its limits are far off: the throttling tests set their own.
 os.environ.setdefault("API_TOKEN_RATE", "1000000/hour")
 os.environ.setdefault("API_SESSION_RATE", "1000000/hour")
+# The session's idle expiry is renewed once a minute (ADR 50); in the suite never, unless a test says so, so that a
+# renewal cannot land inside a page whose queries a test counts, however slowly the machine runs.
+os.environ.setdefault("SESSION_REFRESH_SECONDS", str(10**10))
 
 from concordat.settings import *  # noqa: E402,F403
 from concordat.settings import INSTALLED_APPS  # noqa: E402

@@ -176,6 +176,7 @@ def _expiry(client):
     return Session.objects.get(session_key=client.session.session_key).expire_date
 
 
+@override_settings(SESSION_REFRESH_SECONDS=60)
 def test_the_idle_expiry_is_renewed_at_most_once_a_minute_not_written_on_every_page(signed_in, requester):
     from django.contrib.sessions.models import Session
     from django.db import connection
