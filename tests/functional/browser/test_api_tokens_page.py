@@ -4,6 +4,7 @@ list and a revocation, each page checked against WCAG 2.2 AA at 1280 and 320 px 
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from accounts.roles import Role
 from accounts.token_models import ApiToken
@@ -46,7 +47,8 @@ def test_a_person_makes_copies_and_revokes_a_token(page, viewport, person, sign_
     page.get_by_label("Read only").check()
     page.get_by_label("Expires after (days)").fill("30")
     page.get_by_role("button", name="Create token").click()
-    assert page.get_by_role("heading", name="Copy your API token now").is_visible()
+    # Wait for the next page: is_visible() answers at once, and could ask the form page still showing.
+    expect(page.get_by_role("heading", name="Copy your API token now")).to_be_visible()
     secret = page.get_by_test_id("secret").input_value()
     assert re.fullmatch(r"concordat_[0-9a-f]{64}", secret)
     page_passes()
