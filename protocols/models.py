@@ -50,9 +50,10 @@ class Protocol(models.Model):
     @property
     def spec(self) -> ProtocolDefinition:
         """The parsed definition. A loaded version never changes, so it is parsed once per process and
-        content hash, not on every page that reads it."""
+        content hash, not on every page that reads it; a row read without its definition (`defer`, as lists of
+        cases do: it is 16 kB of JSON a row) reads it only the first time this process meets its hash."""
         if getattr(self, "_spec", None) is None:
-            self._spec = _parsed(self.sha256, self.definition)
+            self._spec = _PARSED.get(self.sha256) or _parsed(self.sha256, self.definition)
         return self._spec
 
 
