@@ -1,5 +1,7 @@
+from functools import cache
+
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from workflow.notify import unread_count
 
@@ -28,13 +30,22 @@ NAVIGATION = [
 
 def navigation(request):
     items = []
-    for label, name in NAVIGATION:
-        try:
-            href = reverse(name)
-        except NoReverseMatch:
-            continue
+    for label, name, href in _links(get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF):
         current = request.path == href or (href != "/" and request.path.startswith(href))
         unread = (unread_count(request.user) if name == "workflow:notifications" and request.user.is_authenticated
                   else 0)
         items.append({"label": label, "href": href, "current": current, "unread": unread})
     return {"nav_items": items}
+
+
+@cache
+def _links(script_prefix: str, urlconf: str) -> tuple[tuple[str, str, str], ...]:
+    """(label, url name, href) of each installed entry: the URLconf is fixed once loaded, so each is reversed once
+    a process (per script prefix and URLconf, which decide what reverse answers), not on every page (ADR 54)."""
+    links = []
+    for label, name in NAVIGATION:
+        try:
+            links.append((label, name, reverse(name, urlconf=urlconf)))
+        except NoReverseMatch:
+            continue
+    return tuple(links)

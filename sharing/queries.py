@@ -127,7 +127,7 @@ def waiting_on_words(request: Request) -> str:
 
 def _final_decision_directions() -> list[str]:
     keys = set()
-    for protocol in Protocol.objects.all():
+    for protocol in Protocol.objects.defer("definition"):  # Protocol.spec is cached by its hash
         keys |= {d.key for d in protocol.spec.directions if not d.escalation.available}
     return sorted(keys)
 
@@ -144,7 +144,7 @@ def my_work(user, today: date | None = None) -> QuerySet:
 
 def request_detail_queryset(user) -> QuerySet:
     return with_list_annotations(permissions.visible_requests(user), schedule.today()).select_related(
-        *DETAIL_RELATIONS).prefetch_related(
+        *DETAIL_RELATIONS).defer("protocol__definition").prefetch_related(  # 16 kB of JSON; spec is cached
         *_people(*DETAIL_PEOPLE[len(LIST_PEOPLE):]),
         Prefetch("named_people", queryset=User.objects.select_related(*PERSON)),
         Prefetch("events", queryset=RequestEvent.objects.select_related("actor__organisation")),
