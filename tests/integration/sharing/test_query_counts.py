@@ -21,13 +21,14 @@ LIST_QUERIES = 2
 # and the requesters (1). A token's first use from an address costs more, once (noted and audited, ADR 16):
 # each client is used once before counting.
 API_LIST_QUERIES = 6
-# The request page through the API: the person (3), the request with its organisations (1), its requester (1),
-# one query per prefetched collection (named people, events, checklist, approvals, reassignments, occasions,
-# deliveries: 7) and the calendar's closures for the due-date statuses (1). Once decided and provided: the people
-# who acknowledged and decided and the assessor it is assigned to (3), and the files (1).
+# The request page through the API: the person (3), the request with its organisations (1), the people it names
+# (requester, and once decided who acknowledged and decided it and the assessor it is assigned to) in one query
+# (1, RequestQuerySet.with_people, ADR 54: it was one per person field), one query per prefetched collection (named
+# people, events, checklist, approvals, reassignments, occasions, deliveries: 7) and the calendar's closures for the
+# due-date statuses (1). Once provided: the files (1).
 # The request's parts (1), each with its own scope for processing holds (sharing.hold_scope).
 API_DETAIL_QUERIES = 14
-API_DETAIL_QUERIES_WITH_DELIVERIES = API_DETAIL_QUERIES + 4
+API_DETAIL_QUERIES_WITH_DELIVERIES = API_DETAIL_QUERIES + 1
 
 
 def copies_of(template: Request, count: int, batch: str = "B") -> None:
