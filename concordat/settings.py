@@ -426,7 +426,7 @@ CELERY_BEAT_SCHEDULE = {
     "request-reminders-and-digests": {"task": "sharing.tasks.send_reminders", "schedule": 86400.0},
     # Ciphertexts left by a process killed mid-upload (ADR 40): no row, older than the grace period.
     "vault-sweep": {"task": "vault.tasks.sweep_orphans", "schedule": 3600.0},
-    # The statistics of each grouping over the default period and last year's report, every half hour, so the page
+    # The statistics of each grouping over the default period and this and last year's reports, half-hourly, so the page
     # always has figures fresher than STATISTICS_FRESH_SECONDS; old snapshots pruned (ADR 53; scrutiny.tasks).
     "statistics-snapshots": {"task": "scrutiny.tasks.refresh_statistics", "schedule": 1800.0},
 }

@@ -18,6 +18,7 @@ from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from audit.services import record_event
+from concordat import limits
 from concordat.errors import NotAllowed, RuleViolation
 from scrutiny import permissions, report, services
 from scrutiny.compliance import GROUPINGS
@@ -111,9 +112,9 @@ def _from_snapshot(snapshot: StatisticsSnapshot, query: StatisticsQuery, computi
 def snapshot_figures(user, snapshot_id: str) -> Figures:
     """The snapshot a page showed, by its id, for its exports: checked for the reader now, not when computed."""
     _check_reader(user)
-    text = str(snapshot_id or "").strip()[:12]
+    text = str(snapshot_id or "").strip()[:20]
     found = (StatisticsSnapshot.objects.filter(pk=int(text), state=SnapshotState.READY).first()
-             if text.isdigit() else None)
+             if limits.is_id(text) else None)
     if found is None:
         raise RuleViolation("Those figures have been replaced by newer ones: open the statistics page again to "
                             "download the current figures.", field="snapshot")
@@ -138,8 +139,8 @@ def request_recompute(by, query: StatisticsQuery, *, trigger: str) -> tuple[Stat
                 job = StatisticsSnapshot.objects.create(
                     start=query.start, end=query.end, grouping=query.grouping, trigger=trigger,
                     requested_by=by if trigger != Trigger.SCHEDULE else None, requested_at=timezone.now())
-        except IntegrityError:
-            return _of_query(query).get(state=SnapshotState.COMPUTING), False
+        except IntegrityError:  # another request's job, committed meanwhile: that one is the job
+            return _of_query(query).order_by("-requested_at", "-pk").first(), False
         if trigger != Trigger.SCHEDULE:
             record_event("scrutiny.statistics_recompute", by=by, obj=job, details={
                 "from": query.start, "to": query.end, "by": query.grouping, "trigger": trigger})
@@ -189,9 +190,10 @@ def mark_failed(snapshot_id: int) -> None:
 
 
 def default_queries(today: date) -> list[StatisticsQuery]:
-    """What the schedule keeps fresh: each grouping over the page's default period, and last year's report."""
+    """What the schedule keeps fresh: each grouping over the page's default period, and the annual report of last
+    year and of this one (the page links to the report of its period's last year)."""
     return [StatisticsQuery(services.default_start(today), today, grouping, today) for grouping in GROUPINGS] + [
-        report.report_query(today.year - 1, today)]
+        report.report_query(today.year - 1, today), report.report_query(today.year, today)]
 
 
 def refresh_defaults() -> list[int]:

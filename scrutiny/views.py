@@ -131,6 +131,8 @@ def _export_query(query, shown=None):
 @require_POST
 def statistics_recompute(request):
     """"Recompute now" for the query on the screen (ADR 53): a job on the heavy queue, or none when one runs."""
+    if not permissions.may_recompute_statistics(request.user):
+        raise NotAllowed("Only staff of the Home Office and the Commissioner's office can recompute the statistics.")
     try:
         query = services.parse_query(request.POST, schedule.today())
     except RuleViolation as violation:
