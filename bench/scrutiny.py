@@ -11,8 +11,8 @@ and an escalation to every declined one (up to three rungs, each decided or wait
   server time), with the number of queries it made;
 - the dashboard and statistics pages through Django's test client, as the Commissioner's requester and the HO's
   point of contact, median and 95th percentile.
-- the statistics page computing inline against the same page served from a snapshot (ADR 53), with each one's
-  CPU time in this process and its query count, and the snapshot's job itself.
+- the statistics page, and /api/statistics/, computing inline against the same served from a snapshot (ADR 53),
+  with each one's CPU time in this process and its query count, and the snapshot's job itself.
 Targets: under 5 s for the recompute, under 200 ms at the 95th percentile per dashboard."""
 
 from __future__ import annotations
@@ -145,12 +145,15 @@ def measure_pages(samples: int) -> None:
                 pages.timed(client, ["/scrutiny/statistics/"] * max(3, samples // 4)), None)
 
 
+# What each view answers with, whichever way its figures came: the page and the API (ADR 53).
+SNAPSHOT_VIEWS = (("statistics page", "/scrutiny/statistics/", b"Figures as of"),
+                  ("statistics API", "/api/statistics/", b'"computed_at"'))
+
+
 def measure_snapshot_page(samples: int) -> None:
-    """The statistics page (default query) inline, then from a snapshot, alternating; wall and CPU per view."""
+    """The statistics page and API (default query) inline, then from a snapshot, alternating; wall and CPU per view."""
     from django.conf import settings
-    from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
     from django.utils import timezone
 
     from accounts.models import User
@@ -170,24 +173,33 @@ def measure_snapshot_page(samples: int) -> None:
     job.refresh_from_db()
     print(f"\nsnapshot job (default query, by quarter): {job.state}, {len(job.tables)} tables; "
           f"wall {job_wall:.2f} s, CPU {job_cpu:.2f} s")
-    figures = {"inline": ([], [], 0), "snapshot": ([], [], 0)}
     fresh_for = settings.STATISTICS_FRESH_SECONDS
 
     def use(mode: str) -> None:  # inline: no broker, and no snapshot fresh enough to serve
         settings.STATISTICS_ON_WORKER = mode == "snapshot"
         settings.STATISTICS_FRESH_SECONDS = fresh_for if mode == "snapshot" else -1
 
+    for name, path, expected in SNAPSHOT_VIEWS:
+        _compare_inline_and_snapshot(client, name, path, expected, use, samples)
+    settings.STATISTICS_FRESH_SECONDS = fresh_for
+
+
+def _compare_inline_and_snapshot(client, name, path, expected, use, samples: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    figures = {"inline": ([], [], 0), "snapshot": ([], [], 0)}
     for mode in ("inline", "snapshot"):  # warm each path once
         use(mode)
-        client.get("/scrutiny/statistics/")
+        client.get(path)
     for _ in range(samples):
         for mode in ("inline", "snapshot"):
             use(mode)
             with CaptureQueriesContext(connection) as queries:
                 began, began_cpu = time.perf_counter(), time.process_time()
-                response = client.get("/scrutiny/statistics/")
+                response = client.get(path)
                 wall, cpu = time.perf_counter() - began, time.process_time() - began_cpu
-            assert response.status_code == 200 and b"Figures as of" in response.content
+            assert response.status_code == 200 and expected in response.content
             walls, cpus, _ = figures[mode]
             walls.append(wall * 1000)
             cpus.append(cpu * 1000)
@@ -195,11 +207,10 @@ def measure_snapshot_page(samples: int) -> None:
     for mode, (walls, cpus, count) in figures.items():
         ordered = sorted(walls)
         p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
-        print(f"statistics page, {mode:<8} n={len(walls):>3}  median {statistics.median(walls):7.1f} ms  "
+        print(f"{name}, {mode:<8} n={len(walls):>3}  median {statistics.median(walls):7.1f} ms  "
               f"p95 {p95:7.1f} ms  CPU median {statistics.median(cpus):7.1f} ms  {count} queries")
-    settings.STATISTICS_FRESH_SECONDS = fresh_for
     inline, snapshot = (statistics.median(figures[mode][0]) for mode in ("inline", "snapshot"))
-    print(f"snapshot/inline median wall ratio {snapshot / inline:.3f}; CPU ratio "
+    print(f"{name}: snapshot/inline median wall ratio {snapshot / inline:.3f}; CPU ratio "
           f"{statistics.median(figures['snapshot'][1]) / statistics.median(figures['inline'][1]):.3f}; "
           f"load average {os.getloadavg()[0]:.1f}")
 

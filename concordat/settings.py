@@ -286,6 +286,8 @@ RELEASES_PROTECT_ON_WORKER = os.environ.get("RELEASES_PROTECT_ON_WORKER", "1" if
 STATISTICS_ON_WORKER = os.environ.get("STATISTICS_ON_WORKER", "1" if CELERY_BROKER_URL else "0") == "1"
 STATISTICS_FRESH_SECONDS = int(os.environ.get("STATISTICS_FRESH_SECONDS", "3600"))
 STATISTICS_ABANDONED_SECONDS = int(os.environ.get("STATISTICS_ABANDONED_SECONDS", "7200"))
+# A person's recomputes computing at once (a page view of a stale period asks for one): past it, nothing is asked.
+STATISTICS_RECOMPUTES_PER_PERSON = int(os.environ.get("STATISTICS_RECOMPUTES_PER_PERSON", "8"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

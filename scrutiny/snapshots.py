@@ -13,6 +13,7 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
@@ -41,6 +42,12 @@ def _fresh_for() -> timedelta:
     return timedelta(seconds=getattr(settings, "STATISTICS_FRESH_SECONDS", 3600))
 
 
+def _per_person() -> int:
+    """How many of one person's recomputes may be computing at once (ADR 53): the pages ask for any period a
+    reader opens, so varying the dates could otherwise queue thousands of jobs on the heavy queue."""
+    return int(getattr(settings, "STATISTICS_RECOMPUTES_PER_PERSON", 8))
+
+
 def _abandoned_after() -> timedelta:
     """A job still computing after this long lost its worker and its redeliveries (or its message): asked again."""
     return timedelta(seconds=getattr(settings, "STATISTICS_ABANDONED_SECONDS", 2 * 3600))
@@ -50,6 +57,10 @@ def _abandoned_after() -> timedelta:
 # KEEP_SUPERSEDED, so an export link on a page opened before the newer figures still downloads what it showed.
 KEEP_SUPERSEDED = timedelta(days=1)
 KEEP_UNUSED = timedelta(days=30)
+
+
+class TooManyRecomputes(RuleViolation):
+    """The person already has as many recomputes computing as one person may (ADR 53): nothing was asked for."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,7 @@ class Figures:
     computed_at: datetime | None
     snapshot_id: int | None = None  # None when computed in this request
     computing: bool = False
+    held_back: str = ""  # why newer figures were not asked for (the person's limit), in words; "" when they were
 
     @property
     def fresh(self) -> bool:
@@ -86,7 +98,12 @@ def figures(user, query: StatisticsQuery) -> Figures:
         return _from_snapshot(latest, query, computing=running is not None)
     if not on_worker():
         return Figures(query, services.compute_tables(query), timezone.now())
-    request_recompute(user, query, trigger=Trigger.PAGE)
+    try:
+        request_recompute(user, query, trigger=Trigger.PAGE)
+    except TooManyRecomputes as limit:  # said on the page; the last figures, if any, are still shown
+        held_back = limit.problems[0].message
+        return Figures(query, [], None, held_back=held_back) if latest is None else _from_snapshot(
+            latest, query, held_back=held_back)
     if latest is None:
         return Figures(query, [], None, computing=True)
     return _from_snapshot(latest, query, computing=True)
@@ -105,8 +122,9 @@ def _is_fresh(snapshot: StatisticsSnapshot, today: date) -> bool:
     return snapshot.as_of_day == today and timezone.now() - snapshot.computed_at <= _fresh_for()
 
 
-def _from_snapshot(snapshot: StatisticsSnapshot, query: StatisticsQuery, computing: bool = False) -> Figures:
-    return Figures(query, decode(snapshot.tables), snapshot.computed_at, snapshot.pk, computing)
+def _from_snapshot(snapshot: StatisticsSnapshot, query: StatisticsQuery, computing: bool = False,
+                   held_back: str = "") -> Figures:
+    return Figures(query, decode(snapshot.tables), snapshot.computed_at, snapshot.pk, computing, held_back)
 
 
 def snapshot_figures(user, snapshot_id: str) -> Figures:
@@ -134,6 +152,8 @@ def request_recompute(by, query: StatisticsQuery, *, trigger: str) -> tuple[Stat
         if running is not None:
             running.state, running.error = SnapshotState.FAILED, ABANDONED
             running.save(update_fields=["state", "error"])
+        if trigger != Trigger.SCHEDULE:
+            _check_within_limit(by)
         try:
             with transaction.atomic():  # the constraint decides a race that no row lock could (no row yet)
                 job = StatisticsSnapshot.objects.create(
@@ -157,6 +177,22 @@ def _check_may_ask(by, trigger: str) -> None:
     _check_reader(by)
 
 
+def _check_within_limit(person) -> None:
+    """At most STATISTICS_RECOMPUTES_PER_PERSON of the person's jobs computing at once (ADR 53). The person's row
+    is locked first, so two of their requests at once cannot both take the last place; a job past
+    STATISTICS_ABANDONED_SECONDS lost its worker and no longer counts."""
+    get_user_model().objects.select_for_update().filter(pk=person.pk).values_list("pk").first()
+    limit = _per_person()
+    computing = StatisticsSnapshot.objects.filter(
+        requested_by=person, state=SnapshotState.COMPUTING,
+        requested_at__gt=timezone.now() - _abandoned_after()).count()
+    if computing >= limit:
+        sets = "1 set" if computing == 1 else f"{computing} sets"
+        raise TooManyRecomputes(
+            f"You already have {sets} of figures being computed, the most one person may have at once. "
+            "No more were asked for: wait a minute for those to finish, then try again.")
+
+
 def _enqueue(snapshot_id: int) -> None:
     from scrutiny import tasks
 
@@ -166,7 +202,8 @@ def _enqueue(snapshot_id: int) -> None:
 def compute(snapshot_id: int) -> str:
     """The worker's half: compute the job's tables with no lock held, then keep them if the job is still
     computing. A second delivery, or a redelivery after a killed worker (acks_late) of a job already saved,
-    saves nothing ("ignored"); a killed worker leaves the job computing and the older snapshot shown."""
+    saves nothing ("ignored"); a killed worker leaves the job computing and the older snapshot shown. Each saved
+    snapshot prunes what is past keeping: one DELETE, over a table that pruning keeps to a month's queries."""
     job = StatisticsSnapshot.objects.filter(pk=snapshot_id, state=SnapshotState.COMPUTING).first()
     if job is None:
         return "ignored"
@@ -180,6 +217,7 @@ def compute(snapshot_id: int) -> str:
         locked.tables, locked.as_of_day, locked.computed_at = tables, today, timezone.now()
         locked.state = SnapshotState.READY
         locked.save(update_fields=["tables", "as_of_day", "computed_at", "state"])
+    prune()  # on write as well as on the schedule's tick: with no broker (`make run`) no tick ever prunes
     return SnapshotState.READY
 
 

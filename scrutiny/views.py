@@ -3,12 +3,15 @@ and the annual protocol report. They call scrutiny.services, as the API does."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.timesince import timesince
 from django.views.decorators.http import require_GET, require_POST
 
 from concordat.errors import NotAllowed, RuleViolation
@@ -83,11 +86,21 @@ def statistics(request):
     shown = snapshots.figures(request.user, query)
     refresh = _polite_refresh(request, shown)
     response = render(request, "scrutiny/statistics.html", {
-        **context, "query": query, "shown": shown, "figures": _figures(shown.tables), "refresh": refresh,
+        **context, "query": query, "shown": shown, "age": _age(shown), "figures": _figures(shown.tables),
+        "refresh": refresh,
         "query_string": _query_string(query), "export_query": _export_query(query, shown)})
     if refresh and refresh["next"]:
         response["Refresh"] = f"{REFRESH_SECONDS}; url={refresh['next']}"
     return response
+
+
+def _age(shown) -> str:
+    """How old a snapshot's figures are, in words ("just now" under a minute, not "0 minutes ago")."""
+    if shown.snapshot_id is None or shown.computed_at is None:
+        return ""
+    if timezone.now() - shown.computed_at < timedelta(minutes=1):
+        return "just now"
+    return f"{timesince(shown.computed_at)} ago"
 
 
 REFRESH_SECONDS = 10
@@ -137,7 +150,11 @@ def statistics_recompute(request):
         query = services.parse_query(request.POST, schedule.today())
     except RuleViolation as violation:
         return _refused(request, violation)
-    job, started = snapshots.request_recompute(request.user, query, trigger=Trigger.BUTTON)
+    try:
+        job, started = snapshots.request_recompute(request.user, query, trigger=Trigger.BUTTON)
+    except snapshots.TooManyRecomputes as limit:  # the person's limit (ADR 53): nothing asked for, said plainly
+        messages.warning(request, limit.problems[0].message)
+        return redirect(f"{reverse('scrutiny:statistics')}?{_query_string(query)}")
     if not snapshots.on_worker():
         messages.success(request, "The figures have been recomputed.")
     elif started:
@@ -149,9 +166,11 @@ def statistics_recompute(request):
 
 
 def _computing(request, shown):
-    """An export or report of figures not computed yet: said in words, with the way back."""
+    """An export or report of figures not computed yet (or not asked for: the person's limit): said in words, with
+    the way back."""
     response = render(request, "scrutiny/computing.html", {
-        "query_string": _query_string(shown.query), "page_marking": BASE_MARKING}, status=503)
+        "query_string": _query_string(shown.query), "held_back": shown.held_back, "page_marking": BASE_MARKING},
+        status=503)
     response["Retry-After"] = str(REFRESH_SECONDS)
     return response
 
@@ -168,7 +187,7 @@ def statistics_export(request):
             shown = snapshots.snapshot_figures(request.user, request.GET["snapshot"])
         else:
             shown = snapshots.figures(request.user, services.parse_query(request.GET, schedule.today()))
-        if not shown.tables and shown.computing:
+        if not shown.tables:
             return _computing(request, shown)
         table = services.table_in(shown.tables, request.GET.get("table", "")[:40])
     except RuleViolation as violation:
@@ -187,7 +206,7 @@ def annual_report(request):
     except RuleViolation as violation:
         return _refused(request, violation)
     shown = snapshots.figures(request.user, report.report_query(year, today))
-    if not shown.tables and shown.computing:
+    if not shown.tables:
         return _computing(request, shown)
     response = HttpResponse(report.annual_report_pdf(year, shown), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="OFFICIAL-annual-protocol-report-{year}.pdf"'

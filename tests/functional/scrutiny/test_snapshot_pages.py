@@ -89,7 +89,7 @@ def test_a_fresh_snapshot_is_shown_with_its_time_and_age(history, cast, signed_i
     response = client.get(f"{PAGE}?{_params()}")
     page = response.content.decode()
     as_of = timezone.localtime(snapshot.computed_at)
-    assert f"Figures as of {as_of:%H:%M}, {as_of.day} {as_of:%B %Y} (0" in page and "minutes ago)" in page
+    assert f"Figures as of {as_of:%H:%M}, {as_of.day} {as_of:%B %Y} (just now)" in page
     assert "Refresh" not in response and 'data-testid="figure-acknowledgement"' in page
     assert _received(snapshot) == 2 and re.search(r'data-label="Requests received">2<', page)
     assert f"snapshot={snapshot.pk}" in page and len(on_worker) == 1
@@ -204,7 +204,7 @@ def test_without_a_worker_recompute_now_computes_at_once(history, cast, signed_i
     assert response.status_code == 302 and StatisticsSnapshot.objects.get().state == SnapshotState.READY
     page = client.get(response["Location"]).content.decode()
     assert "The figures have been recomputed" in page
-    assert "minutes ago)" in page, "the page shows the snapshot just computed"
+    assert "(just now)" in page, "the page shows the snapshot just computed"
 
 
 def _queries(client, path: str) -> int:
@@ -225,3 +225,22 @@ def test_the_page_with_a_snapshot_costs_the_same_few_queries_whatever_the_histor
     _computed(client, on_worker, django_capture_on_commit_callbacks, by="organisation")
     many = _queries(client, f"{PAGE}?{_params('organisation')}")
     assert few == many == SNAPSHOT_PAGE_QUERIES, (few, many)
+
+
+def test_past_their_limit_a_reader_is_told_plainly_and_nothing_is_asked(history, cast, signed_in, on_worker,
+                                                                         settings,
+                                                                         django_capture_on_commit_callbacks):
+    settings.STATISTICS_RECOMPUTES_PER_PERSON = 1
+    client = signed_in(cast.ho_analyst)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.get(f"{PAGE}?{_params('year')}")
+        held = client.get(f"{PAGE}?{_params('classification')}")
+        button = client.post("/scrutiny/statistics/recompute/", {"by": "direction"}, follow=True)
+        export = client.get(f"/scrutiny/statistics/export/?{_params('quarter')}&table=acknowledgement&format=csv")
+    page = held.content.decode()
+    assert held.status_code == 200 and 'data-testid="figures-held-back"' in page and "Refresh" not in held
+    assert "The figures have not been asked for" in page and "1 set of figures being computed" in page
+    assert 'data-testid="figure-' not in page and "Recompute now" not in page, "it would be refused too"
+    assert "No more were asked for" in button.content.decode()
+    assert export.status_code == 503 and "have not been asked for" in export.content.decode()
+    assert len(on_worker) == 1 and StatisticsSnapshot.objects.count() == 1

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from audit.models import AuditEvent
@@ -245,3 +246,83 @@ def test_ten_clicks_at_once_start_one_job(cast, on_worker):
     assert len({job.pk for job, _ in outcomes}) == 1 and sum(started for _, started in outcomes) == 1
     assert StatisticsSnapshot.objects.count() == 1 and len(on_worker) == 1
     assert AuditEvent.objects.filter(action=RECOMPUTES).count() == 1
+
+
+def _period(days, by="all"):
+    today = timezone.localdate()
+    return services.parse_query({"from": (today - timedelta(days=days)).isoformat(), "to": today.isoformat(),
+                                 "by": by}, today)
+
+
+def test_a_person_past_their_limit_asks_for_nothing_more_and_is_told(history, cast, on_worker, settings,
+                                                                     django_capture_on_commit_callbacks):
+    settings.STATISTICS_RECOMPUTES_PER_PERSON = 3
+    reader = cast.dwp_officer
+    with django_capture_on_commit_callbacks(execute=True):
+        shown = [snapshots.figures(reader, _period(days)) for days in (10, 20, 30, 40)]
+    assert [figures.computing for figures in shown] == [True, True, True, False]
+    assert "3 sets of figures being computed" in shown[-1].held_back and shown[-1].tables == []
+    assert len(on_worker) == 3 and AuditEvent.objects.filter(action=RECOMPUTES).count() == 3
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(snapshots.TooManyRecomputes):
+        snapshots.request_recompute(cast.ho_analyst, _period(10), trigger=Trigger.BUTTON)  # another's job: found
+        snapshots.request_recompute(reader, _period(50), trigger=Trigger.PAGE)
+    with django_capture_on_commit_callbacks(execute=True):  # the schedule and other people are not held back
+        assert snapshots.figures(cast.commissioner, _period(40)).computing
+        assert len(snapshots.refresh_defaults()) == 9
+    assert tasks.recompute_statistics(on_worker[0][0]) == SnapshotState.READY  # one of theirs finishes: a place
+    with django_capture_on_commit_callbacks(execute=True):
+        assert snapshots.figures(reader, _period(50)).computing
+
+
+def test_a_lost_job_no_longer_counts_against_its_person(cast, on_worker, settings,
+                                                         django_capture_on_commit_callbacks):
+    settings.STATISTICS_RECOMPUTES_PER_PERSON = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        lost, _ = snapshots.request_recompute(cast.commissioner, _period(10), trigger=Trigger.BUTTON)
+        with pytest.raises(snapshots.TooManyRecomputes):
+            snapshots.request_recompute(cast.commissioner, _period(20), trigger=Trigger.BUTTON)
+    StatisticsSnapshot.objects.filter(pk=lost.pk).update(requested_at=timezone.now() - timedelta(hours=3))
+    with django_capture_on_commit_callbacks(execute=True):
+        assert snapshots.request_recompute(cast.commissioner, _period(20), trigger=Trigger.BUTTON)[1]
+
+
+def test_past_the_limit_a_stale_snapshot_is_shown_saying_newer_figures_were_not_asked_for(
+        history, cast, on_worker, settings, django_capture_on_commit_callbacks):
+    old = _computed(cast, _query(), on_worker, django_capture_on_commit_callbacks)
+    StatisticsSnapshot.objects.filter(pk=old.pk).update(computed_at=timezone.now() - timedelta(hours=2))
+    settings.STATISTICS_RECOMPUTES_PER_PERSON = 1
+    with django_capture_on_commit_callbacks(execute=True):
+        snapshots.request_recompute(cast.commissioner, _period(10), trigger=Trigger.BUTTON)
+        shown = snapshots.figures(cast.commissioner, _query())
+    assert (shown.snapshot_id, shown.computing) == (old.pk, False) and shown.tables and shown.held_back
+    assert StatisticsSnapshot.objects.filter(state=SnapshotState.COMPUTING).count() == 1
+
+
+def test_each_saved_snapshot_prunes_what_is_past_keeping_without_a_schedule(history, cast,
+                                                                            django_capture_on_commit_callbacks):
+    """With no broker (`make run`) nothing ticks: the button's snapshots are pruned as each is saved."""
+    saved = []
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):  # eager Celery: computed as the request commits
+            job, _ = snapshots.request_recompute(cast.commissioner, _query(), trigger=Trigger.BUTTON)
+        assert set(StatisticsSnapshot.objects.values_list("pk", flat=True)) == {job.pk}, \
+            "the one it superseded, computed over a day ago, was dropped as it was saved"
+        saved.append(job.pk)
+        StatisticsSnapshot.objects.update(computed_at=timezone.now() - timedelta(days=2))
+    assert len(set(saved)) == 3
+    with CaptureQueriesContext(connection) as pruning:
+        snapshots.prune()
+    assert len(pruning) == 1, "one DELETE, whatever is kept"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_persons_requests_at_once_cannot_pass_their_limit(cast, on_worker, settings):
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL: concurrent connections meeting at the person's row lock")
+    settings.STATISTICS_RECOMPUTES_PER_PERSON = 3
+    outcomes = run_together([lambda days=days: snapshots.request_recompute(
+        cast.commissioner, _period(days), trigger=Trigger.PAGE) for days in range(10, 20)])
+    refused = [outcome for outcome in outcomes if isinstance(outcome, snapshots.TooManyRecomputes)]
+    assert len(refused) == 7 and len(outcomes) - len(refused) == 3, outcomes
+    assert StatisticsSnapshot.objects.count() == 3 and len(on_worker) == 3
