@@ -92,15 +92,6 @@ def test_the_transparency_page(page, viewport, history, settings, accessibility,
     _check(page, accessibility, sideways_overflow, screenshot, "83-transparency")
 
 
-@pytest.fixture
-def on_worker(settings, monkeypatch):
-    """The worker path (ADR 53) with the job captured, not sent: the test runs it as the worker would."""
-    settings.STATISTICS_ON_WORKER = True
-    enqueued = []
-    monkeypatch.setattr(tasks.recompute_statistics, "delay", lambda *args: enqueued.append(args))
-    return enqueued
-
-
 def _without_its_refresh(page, seen):
     """Let the page's HTTP Refresh be seen, not obeyed: a reload mid-check would pull the page from under axe."""
 

@@ -58,20 +58,6 @@ def test_the_dashboard_as_json(cast, api):
 STATISTICS = "/api/statistics/"
 
 
-@pytest.fixture
-def on_worker(settings, monkeypatch):
-    settings.STATISTICS_ON_WORKER = True
-    enqueued = []
-    monkeypatch.setattr(tasks.recompute_statistics, "delay", lambda *args: enqueued.append(args))
-    return enqueued
-
-
-@pytest.fixture
-def history(cast):
-    walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast, RequestState.PROVIDED)
-    return walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)
-
-
 def _period(by="all", days=30):
     today = timezone.localdate()
     return {"from": (today - timedelta(days=days)).isoformat(), "to": today.isoformat(), "by": by}

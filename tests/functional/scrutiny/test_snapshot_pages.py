@@ -31,20 +31,6 @@ PAGE = "/scrutiny/statistics/"
 SNAPSHOT_PAGE_QUERIES = 7
 
 
-@pytest.fixture
-def on_worker(settings, monkeypatch):
-    settings.STATISTICS_ON_WORKER = True
-    enqueued = []
-    monkeypatch.setattr(tasks.recompute_statistics, "delay", lambda *args: enqueued.append(args))
-    return enqueued
-
-
-@pytest.fixture
-def history(cast):
-    walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast, RequestState.PROVIDED)
-    return walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)
-
-
 def _params(by="all"):
     today = timezone.localdate()
     return f"from={today - timedelta(days=30)}&to={today}&by={by}"

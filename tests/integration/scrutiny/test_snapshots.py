@@ -33,20 +33,6 @@ def _query(by="all"):
                                  "by": by}, today)
 
 
-@pytest.fixture
-def on_worker(settings, monkeypatch):
-    settings.STATISTICS_ON_WORKER = True
-    enqueued = []
-    monkeypatch.setattr(tasks.recompute_statistics, "delay", lambda *args: enqueued.append(args))
-    return enqueued
-
-
-@pytest.fixture
-def history(cast):
-    walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast, RequestState.PROVIDED)
-    return walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)
-
-
 def _computed(cast, query, on_worker, capture) -> StatisticsSnapshot:
     with capture(execute=True):
         job, started = snapshots.request_recompute(cast.ho_analyst, query, trigger=Trigger.BUTTON)
