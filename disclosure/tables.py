@@ -780,69 +780,35 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
                 kids[parent].append(node)
             family.setdefault(d, (pmap, kids))
 
-    def neighbours(key: Key) -> list[int]:
-        """Cells near ``key``: along each dimension its node, ancestors, a few cheapest siblings, their children."""
+    def nearby(key: Key, rank, width: int, whole_small: bool) -> list[int]:
+        """Cells near ``key``: along each dimension its node, its ancestors, the ``width`` best-ranked siblings and
+        the ``width`` best-ranked children of each of those; every node of a dimension smaller than
+        ``SMALL_DIMENSION`` if ``whole_small``. ``rank(other_key)`` orders a candidate (lower first)."""
         dims = dims_of.get(key)
         if dims is None:
             return [model.index[key]]
         at = {d: (lvl, n) for d, lvl, n in key}
+
+        def along(d: str, other: Node) -> Key:  # the key with its node along d replaced
+            return _key(dims, [other if e == d else at.get(e, TOTAL) for e in dims])
+
         choices = []
         for d in dims:
             pmap, kids = family[d]
-            node = at.get(d, TOTAL)
-
-            def price(q, d=d):
-                other = _key(dims, [q if e == d else at.get(e, TOTAL) for e in dims])
-                c = every.get(other)
-                if c is None or other not in model.index:
-                    return (2, 0.0)
-                return (0 if c.suppressed or other in hidden_earlier else 1, c.value)
-
-            chosen = {node}
-            up = node
-            while up is not TOTAL:
-                up = pmap[up]
-                chosen.add(up)
-            siblings = [q for q in kids[pmap[node]] if q != node] if node is not TOTAL else []
-            near = sorted(siblings, key=price)[:neighbourhood]
-            chosen.update(near)
-            for q in [node, *near]:
-                chosen.update(sorted(kids.get(q, []), key=price)[:neighbourhood])
-            choices.append(chosen)
-        out = []
-        for combo in itertools.product(*choices):
-            k = _key(dims, combo)
-            if k in model.index:
-                out.append(model.index[k])
-        return out
-
-    def locality(key: Key) -> list[int]:
-        """Cells near ``key`` for a restricted programme (pricing grows it): every node of a small dimension;
-        along a large one the key's node, its ancestors and a few of its cheapest siblings and children."""
-        dims = dims_of.get(key)
-        if dims is None:
-            return [model.index[key]]
-        at = {d: (lvl, n) for d, lvl, n in key}
-        choices = []
-        for d in dims:
-            pmap, kids = family[d]
-            if len(pmap) < SMALL_DIMENSION:
+            if whole_small and len(pmap) < SMALL_DIMENSION:
                 choices.append([TOTAL, *pmap])
                 continue
             node = at.get(d, TOTAL)
 
-            def price(q, d=d):
-                other = _key(dims, [q if e == d else at.get(e, TOTAL) for e in dims])
-                if other not in model.index:
-                    return (2, 0.0)
-                return (0 if model.cost[model.index[other]] == 0 else 1, every[other].value)
+            def ranked(nodes, d=d):
+                return sorted(nodes, key=lambda other: rank(along(d, other)))
 
             chosen = set(_chain(pmap, node)) if node is not TOTAL else {TOTAL}
             siblings = [q for q in kids[pmap[node]] if q != node] if node is not TOTAL else []
-            near = sorted(siblings, key=price)[:PARTNERS]
+            near = ranked(siblings)[:width]
             chosen.update(near)
             for q in [node, *near]:
-                chosen.update(sorted(kids.get(q, []), key=price)[:PARTNERS])
+                chosen.update(ranked(kids.get(q, []))[:width])
             choices.append(chosen)
         out = []
         for combo in itertools.product(*choices):
@@ -850,6 +816,26 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
             if k in model.index:
                 out.append(model.index[k])
         return out
+
+    def suppressed_then_value(other: Key) -> tuple[int, float]:
+        c = every.get(other)
+        if c is None or other not in model.index:
+            return (2, 0.0)
+        return (0 if c.suppressed or other in hidden_earlier else 1, c.value)
+
+    def free_then_value(other: Key) -> tuple[int, float]:
+        if other not in model.index:
+            return (2, 0.0)
+        return (0 if model.cost[model.index[other]] == 0 else 1, every[other].value)
+
+    def neighbours(key: Key) -> list[int]:
+        """The small programme's cells (``neighbourhood``): suppressed cells first, then the smallest."""
+        return nearby(key, suppressed_then_value, neighbourhood, whole_small=False)
+
+    def locality(key: Key) -> list[int]:
+        """A restricted programme's starting cells (ADR 0047; pricing grows them): cells already costing nothing
+        first, then the smallest; every node of a small dimension."""
+        return nearby(key, free_then_value, PARTNERS, whole_small=True)
 
     solves = 0
     if to_protect:
