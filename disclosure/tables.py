@@ -98,7 +98,7 @@ class Hierarchy:
 
 
 def _flat(dimension: str, categories: Sequence[str]) -> dict[tuple[str, str], Node]:
-    return {(dimension, c): TOTAL for c in categories}
+    return {(dimension, c): TOTAL for c in sorted(categories)}
 
 
 @dataclass(frozen=True)
