@@ -790,11 +790,17 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     is_primary[witnesses.primaries] = True
 
     def fixes_a_primary(i: int) -> bool:
-        """Holding cell i leaves a relation with one other moving cell, a primary: that primary is then exact."""
-        for r in rows_of[i]:
-            moving = [j for j in row_cells[r] if j != i and not held[j]]
-            if len(moving) == 1 and is_primary[moving[0]]:
-                return True
+        """Holding cell i fixes a primary by the relations alone: a relation left with one moving cell fixes that
+        cell too, and so on (unit propagation); no programme is needed to see such a release fail."""
+        fixed, queue = {i}, [i]
+        while queue:
+            for r in rows_of[queue.pop()]:
+                moving = [j for j in row_cells[r] if not held[j] and j not in fixed]
+                if len(moving) == 1:
+                    if is_primary[moving[0]]:
+                        return True
+                    fixed.add(moving[0])
+                    queue.append(moving[0])
         return False
 
     for key in candidates:
