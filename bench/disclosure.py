@@ -3,7 +3,7 @@
     python3.11 -m venv /tmp/peers && /tmp/peers/bin/pip install -r bench/requirements-peers.txt
     .venv/bin/python bench/disclosure.py --peers-python /tmp/peers/bin/python [--sizes 100000 1000000]
                                          [--table-rows 100000] [--json FILE]
-    .venv/bin/python bench/disclosure.py --sizes 100000 --no-extracts --peers-json FILE   # ours only, vs saved peers
+    .venv/bin/python bench/disclosure.py --sizes 100000 --no-extracts --peers-json FILE [--prune]  # vs saved peers
 
 One frame per size from disclosure.synthetic (seed 2026), shared by both parts:
 
@@ -117,10 +117,11 @@ def saved_peers(path: str | None) -> dict[str, dict]:
     return {r["table"]: r for r in json.loads(Path(path).read_text())["tables"]}
 
 
-def table_part(frame: pl.DataFrame, peers_python: str | None, saved: dict[str, dict]) -> tuple[list[dict], bool]:
+def table_part(frame: pl.DataFrame, peers_python: str | None, saved: dict[str, dict],
+               prune: bool = False) -> tuple[list[dict], bool]:
     df = table_frame(frame)
     policy = ReleasePolicy(time_budget_seconds=600)
-    print(f"tables, {df.height:,} rows, flat (load {os.getloadavg()[0]:.1f})")
+    print(f"tables, {df.height:,} rows, flat, {'pruned' if prune else 'not pruned'} (load {os.getloadavg()[0]:.1f})")
     print(f"{'table':42} {'cells':>6} {'prim':>5} {'sec':>5} {'value':>7} {'s':>6} {'cpu':>6} | {'OPT sec':>7} {'value':>7} "
           f"{'s':>7} | {'MOD sec':>7} {'value':>7} {'s':>7}")
     rows, failed = [], False
@@ -128,7 +129,7 @@ def table_part(frame: pl.DataFrame, peers_python: str | None, saved: dict[str, d
         csv = Path(folder) / "tables.csv"
         df.write_csv(csv)
         for dims in tables_bench.TABLES:
-            ours = tables_bench.ours(df, dims, policy, {})
+            ours = tables_bench.ours(df, dims, policy, {}, prune=prune)
             failed |= bool(ours["short"])
             row = {"table": " x ".join(dims), **{k: v for k, v in ours.items() if k != "short"},
                    "under_protected": ours["short"][:3]}
@@ -177,6 +178,7 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", default=None)
     parser.add_argument("--no-extracts", action="store_true", help="the tables part only")
+    parser.add_argument("--prune", action="store_true", help="protect(..., prune=True): ADR 0052's pruning")
     parser.add_argument("--peers-json", default=None,
                         help="take the peers' table figures from an earlier run's --json instead of running them")
     args = parser.parse_args()
@@ -189,7 +191,7 @@ def main() -> int:
             results["extracts"].append(row)
             failed |= bad
         if size == args.table_rows:
-            results["tables"], bad = table_part(frame, args.peers_python, saved)
+            results["tables"], bad = table_part(frame, args.peers_python, saved, args.prune)
             failed |= bad
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))

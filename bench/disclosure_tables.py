@@ -82,9 +82,9 @@ TABLES = [
 ]
 
 
-def ours(df, dims, policy, hierarchies):
+def ours(df, dims, policy, hierarchies, prune=False):
     started, cpu = time.perf_counter(), time.process_time()
-    release = protect(df, [TableSpec("t", dims)], policy, hierarchies)
+    release = protect(df, [TableSpec("t", dims)], policy, hierarchies, prune=prune)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     table = release.tables[0]
     primary = [c for c in table.cells.values() if c.primary]
