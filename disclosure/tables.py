@@ -844,6 +844,10 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
     ``local``: each movement is first solved over the cells near its primaries, grown by pricing, the whole
     system only as a fall-back (ADR 0047), for systems of ``LOCAL_FROM_CELLS`` cells or more. Off by default:
     on the bench it halved two three-way tables and slowed two others (ADR 0047 has the figures).
+
+    ``prune``: after the heuristic, each secondary is published again, the most costly first, when every primary
+    is still proved without it (ADR 0052). Never adds a cell; off by default because it about doubles the time of
+    the three-way tables. Stops at the time budget with the pattern proved.
     """
     started = time.perf_counter()
     policy = policy or ReleasePolicy()
