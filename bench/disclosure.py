@@ -3,6 +3,7 @@
     python3.11 -m venv /tmp/peers && /tmp/peers/bin/pip install -r bench/requirements-peers.txt
     .venv/bin/python bench/disclosure.py --peers-python /tmp/peers/bin/python [--sizes 100000 1000000]
                                          [--table-rows 100000] [--json FILE]
+    .venv/bin/python bench/disclosure.py --sizes 100000 --no-extracts --peers-json FILE [--prune]  # vs saved peers
 
 One frame per size from disclosure.synthetic (seed 2026), shared by both parts:
 
@@ -109,25 +110,38 @@ def tau(peers_python: str, csv: Path, dims, method: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def table_part(frame: pl.DataFrame, peers_python: str | None) -> tuple[list[dict], bool]:
+def saved_peers(path: str | None) -> dict[str, dict]:
+    """The peers' per-table figures from an earlier run's --json (pytauargus OPT takes minutes: run it once)."""
+    if not path:
+        return {}
+    return {r["table"]: r for r in json.loads(Path(path).read_text())["tables"]}
+
+
+def table_part(frame: pl.DataFrame, peers_python: str | None, saved: dict[str, dict],
+               prune: bool = False) -> tuple[list[dict], bool]:
     df = table_frame(frame)
     policy = ReleasePolicy(time_budget_seconds=600)
-    print(f"tables, {df.height:,} rows, flat (load {os.getloadavg()[0]:.1f})")
-    print(f"{'table':42} {'cells':>6} {'prim':>5} {'sec':>5} {'value':>7} {'s':>6} | {'OPT sec':>7} {'value':>7} "
+    print(f"tables, {df.height:,} rows, flat, {'pruned' if prune else 'not pruned'} (load {os.getloadavg()[0]:.1f})")
+    print(f"{'table':42} {'cells':>6} {'prim':>5} {'sec':>5} {'value':>7} {'s':>6} {'cpu':>6} | {'OPT sec':>7} {'value':>7} "
           f"{'s':>7} | {'MOD sec':>7} {'value':>7} {'s':>7}")
     rows, failed = [], False
     with tempfile.TemporaryDirectory() as folder:
         csv = Path(folder) / "tables.csv"
         df.write_csv(csv)
         for dims in tables_bench.TABLES:
-            ours = tables_bench.ours(df, dims, policy, {})
+            ours = tables_bench.ours(df, dims, policy, {}, prune=prune)
             failed |= bool(ours["short"])
             row = {"table": " x ".join(dims), **{k: v for k, v in ours.items() if k != "short"},
                    "under_protected": ours["short"][:3]}
             line = (f"{' × '.join(dims):42} {ours['cells']:>6} {ours['primary']:>5} {ours['secondary']:>5} "
-                    f"{ours['value']:>7.0f} {ours['seconds']:>6.2f}")
+                    f"{ours['value']:>7.0f} {ours['seconds']:>6.2f} {ours['cpu']:>6.2f}")
             for method in ("OPT", "MOD"):
-                peer = tau(peers_python, csv, dims, method) if peers_python else {"error": "no --peers-python"}
+                if row["table"] in saved:
+                    peer = saved[row["table"]][method]
+                elif peers_python:
+                    peer = tau(peers_python, csv, dims, method)
+                else:
+                    peer = {"error": "no --peers-python"}
                 row[method] = peer
                 line += (f" | {peer.get('secondary', '-'):>7} {peer.get('value', 0):>7.0f} "
                          f"{peer.get('seconds', 0):>7.2f}") if "error" not in peer else f" | {peer['error'][:24]}"
@@ -140,7 +154,8 @@ def table_part(frame: pl.DataFrame, peers_python: str | None) -> tuple[list[dict
 def summary(rows: list[dict]) -> None:
     total = sum(r["seconds"] for r in rows)
     print(f"ours: {sum(r['secondary'] for r in rows)} secondary cells, value {sum(r['value'] for r in rows):.0f}, "
-          f"{total:.2f} s in total, slowest {max(r['seconds'] for r in rows):.2f} s")
+          f"{total:.2f} s in total (CPU {sum(r['cpu'] for r in rows):.2f} s), slowest {max(r['seconds'] for r in rows):.2f} s"
+          f" (load {os.getloadavg()[0]:.1f})")
     for method in ("OPT", "MOD"):
         done = [r[method] for r in rows if "error" not in r[method]]
         if done:
@@ -150,6 +165,8 @@ def summary(rows: list[dict]) -> None:
     opt = [(r, r["OPT"]) for r in rows if "error" not in r["OPT"]]
     more = [r["table"] for r, p in opt if r["secondary"] > p["secondary"] and r["value"] > p["value"]]
     print(f"tables where ours suppressed more cells and more value than OPT: {len(more)} {more}")
+    more_cells = [r["table"] for r, p in opt if r["secondary"] > p["secondary"]]
+    print(f"tables where ours suppressed more cells than OPT: {len(more_cells)} {more_cells}")
 
 
 def main() -> int:
@@ -160,15 +177,21 @@ def main() -> int:
     parser.add_argument("--peers-python", default=None)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", default=None)
+    parser.add_argument("--no-extracts", action="store_true", help="the tables part only")
+    parser.add_argument("--prune", action="store_true", help="protect(..., prune=True): ADR 0052's pruning")
+    parser.add_argument("--peers-json", default=None,
+                        help="take the peers' table figures from an earlier run's --json instead of running them")
     args = parser.parse_args()
+    saved = saved_peers(args.peers_json)
     results, failed = {"extracts": [], "tables": []}, False
     for size in args.sizes:
         frame = generate(size, seed=SEED)
-        row, bad = extract_part(frame, args.peers_python, args.peer_rows, args.runs)
-        results["extracts"].append(row)
-        failed |= bad
+        if not args.no_extracts:
+            row, bad = extract_part(frame, args.peers_python, args.peer_rows, args.runs)
+            results["extracts"].append(row)
+            failed |= bad
         if size == args.table_rows:
-            results["tables"], bad = table_part(frame, args.peers_python)
+            results["tables"], bad = table_part(frame, args.peers_python, saved, args.prune)
             failed |= bad
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2, default=str))

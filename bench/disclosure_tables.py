@@ -82,17 +82,17 @@ TABLES = [
 ]
 
 
-def ours(df, dims, policy, hierarchies):
-    started = time.perf_counter()
-    release = protect(df, [TableSpec("t", dims)], policy, hierarchies)
-    seconds = time.perf_counter() - started
+def ours(df, dims, policy, hierarchies, prune=False):
+    started, cpu = time.perf_counter(), time.process_time()
+    release = protect(df, [TableSpec("t", dims)], policy, hierarchies, prune=prune)
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     table = release.tables[0]
     primary = [c for c in table.cells.values() if c.primary]
     secondary = [c for c in table.cells.values() if c.suppressed and not c.primary]
     iv = lp_audit.intervals(release.published(), release.relations)
     short = [c.label for c in primary if iv[c.key][1] - iv[c.key][0] < c.required - 1e-6]
     return dict(cells=len(table.cells), primary=len(primary), secondary=len(secondary),
-                value=sum(c.value for c in secondary), seconds=seconds, solves=release.lp_solves, short=short)
+                value=sum(c.value for c in secondary), seconds=seconds, cpu=cpu, solves=release.lp_solves, short=short)
 
 
 def tauargus(df, dims, method):

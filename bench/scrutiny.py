@@ -11,6 +11,8 @@ and an escalation to every declined one (up to three rungs, each decided or wait
   server time), with the number of queries it made;
 - the dashboard and statistics pages through Django's test client, as the Commissioner's requester and the HO's
   point of contact, median and 95th percentile.
+- the statistics page, and /api/statistics/, computing inline against the same served from a snapshot (ADR 53),
+  with each one's CPU time in this process and its query count, and the snapshot's job itself.
 Targets: under 5 s for the recompute, under 200 ms at the 95th percentile per dashboard."""
 
 from __future__ import annotations
@@ -143,6 +145,76 @@ def measure_pages(samples: int) -> None:
                 pages.timed(client, ["/scrutiny/statistics/"] * max(3, samples // 4)), None)
 
 
+# What each view answers with, whichever way its figures came: the page and the API (ADR 53).
+SNAPSHOT_VIEWS = (("statistics page", "/scrutiny/statistics/", b"Figures as of"),
+                  ("statistics API", "/api/statistics/", b'"computed_at"'))
+
+
+def measure_snapshot_page(samples: int) -> None:
+    """The statistics page and API (default query) inline, then from a snapshot, alternating; wall and CPU per view."""
+    from django.conf import settings
+    from django.test import Client
+    from django.utils import timezone
+
+    from accounts.models import User
+    from scrutiny import services, snapshots
+    from scrutiny.models import StatisticsSnapshot, Trigger
+    from tests.factories import verified_client
+
+    user = User.objects.get(username="iasc.requester")
+    client = verified_client(user, Client())
+    today = timezone.localdate()
+    query = services.parse_query({}, today)
+    StatisticsSnapshot.objects.all().delete()
+    settings.STATISTICS_ON_WORKER = True  # Celery is eager here: the job runs in this process, on commit
+    started, started_cpu = time.perf_counter(), time.process_time()
+    job, _ = snapshots.request_recompute(None, query, trigger=Trigger.SCHEDULE)
+    job_wall, job_cpu = time.perf_counter() - started, time.process_time() - started_cpu
+    job.refresh_from_db()
+    print(f"\nsnapshot job (default query, by quarter): {job.state}, {len(job.tables)} tables; "
+          f"wall {job_wall:.2f} s, CPU {job_cpu:.2f} s")
+    fresh_for = settings.STATISTICS_FRESH_SECONDS
+
+    def use(mode: str) -> None:  # inline: no broker, and no snapshot fresh enough to serve
+        settings.STATISTICS_ON_WORKER = mode == "snapshot"
+        settings.STATISTICS_FRESH_SECONDS = fresh_for if mode == "snapshot" else -1
+
+    for name, path, expected in SNAPSHOT_VIEWS:
+        _compare_inline_and_snapshot(client, name, path, expected, use, samples)
+    settings.STATISTICS_FRESH_SECONDS = fresh_for
+
+
+def _compare_inline_and_snapshot(client, name, path, expected, use, samples: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    figures = {"inline": ([], [], 0), "snapshot": ([], [], 0)}
+    for mode in ("inline", "snapshot"):  # warm each path once
+        use(mode)
+        client.get(path)
+    for _ in range(samples):
+        for mode in ("inline", "snapshot"):
+            use(mode)
+            with CaptureQueriesContext(connection) as queries:
+                began, began_cpu = time.perf_counter(), time.process_time()
+                response = client.get(path)
+                wall, cpu = time.perf_counter() - began, time.process_time() - began_cpu
+            assert response.status_code == 200 and expected in response.content
+            walls, cpus, _ = figures[mode]
+            walls.append(wall * 1000)
+            cpus.append(cpu * 1000)
+            figures[mode] = (walls, cpus, len(queries))
+    for mode, (walls, cpus, count) in figures.items():
+        ordered = sorted(walls)
+        p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
+        print(f"{name}, {mode:<8} n={len(walls):>3}  median {statistics.median(walls):7.1f} ms  "
+              f"p95 {p95:7.1f} ms  CPU median {statistics.median(cpus):7.1f} ms  {count} queries")
+    inline, snapshot = (statistics.median(figures[mode][0]) for mode in ("inline", "snapshot"))
+    print(f"{name}: snapshot/inline median wall ratio {snapshot / inline:.3f}; CPU ratio "
+          f"{statistics.median(figures['snapshot'][1]) / statistics.median(figures['inline'][1]):.3f}; "
+          f"load average {os.getloadavg()[0]:.1f}")
+
+
 def _report(name: str, times: list[float], target_ms: float | None) -> None:
     ordered = sorted(times)
     p95 = ordered[max(0, int(round(0.95 * len(ordered))) - 1)]
@@ -173,6 +245,7 @@ def main():
     try:
         recompute(max(3, args.samples // 4))
         measure_pages(args.samples)
+        measure_snapshot_page(args.samples)
     finally:
         if not args.keep:
             pages.drop_database(admin_dsn, psycopg)

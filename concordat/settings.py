@@ -275,9 +275,19 @@ CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # Celery logs through LOGGING below, a
 # Heavy jobs (recomputing due dates across a calendar; statistics and table protection as they arrive) have a
 # queue of their own, so that a long one never holds up an email: `celery worker -Q heavy` on its own workers.
 CELERY_TASK_ROUTES = {"sharing.tasks.recompute_due_dates": {"queue": "heavy"},
-                      "releases.tasks.protect": {"queue": "heavy"}}
+                      "releases.tasks.protect": {"queue": "heavy"},
+                      "scrutiny.tasks.recompute_statistics": {"queue": "heavy"},
+                      "scrutiny.tasks.refresh_statistics": {"queue": "heavy"}}
 # A release's table protection runs on a worker when there is a broker, inline otherwise (ADR 51).
 RELEASES_PROTECT_ON_WORKER = os.environ.get("RELEASES_PROTECT_ON_WORKER", "1" if CELERY_BROKER_URL else "0") == "1"
+# The statistics page reads snapshots refreshed on a worker when there is a broker; with none, it computes stale or
+# missing figures inline (ADR 53). Fresh: computed today and within STATISTICS_FRESH_SECONDS; a job still computing
+# after STATISTICS_ABANDONED_SECONDS (longer than the visibility timeout and retries) is asked for again.
+STATISTICS_ON_WORKER = os.environ.get("STATISTICS_ON_WORKER", "1" if CELERY_BROKER_URL else "0") == "1"
+STATISTICS_FRESH_SECONDS = int(os.environ.get("STATISTICS_FRESH_SECONDS", "3600"))
+STATISTICS_ABANDONED_SECONDS = int(os.environ.get("STATISTICS_ABANDONED_SECONDS", "7200"))
+# A person's recomputes computing at once (a page view of a stale period asks for one): past it, nothing is asked.
+STATISTICS_RECOMPUTES_PER_PERSON = int(os.environ.get("STATISTICS_RECOMPUTES_PER_PERSON", "8"))
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -418,6 +428,9 @@ CELERY_BEAT_SCHEDULE = {
     "request-reminders-and-digests": {"task": "sharing.tasks.send_reminders", "schedule": 86400.0},
     # Ciphertexts left by a process killed mid-upload (ADR 40): no row, older than the grace period.
     "vault-sweep": {"task": "vault.tasks.sweep_orphans", "schedule": 3600.0},
+    # The statistics of each grouping over the default period and this and last year's reports, half-hourly, so the page
+    # always has figures fresher than STATISTICS_FRESH_SECONDS; old snapshots pruned (ADR 53; scrutiny.tasks).
+    "statistics-snapshots": {"task": "scrutiny.tasks.refresh_statistics", "schedule": 1800.0},
 }
 
 # The vault's key-encryption key (ADR 27): VAULT_KEK (64 hex digits) or VAULT_KEK_FILE; the demo keeps it in

@@ -37,7 +37,7 @@ def relations_from_margins(cells: Iterable[tuple], parents: Mapping[str, Mapping
             table.setdefault(parent, []).append(node)
         kids[d] = table
     found = []
-    for cell in present:
+    for cell in sorted(present, key=repr):  # a fixed order: the programme's rows must not depend on the hash seed
         as_dict = {part[0]: (part[1], part[2]) for part in cell}
         for d in parents:
             node = as_dict.get(d)
@@ -105,8 +105,7 @@ def intervals(published: Mapping[Hashable, float | None], relations: Iterable[tu
         for sense in (highspy.ObjSense.kMinimize, highspy.ObjSense.kMaximize):
             h.changeObjectiveSense(sense)
             h.changeColCost(j, 1.0)
-            h.run()
-            status = h.getModelStatus()
+            status = _solved(h)
             if status == highspy.HighsModelStatus.kOptimal:
                 bounds.append(h.getInfo().objective_function_value)
             elif status == highspy.HighsModelStatus.kUnbounded:
@@ -116,3 +115,24 @@ def intervals(published: Mapping[Hashable, float | None], relations: Iterable[tu
             h.changeColCost(j, 0.0)
         out[cell] = (bounds[0], bounds[1])
     return out
+
+
+DEFINITE = (highspy.HighsModelStatus.kOptimal, highspy.HighsModelStatus.kUnbounded,
+            highspy.HighsModelStatus.kInfeasible)
+
+
+def _solved(h) -> highspy.HighsModelStatus:
+    """Run the programme; when HiGHS stops short of a definite answer (Unknown, or UnboundedOrInfeasible, which a
+    warm start from the previous cell's basis can give on an unbounded direction), solve it afresh without presolve,
+    which answers definitely. Only a definite answer is believed."""
+    h.run()
+    status = h.getModelStatus()
+    if status in DEFINITE:
+        return status
+    h.clearSolver()
+    h.setOptionValue("presolve", "off")
+    try:
+        h.run()
+        return h.getModelStatus()
+    finally:
+        h.setOptionValue("presolve", "choose")

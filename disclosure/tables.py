@@ -98,7 +98,7 @@ class Hierarchy:
 
 
 def _flat(dimension: str, categories: Sequence[str]) -> dict[tuple[str, str], Node]:
-    return {(dimension, c): TOTAL for c in categories}
+    return {(dimension, c): TOTAL for c in sorted(categories)}
 
 
 @dataclass(frozen=True)
@@ -585,6 +585,18 @@ class _Perturbation:
         z[np.abs(z) <= _EPS] = 0.0
         return z
 
+    def hold(self, key: Key) -> None:
+        """Keep ``key`` still in every later movement (it is to be published)."""
+        i = self.index[key]
+        self.upper[i] = self.upper[i + self.n] = 0.0
+        self._reset(i, i + self.n)
+
+    def release(self, key: Key, value: float) -> None:
+        """Undo :meth:`hold`: ``key`` may move again, down to 0."""
+        i = self.index[key]
+        self.upper[i], self.upper[i + self.n] = highspy.kHighsInf, value
+        self._reset(i, i + self.n)
+
     def _reset(self, *cols: int) -> None:
         for c in cols:
             self.h.changeColBounds(c, self.lower[c], self.upper[c])
@@ -682,10 +694,141 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
     return used
 
 
+class _Witnesses:
+    """For each primary and direction, a movement of the suppressed pattern that proves it (rows of ``moves``).
+
+    A movement z moves a primary j up by ``t * z[j]`` for any t up to the scale at which a cell reaches 0, and down
+    likewise when reversed; so one movement can prove several primaries (as ``_protect_pass``'s reach does).
+    """
+
+    def __init__(self, model: _Perturbation, primaries: list[int], need_up: np.ndarray, need_down: np.ndarray):
+        self.model, self.primaries = model, np.asarray(primaries, dtype=np.int64)
+        self.need = {True: need_up, False: need_down}
+        self.moves = np.zeros((max(16, 2 * len(primaries)), model.n))
+        self.count = 0
+        self.by = {True: np.full(len(primaries), -1), False: np.full(len(primaries), -1)}
+
+    def add(self, z: np.ndarray, among: np.ndarray) -> None:
+        """Keep ``z`` and make it the witness of every primary (positions ``among``) it proves."""
+        if self.count == len(self.moves):
+            self.moves = np.vstack([self.moves, np.zeros_like(self.moves)])
+        self.moves[self.count] = z
+        neg, pos = z < 0, z > 0
+        values = self.model.values
+        forward = np.min(values[neg] / -z[neg]) if neg.any() else np.inf
+        backward = np.min(values[pos] / z[pos]) if pos.any() else np.inf
+        zj = z[self.primaries[among]]
+        with np.errstate(invalid="ignore"):  # inf * 0: a primary the movement leaves still
+            reach = {True: np.where(zj > 0, forward * zj, backward * -zj),
+                     False: np.where(zj > 0, backward * zj, forward * -zj)}
+        for up in (True, False):
+            proved = among[np.nan_to_num(reach[up]) >= self.need[up][among] - _EPS]
+            self.by[up][proved] = self.count
+        self.count += 1
+
+    def forget(self, cell: int, up: bool) -> np.ndarray:
+        """Drop the witnesses in that direction that move ``cell``; the positions of their primaries."""
+        by = self.by[up]
+        using = np.flatnonzero((by >= 0) & (self.moves[np.maximum(by, 0), cell] != 0))
+        by[using] = -1
+        return using
+
+    def solve(self, positions: np.ndarray, up: bool, keys: list[Key], deadline: float) -> list[int]:
+        """A witness for each of ``positions`` lacking one in that direction; the positions left without one."""
+        unproved = []
+        for at in positions:
+            if self.by[up][at] >= 0 or self.need[up][at] <= _EPS:
+                continue
+            z = self.model.move(keys[at], float(self.need[up][at]), up, deadline - time.perf_counter())
+            if z is None:
+                unproved.append(at)
+            else:
+                self.add(z, positions)
+        return unproved
+
+
+def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float], relations, cost,
+           deadline: float) -> int:
+    """Publish again every secondary cell the pattern does not need, the most costly first; the LP solves made.
+
+    A programme over the suppressed cells only (everything published held still) keeps, for each primary and
+    direction, a movement proving its protection (a witness). A secondary is published when the primaries whose
+    witnesses move it find other movements with it held still; otherwise it stays suppressed. The pattern stays
+    proven at every step, so this may stop at the deadline anywhere.
+    """
+    pattern = [k for k, c in every.items() if k not in known and c.suppressed]
+    candidates = sorted((k for k in pattern if k in current and not every[k].primary),
+                        key=lambda k: (-cost(k), label(k)))
+    primaries = [k for k in pattern if every[k].primary]
+    if not candidates or not primaries:
+        return 0
+    model = _Perturbation(pattern, {k: every[k].value for k in pattern}, relations,
+                          {k: cost(k) if k in candidates else 0.0 for k in pattern})
+    required = np.array([every[k].required for k in primaries])
+    value = np.array([every[k].value for k in primaries])
+    down = np.minimum(value, required / 2)
+    witnesses = _Witnesses(model, [model.index[k] for k in primaries], required - down, down)
+    everyone = np.arange(len(primaries))
+    # As in _protect_pass: half each way, or, where a published figure caps one side, as far down as the cell goes.
+    try:
+        for up in (True, False):
+            for at in witnesses.solve(everyone, up, primaries, deadline):
+                witnesses.need[False][at] = min(value[at], required[at])
+                witnesses.need[True][at] = required[at] - witnesses.need[False][at]
+                witnesses.by[True][at] = witnesses.by[False][at] = -1
+        if any(witnesses.solve(everyone, up, primaries, deadline) for up in (True, False)):
+            return model.solves  # cannot happen for a pattern _protect_pass proved; leave it as it is
+    except DisclosureError:  # out of time before a single release: the pattern as it is
+        return model.solves
+    rows_of = [[r for r, _ in entries] for entries in model.col_entries]
+    row_cells: dict[int, list[int]] = defaultdict(list)
+    for i, rows in enumerate(rows_of):
+        for r in rows:
+            row_cells[r].append(i)
+    held = np.zeros(model.n, dtype=bool)
+    is_primary = np.zeros(model.n, dtype=bool)
+    is_primary[witnesses.primaries] = True
+
+    def fixes_a_primary(i: int) -> bool:
+        """Holding cell i fixes a primary by the relations alone: a relation left with one moving cell fixes that
+        cell too, and so on (unit propagation); no programme is needed to see such a release fail."""
+        fixed, queue = {i}, [i]
+        while queue:
+            for r in rows_of[queue.pop()]:
+                moving = [j for j in row_cells[r] if not held[j] and j not in fixed]
+                if len(moving) == 1:
+                    if is_primary[moving[0]]:
+                        return True
+                    fixed.add(moving[0])
+                    queue.append(moving[0])
+        return False
+
+    for key in candidates:
+        if fixes_a_primary(model.index[key]):
+            continue
+        saved = {up: witnesses.by[up].copy() for up in (True, False)}
+        model.hold(key)
+        try:
+            proved = not any(witnesses.solve(witnesses.forget(model.index[key], up), up, primaries, deadline)
+                             for up in (True, False))
+        except DisclosureError:  # the time budget: the pattern as it stands is proved; stop here
+            proved = False
+        if proved:
+            held[model.index[key]] = True
+            c = every[key]
+            c.published, c.reasons = c.value, []
+        else:
+            model.release(key, every[key].value)
+            witnesses.by = saved
+        if time.perf_counter() > deadline:
+            break
+    return model.solves
+
+
 def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy | None = None,
             hierarchies: Mapping[str, Hierarchy] | None = None,
             earlier: Sequence[ProtectedRelease | EarlierRelease] = (), neighbourhood: int | None = None,
-            cleanup: bool = False, batch: int = 8, local: bool = False) -> ProtectedRelease:
+            cleanup: bool = False, batch: int = 8, local: bool = False, prune: bool = False) -> ProtectedRelease:
     """Protect the tables of one release together, against every earlier release from the same dataset (§15).
 
     ``neighbourhood``: each primary is first protected by a small programme over the cells near it (its node, the
@@ -701,6 +844,10 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
     ``local``: each movement is first solved over the cells near its primaries, grown by pricing, the whole
     system only as a fall-back (ADR 0047), for systems of ``LOCAL_FROM_CELLS`` cells or more. Off by default:
     on the bench it halved two three-way tables and slowed two others (ADR 0047 has the figures).
+
+    ``prune``: after the heuristic, each secondary is published again, the most costly first, when every primary
+    is still proved without it (ADR 0052). Never adds a cell; off by default because it about doubles the time of
+    the three-way tables. Stops at the time budget with the pattern proved.
     """
     started = time.perf_counter()
     policy = policy or ReleasePolicy()
@@ -780,69 +927,35 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
                 kids[parent].append(node)
             family.setdefault(d, (pmap, kids))
 
-    def neighbours(key: Key) -> list[int]:
-        """Cells near ``key``: along each dimension its node, ancestors, a few cheapest siblings, their children."""
+    def nearby(key: Key, rank, width: int, whole_small: bool) -> list[int]:
+        """Cells near ``key``: along each dimension its node, its ancestors, the ``width`` best-ranked siblings and
+        the ``width`` best-ranked children of each of those; every node of a dimension smaller than
+        ``SMALL_DIMENSION`` if ``whole_small``. ``rank(other_key)`` orders a candidate (lower first)."""
         dims = dims_of.get(key)
         if dims is None:
             return [model.index[key]]
         at = {d: (lvl, n) for d, lvl, n in key}
+
+        def along(d: str, other: Node) -> Key:  # the key with its node along d replaced
+            return _key(dims, [other if e == d else at.get(e, TOTAL) for e in dims])
+
         choices = []
         for d in dims:
             pmap, kids = family[d]
-            node = at.get(d, TOTAL)
-
-            def price(q, d=d):
-                other = _key(dims, [q if e == d else at.get(e, TOTAL) for e in dims])
-                c = every.get(other)
-                if c is None or other not in model.index:
-                    return (2, 0.0)
-                return (0 if c.suppressed or other in hidden_earlier else 1, c.value)
-
-            chosen = {node}
-            up = node
-            while up is not TOTAL:
-                up = pmap[up]
-                chosen.add(up)
-            siblings = [q for q in kids[pmap[node]] if q != node] if node is not TOTAL else []
-            near = sorted(siblings, key=price)[:neighbourhood]
-            chosen.update(near)
-            for q in [node, *near]:
-                chosen.update(sorted(kids.get(q, []), key=price)[:neighbourhood])
-            choices.append(chosen)
-        out = []
-        for combo in itertools.product(*choices):
-            k = _key(dims, combo)
-            if k in model.index:
-                out.append(model.index[k])
-        return out
-
-    def locality(key: Key) -> list[int]:
-        """Cells near ``key`` for a restricted programme (pricing grows it): every node of a small dimension;
-        along a large one the key's node, its ancestors and a few of its cheapest siblings and children."""
-        dims = dims_of.get(key)
-        if dims is None:
-            return [model.index[key]]
-        at = {d: (lvl, n) for d, lvl, n in key}
-        choices = []
-        for d in dims:
-            pmap, kids = family[d]
-            if len(pmap) < SMALL_DIMENSION:
+            if whole_small and len(pmap) < SMALL_DIMENSION:
                 choices.append([TOTAL, *pmap])
                 continue
             node = at.get(d, TOTAL)
 
-            def price(q, d=d):
-                other = _key(dims, [q if e == d else at.get(e, TOTAL) for e in dims])
-                if other not in model.index:
-                    return (2, 0.0)
-                return (0 if model.cost[model.index[other]] == 0 else 1, every[other].value)
+            def ranked(nodes, d=d):
+                return sorted(nodes, key=lambda other: rank(along(d, other)))
 
             chosen = set(_chain(pmap, node)) if node is not TOTAL else {TOTAL}
             siblings = [q for q in kids[pmap[node]] if q != node] if node is not TOTAL else []
-            near = sorted(siblings, key=price)[:PARTNERS]
+            near = ranked(siblings)[:width]
             chosen.update(near)
             for q in [node, *near]:
-                chosen.update(sorted(kids.get(q, []), key=price)[:PARTNERS])
+                chosen.update(ranked(kids.get(q, []))[:width])
             choices.append(chosen)
         out = []
         for combo in itertools.product(*choices):
@@ -850,6 +963,26 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
             if k in model.index:
                 out.append(model.index[k])
         return out
+
+    def suppressed_then_value(other: Key) -> tuple[int, float]:
+        c = every.get(other)
+        if c is None or other not in model.index:
+            return (2, 0.0)
+        return (0 if c.suppressed or other in hidden_earlier else 1, c.value)
+
+    def free_then_value(other: Key) -> tuple[int, float]:
+        if other not in model.index:
+            return (2, 0.0)
+        return (0 if model.cost[model.index[other]] == 0 else 1, every[other].value)
+
+    def neighbours(key: Key) -> list[int]:
+        """The small programme's cells (``neighbourhood``): suppressed cells first, then the smallest."""
+        return nearby(key, suppressed_then_value, neighbourhood, whole_small=False)
+
+    def locality(key: Key) -> list[int]:
+        """A restricted programme's starting cells (ADR 0047; pricing grows them): cells already costing nothing
+        first, then the smallest; every node of a small dimension."""
+        return nearby(key, free_then_value, PARTNERS, whole_small=True)
 
     solves = 0
     if to_protect:
@@ -876,6 +1009,8 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
                 else:
                     c.reasons = [used[k]]
         solves = model.solves + model.local_solves
+        if prune:
+            solves += _prune(every, current, known, list(relations), cost, deadline)
 
     if policy.rounding != "none":
         b = policy.rounding_base

@@ -168,7 +168,9 @@ def table_preview(dataset: Dataset, frame: pl.DataFrame, spec: dict, policy: Rel
     hierarchies = _hierarchies(data, dims) if spec["hierarchies"] else {}
     table = TableSpec("table", tuple(dims), spec["measure"], spec["column"])
     try:
-        release = protect(data, [table], policy, hierarchies, earlier=earlier_of(earlier))
+        # Pruned (ADR 52): the fewest cells withheld that the heuristic and the policy's time budget reach; the
+        # pattern is proved at every step, and a release is protected on a worker (ADR 51), off the page.
+        release = protect(data, [table], policy, hierarchies, earlier=earlier_of(earlier), prune=True)
     except DisclosureError as error:
         field = error.field if error.field in ("measure", "column", "earlier") else "dimensions"
         if error.field == spec["column"]:

@@ -10,7 +10,7 @@ from django.utils.safestring import mark_safe
 from concordat.errors import RuleViolation
 from documents.rendering import PageMarks, render_pdf
 from protocols.markings import BASE_MARKING
-from scrutiny import charts, services
+from scrutiny import charts
 from scrutiny.figures import StatisticsQuery
 
 FIRST_REPORT_YEAR = 2020  # the protocol is of 13 May 2020
@@ -26,13 +26,17 @@ def report_year(text: str, today: date) -> int:
     return int(text)
 
 
-def annual_report_pdf(user, year: int, today: date) -> bytes:
-    query = StatisticsQuery(date(year, 1, 1), min(date(year, 12, 31), today), "quarter", today)
-    tables = services.statistics(user, query)
+def report_query(year: int, today: date) -> StatisticsQuery:
+    return StatisticsQuery(date(year, 1, 1), min(date(year, 12, 31), today), "quarter", today)
+
+
+def annual_report_pdf(year: int, shown) -> bytes:
+    """The year's report from `shown` (snapshots.Figures): the year's snapshot, as a page shows it (ADR 53)."""
     figures = []
-    for table in tables:
+    for table in shown.tables:
         drawn = charts.svg(table)
         figures.append({"table": table, "chart": mark_safe(charts.inline_svg(drawn)) if drawn else None})  # noqa: S308 (matplotlib's own SVG; its text escaped)
     marks = PageMarks(marking=BASE_MARKING, reference=f"Annual protocol report {year}",
                       protocol="ho-iasc", clause="§12, §13")
-    return render_pdf("scrutiny/annual_report.html", {"year": year, "query": query, "figures": figures}, marks)
+    return render_pdf("scrutiny/annual_report.html", {"year": year, "query": shown.query, "figures": figures,
+                                                          "computed_at": shown.computed_at}, marks)

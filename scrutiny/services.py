@@ -59,12 +59,22 @@ def statistics(user, query: StatisticsQuery) -> list[Table]:
     """Every registered provider's tables for the query, in the page's order."""
     if not permissions.may_read_statistics(user):
         raise NotAllowed("Only members of a party to a protocol can read its statistics.")
+    return compute_tables(query)
+
+
+def compute_tables(query: StatisticsQuery) -> list[Table]:
+    """Every registered provider's tables for the query, in the page's order: the slow part (a snapshot's job,
+    ADR 53, or inline)."""
     return [table for provider in providers() for table in provider.tables(query)]
 
 
 def table_named(user, query: StatisticsQuery, key: str) -> Table:
     """One table, for its export; an unknown name is refused with the names there are."""
-    tables = statistics(user, query)
+    return table_in(statistics(user, query), key)
+
+
+def table_in(tables: list[Table], key: str) -> Table:
+    """The table called `key` among those shown (ADR 53: a snapshot's), or a refusal naming the tables there are."""
     for table in tables:
         if table.key == key:
             return table

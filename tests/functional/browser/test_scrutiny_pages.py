@@ -1,6 +1,8 @@
 """The scrutiny pages in a real browser (ADR 41, 42): the statistics page with its charts and tables, a
 dashboard with overdue work, and the audit log browser pass WCAG 2.2 AA and do not scroll sideways, on a desktop
-and at 320 px (screenshots 80 to 82); a CSV downloads from the statistics page."""
+and at 320 px (screenshots 80 to 83); a CSV downloads from the statistics page. The statistics page on a worker
+(ADR 53) in each of its states, the same way (84 to 87): being computed with its refresh links, figures as of a
+time with Recompute now, newer figures being computed, and a person past their limit of recomputes."""
 
 from datetime import timedelta
 
@@ -10,6 +12,8 @@ from django.utils import timezone
 from accounts.roles import Role
 from escalations import services as esc
 from escalations.states import Outcome
+from scrutiny import tasks
+from scrutiny.models import SnapshotState
 from sharing.models import Request
 from sharing.states import RequestState
 from tests.support.escalations import escalated, rungs
@@ -86,3 +90,49 @@ def test_the_transparency_page(page, viewport, history, settings, accessibility,
     page.goto("/scrutiny/transparency/")  # not signed in
     assert page.get_by_role("heading", name="Requests received by year and direction").is_visible()
     _check(page, accessibility, sideways_overflow, screenshot, "83-transparency")
+
+
+def _without_its_refresh(page, seen):
+    """Let the page's HTTP Refresh be seen, not obeyed: a reload mid-check would pull the page from under axe."""
+
+    def strip(route):
+        response = route.fetch()
+        headers = dict(response.headers)
+        seen.append(headers.pop("refresh", None))
+        route.fulfill(response=response, headers=headers)
+
+    page.route("**/scrutiny/statistics/?*", strip)
+
+
+@pytest.mark.parametrize("viewport", [1280, 320], ids=["desktop", "320px"])
+def test_the_statistics_page_on_a_worker_in_each_state(page, viewport, cast, history, sign_in, on_worker, settings,
+                                                       accessibility, sideways_overflow, screenshot):
+    sign_in(cast.commissioner)
+    refreshes = []
+    _without_its_refresh(page, refreshes)
+    period = f"/scrutiny/statistics/?from={timezone.localdate() - timedelta(days=60)}&by=classification"
+    page.goto(period)
+    computing = page.get_by_test_id("figures-computing")
+    assert "refreshes by itself every 10 seconds" in computing.inner_text()
+    assert computing.get_by_role("link", name="stop refreshing this page").is_visible()
+    assert refreshes[-1].startswith("10; url=") and len(on_worker) == 1
+    assert page.get_by_role("button", name="Recompute now").count() == 0, "a job already runs"
+    _check(page, accessibility, sideways_overflow, screenshot, "84-statistics-being-computed")
+
+    assert tasks.recompute_statistics(on_worker[-1][0]) == SnapshotState.READY
+    computing.get_by_role("link", name="Refresh now").click()
+    assert "(just now)" in page.get_by_test_id("figures-as-of").inner_text()
+    assert page.get_by_test_id("figure-acknowledgement").is_visible() and refreshes[-1] is None
+    _check(page, accessibility, sideways_overflow, screenshot, "85-statistics-as-of")
+
+    page.get_by_role("button", name="Recompute now").click()
+    assert "The figures are being recomputed" in page.locator(".govuk-notification-banner").inner_text()
+    assert "Newer figures are being computed" in page.get_by_test_id("figures-as-of").inner_text()
+    assert len(on_worker) == 2 and page.get_by_role("button", name="Recompute now").count() == 0
+    _check(page, accessibility, sideways_overflow, screenshot, "86-statistics-recomputing")
+
+    settings.STATISTICS_RECOMPUTES_PER_PERSON = 1
+    page.goto(period.replace("classification", "direction"))
+    assert "have not been asked for" in page.get_by_test_id("figures-held-back").inner_text()
+    assert len(on_worker) == 2 and refreshes[-1] is None
+    _check(page, accessibility, sideways_overflow, screenshot, "87-statistics-not-asked-for")

@@ -20,12 +20,6 @@ pytestmark = pytest.mark.django_db
 HOSTILE = "=HYPERLINK(\"http://evil.example/\",\"Click\")"
 
 
-@pytest.fixture
-def history(cast):
-    walk(draft(cast.iasc_requester, classification="OFFICIAL-SENSITIVE"), cast, RequestState.PROVIDED)
-    return walk(draft(cast.iasc_requester), cast, RequestState.SUBMITTED)
-
-
 def test_the_statistics_page_shows_each_table_with_its_chart(history, cast, signed_in):
     response = signed_in(cast.commissioner).get("/scrutiny/statistics/?by=classification")
     assert response.status_code == 200

@@ -432,6 +432,9 @@ ROWS: dict[tuple, Rule] = {
     ("scrutiny:dashboard_export", "POST"): SignedIn(answer=405),
     ("scrutiny:statistics", "GET"): Roles(MEMBERS),
     ("scrutiny:statistics", "POST"): SignedIn(answer=405),
+    # Recomputing now is for the parties' staff; the others read what the schedule keeps fresh (ADR 53).
+    ("scrutiny:statistics_recompute", "GET"): SignedIn(answer=405),
+    ("scrutiny:statistics_recompute", "POST"): Roles(IASC | HOME_OFFICE),
     ("scrutiny:statistics_export", "GET"): Roles(MEMBERS),  # no table named: 400
     ("scrutiny:statistics_export", "POST"): SignedIn(answer=405),
     ("scrutiny:annual_report", "GET"): Roles(MEMBERS),

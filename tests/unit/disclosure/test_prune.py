@@ -1,0 +1,170 @@
+"""Pruning (ADR 0052): after the heuristic, each secondary cell the pattern does not need is published again, the
+most costly first. Checked by the independent auditor, never by the engine's own word."""
+
+from __future__ import annotations
+
+import itertools
+import time
+
+import numpy as np
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from disclosure import tables
+from disclosure.policy import ReleasePolicy
+from disclosure.tables import TableSpec, protect
+
+from .helpers import audit, flat_parents, frame, true_counts
+
+# Found by search: the heuristic suppresses 14 cells here, four of which no primary needs once all are in place.
+LOOSE = {("A", "w"): 35, ("A", "x"): 12, ("A", "y"): 9, ("A", "z"): 2, ("B", "w"): 2, ("C", "w"): 1,
+         ("C", "x"): 35, ("C", "y"): 12, ("C", "z"): 60, ("D", "w"): 9, ("D", "x"): 12, ("D", "y"): 60,
+         ("D", "z"): 20}
+
+
+def suppressed(release) -> set:
+    return {k for k, v in release.published().items() if v is None}
+
+
+def assert_protected(releases, df, dims):
+    """Every primary of every release has an interval at least its protection level, from all published."""
+    iv = audit([r.published() for r in releases], flat_parents(df, dims))
+    checked = 0
+    for release in releases:
+        for t in release.tables:
+            for k, c in t.cells.items():
+                if c.primary:
+                    assert iv[k][1] - iv[k][0] >= c.required - 1e-6, c.label
+                    checked += 1
+    assert checked
+
+
+def random_table(seed: int, sizes=(4, 4), dims=("a", "b")) -> pl.DataFrame:
+    rng = np.random.default_rng(seed)
+    counts = {}
+    for combo in itertools.product(*[[f"{d}{i}" for i in range(n)] for d, n in zip(dims, sizes, strict=True)]):
+        counts[combo] = int(rng.choice([0, 1, 2, 5, 9, 12, 20, 35, 60]))
+    return frame({k: v for k, v in counts.items() if v}, dims=dims)
+
+
+def test_pruning_publishes_secondaries_the_pattern_does_not_need():
+    df = frame(LOOSE)
+    spec = [TableSpec("t", ("a", "b"))]
+    heuristic, pruned = protect(df, spec), protect(df, spec, prune=True)
+    assert suppressed(pruned) < suppressed(heuristic)
+    assert len(suppressed(heuristic)) - len(suppressed(pruned)) == 4
+    assert_protected([pruned], df, ["a", "b"])
+    truth = true_counts(df, ["a", "b"])
+    for key in suppressed(heuristic) - suppressed(pruned):
+        c = pruned.tables[0].cells[key]
+        assert c.published == truth.get(key, 0.0) and c.reasons == [] and not c.primary
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_pruned_two_and_three_way_tables_stay_protected(seed):
+    dims = ("a", "b") if seed % 2 else ("a", "b", "c")
+    df = random_table(seed, (5, 4) if seed % 2 else (4, 3, 3), dims)
+    heuristic = protect(df, [TableSpec("t", dims)])
+    pruned = protect(df, [TableSpec("t", dims)], prune=True)
+    assert suppressed(pruned) <= suppressed(heuristic)
+    assert {k for k, c in pruned.tables[0].cells.items() if c.primary} == {
+        k for k, c in heuristic.tables[0].cells.items() if c.primary}
+    assert_protected([pruned], df, list(dims))
+
+
+def test_pruning_a_second_release_keeps_differencing_safe():
+    df = random_table(11, (4, 3, 3), ("a", "b", "c"))
+    first = protect(df, [TableSpec("first", ("a", "b"))], prune=True)
+    second = protect(df, [TableSpec("second", ("a", "b", "c"))], earlier=[first], prune=True)
+    assert_protected([first, second], df, ["a", "b", "c"])
+
+
+def test_pruning_a_magnitude_table_by_value_keeps_dominance_protected():
+    rng = np.random.default_rng(5)
+    counts, values = {}, {}
+    for a, b in itertools.product("ABCD", "xyz"):
+        n = int(rng.integers(1, 15))
+        counts[(a, b)] = n
+        values[(a, b)] = [float(v) for v in rng.gamma(1.0, 100.0, n)]
+    values[("A", "x")][0] = 10_000.0  # a dominant contributor
+    df = frame(counts, values=values)
+    spec = [TableSpec("t", ("a", "b"), "sum", "v")]
+    pruned = protect(df, spec, prune=True)
+    assert suppressed(pruned) <= suppressed(protect(df, spec))
+    assert_protected([pruned], df, ["a", "b"])
+
+
+def test_pruning_out_of_time_keeps_a_proved_pattern(monkeypatch):
+    """The budget runs out during pruning: it stops where it is, and what it has published is still safe."""
+    df = frame(LOOSE)
+    spec = [TableSpec("t", ("a", "b"))]
+    heuristic = suppressed(protect(df, spec))
+    real_prune = tables._prune
+
+    def late(every, current, known, relations, cost, deadline):
+        return real_prune(every, current, known, relations, cost, time.perf_counter() - 1)
+
+    monkeypatch.setattr(tables, "_prune", late)
+    pruned = protect(df, spec, prune=True)
+    assert len(heuristic) - len(suppressed(pruned)) <= 1  # one release at most before the deadline is seen
+    assert_protected([pruned], df, ["a", "b"])
+
+
+def test_a_secondary_whose_release_would_fix_a_primary_costs_no_programme(monkeypatch):
+    """Holding a cell that, through relations left with one moving cell, fixes a primary is refused before any
+    programme is solved: in a four-cell cycle round A,z every secondary is such a cell."""
+    df = frame({("A", "x"): 20, ("A", "y"): 30, ("A", "z"): 3, ("B", "x"): 25, ("B", "y"): 40, ("B", "z"): 50,
+                ("C", "x"): 60, ("C", "y"): 15, ("C", "z"): 35})
+    held = []
+    real_hold = tables._Perturbation.hold
+
+    def hold(self, key):
+        held.append(key)
+        return real_hold(self, key)
+
+    monkeypatch.setattr(tables._Perturbation, "hold", hold)
+    heuristic = protect(df, [TableSpec("t", ("a", "b"))])
+    pruned = protect(df, [TableSpec("t", ("a", "b"))], prune=True)
+    assert suppressed(pruned) == suppressed(heuristic) and len(suppressed(pruned)) == 4
+    assert held == []
+    assert pruned.lp_solves - heuristic.lp_solves <= 2  # the witnesses of A,z, up and down
+
+
+@st.composite
+def small_tables(draw):
+    ndims = draw(st.integers(2, 3))
+    sizes = [draw(st.integers(2, 4)) for _ in range(ndims)]
+    dims = ["a", "b", "c"][:ndims]
+    rows = []
+    for combo in itertools.product(*[range(s) for s in sizes]):
+        n = draw(st.sampled_from([0, 1, 2, 3, 5, 8, 9, 10, 12, 20, 35]))
+        rows.extend([{d: f"{d}{v}" for d, v in zip(dims, combo, strict=True)}] * n)
+    if not rows:
+        rows = [{d: f"{d}0" for d in dims}] * 11
+    return pl.DataFrame(rows), dims
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_tables(), st.booleans())
+def test_property_pruned_patterns_protect_every_primary(table, two_releases):
+    # Cost "value" as in test_property.py: with cost "cells", lp_audit's HiGHS can answer "Unknown" for some row
+    # orders (set order, so PYTHONHASHSEED), for unpruned patterns too; reported, lp_audit is not changed here.
+    df, dims = table
+    policy = ReleasePolicy()
+    if two_releases:
+        first = protect(df, [TableSpec("first", tuple(dims[:2]))], policy, prune=True)
+        releases = [first, protect(df, [TableSpec("second", tuple(dims))], policy, earlier=[first], prune=True)]
+    else:
+        releases = [protect(df, [TableSpec("t", tuple(dims))], policy, prune=True)]
+    truth = true_counts(df, dims)
+    iv = audit([r.published() for r in releases], flat_parents(df, dims))
+    for release in releases:
+        for key, value in release.published().items():
+            true = truth.get(key, 0.0)
+            if value is not None:
+                assert value == true
+            if 0 < true < 10:
+                assert value is None
+                assert iv[key][1] - iv[key][0] >= max(3.0, 0.3 * true) - 1e-6, key
