@@ -14,7 +14,8 @@ One frame per size from disclosure.synthetic (seed 2026), shared by both parts:
    faster than anjana with no more records suppressed.
 2. Tables (ADR 30), by bench/disclosure_tables.py's functions: its 20 two- and three-way count tables over the
    synthetic frame's police force area, nationality, exploitation type, age group, gender and year, flat (the
-   shape pytauargus takes), default policy (threshold 10, protection 30% / at least 3), each result audited by
+   shape pytauargus takes), default policy (threshold 10, protection 30% / at least 3) and again at the levels
+   pytauargus's FREQ(10,30) sets (disclosure_tables.TAU_ARGUS_LEVELS, ADR 55), each result audited by
    the independent disclosure.lp_audit; pytauargus OPT and MOD on the same tables, run by --peers-python in a
    subprocess per table (pytauargus lives in the peers' environment). Targets: no more suppressed cells (or
    suppressed value) than OPT, under 1 s per table, faster than OPT in total.
@@ -64,8 +65,9 @@ with tempfile.TemporaryDirectory(prefix="sdct_tau_") as wd, contextlib.chdir(wd)
     t = result.tables[0]
     status, values = t.status(), t.unsafe()
 secondary = [v for s, v in zip(status, values) if s == "M"]
+suppressed = [[r[d].strip() for d in dims] for r in t.rows if r["status"] in ("U", "M")]  # "Total" for a margin
 print(json.dumps({"primary": status.count("U"), "secondary": len(secondary), "value": sum(secondary),
-                  "seconds": seconds}))
+                  "seconds": seconds, "suppressed": suppressed}))
 '''
 
 
@@ -117,24 +119,44 @@ def saved_peers(path: str | None) -> dict[str, dict]:
     return {r["table"]: r for r in json.loads(Path(path).read_text())["tables"]}
 
 
+def peer_pattern(peer: dict, dims) -> set | None:
+    """A pytauargus pattern's suppressed cells as our keys (flat dimensions; "Total" is a margin), if it was saved."""
+    if "suppressed" not in peer:
+        return None
+    return {tuple(sorted((d, d, n) for d, n in zip(dims, names, strict=True) if n != "Total"))
+            for names in peer["suppressed"]}
+
+
 def table_part(frame: pl.DataFrame, peers_python: str | None, saved: dict[str, dict],
                prune: bool = False) -> tuple[list[dict], bool]:
+    """Ours at the default policy and at pytauargus's levels (TAU_ARGUS_LEVELS), OPT and MOD, per table.
+
+    ``OPT short``: OPT's primaries short under our default policy (its pattern audited by lp_audit on our cells),
+    when the peers' figures hold its pattern (the JSON keeps, as ``opt_short_at_tau_levels``, the same audit at
+    Tau-Argus's levels and test, which should find none). ``sides``: our Tau-levels pattern's primaries that miss Tau-Argus's
+    own test (each side separately; our audit tests the width)."""
     df = table_frame(frame)
     policy = ReleasePolicy(time_budget_seconds=600)
+    tau_policy = policy.with_changes(**tables_bench.TAU_ARGUS_LEVELS)
     print(f"tables, {df.height:,} rows, flat, {'pruned' if prune else 'not pruned'} (load {os.getloadavg()[0]:.1f})")
-    print(f"{'table':42} {'cells':>6} {'prim':>5} {'sec':>5} {'value':>7} {'s':>6} {'cpu':>6} | {'OPT sec':>7} {'value':>7} "
-          f"{'s':>7} | {'MOD sec':>7} {'value':>7} {'s':>7}")
+    print(f"{'table':38} {'prim':>4} | {'sec':>4} {'value':>6} {'s':>6} {'cpu':>6} | at Tau-Argus levels: {'sec':>4} "
+          f"{'value':>6} {'s':>6} {'cpu':>6} {'sides':>5} | {'OPT':>4} {'value':>6} {'s':>6} {'short':>5} | "
+          f"{'MOD':>4} {'value':>6} {'s':>6}")
     rows, failed = [], False
     with tempfile.TemporaryDirectory() as folder:
         csv = Path(folder) / "tables.csv"
         df.write_csv(csv)
         for dims in tables_bench.TABLES:
             ours = tables_bench.ours(df, dims, policy, {}, prune=prune)
-            failed |= bool(ours["short"])
-            row = {"table": " x ".join(dims), **{k: v for k, v in ours.items() if k != "short"},
-                   "under_protected": ours["short"][:3]}
-            line = (f"{' × '.join(dims):42} {ours['cells']:>6} {ours['primary']:>5} {ours['secondary']:>5} "
-                    f"{ours['value']:>7.0f} {ours['seconds']:>6.2f} {ours['cpu']:>6.2f}")
+            tau_terms = tables_bench.ours(df, dims, tau_policy, {}, prune=prune)
+            failed |= bool(ours["short"]) or bool(tau_terms["short"])
+            row = {"table": " x ".join(dims), **{k: v for k, v in ours.items() if k not in ("short", "release")},
+                   "under_protected": ours["short"][:3],
+                   "tau_levels": {k: v for k, v in tau_terms.items() if k not in ("short", "release")}}
+            line = (f"{' × '.join(dims):38} {ours['primary']:>4} | {ours['secondary']:>4} {ours['value']:>6.0f} "
+                    f"{ours['seconds']:>6.2f} {ours['cpu']:>6.2f} | {'':20} {tau_terms['secondary']:>4} "
+                    f"{tau_terms['value']:>6.0f} {tau_terms['seconds']:>6.2f} {tau_terms['cpu']:>6.2f} "
+                    f"{tau_terms['short_sides']:>5}")
             for method in ("OPT", "MOD"):
                 if row["table"] in saved:
                     peer = saved[row["table"]][method]
@@ -143,19 +165,32 @@ def table_part(frame: pl.DataFrame, peers_python: str | None, saved: dict[str, d
                 else:
                     peer = {"error": "no --peers-python"}
                 row[method] = peer
-                line += (f" | {peer.get('secondary', '-'):>7} {peer.get('value', 0):>7.0f} "
-                         f"{peer.get('seconds', 0):>7.2f}") if "error" not in peer else f" | {peer['error'][:24]}"
-            print(line + (f"  UNDER-PROTECTED {ours['short'][:3]}" if ours["short"] else ""), flush=True)
+                if "error" in peer:
+                    line += f" | {peer['error'][:24]}"
+                    continue
+                line += f" | {peer['secondary']:>4} {peer['value']:>6.0f} {peer['seconds']:>6.2f}"
+                pattern = peer_pattern(peer, dims) if method == "OPT" else None
+                if method == "OPT":
+                    short = None if pattern is None else len(tables_bench.shortfalls(ours["release"], pattern)[0])
+                    row["opt_short_under_ours"] = short
+                    if pattern is not None:  # the check that the levels are Tau-Argus's: OPT passes its own test
+                        row["opt_short_at_tau_levels"] = len(tables_bench.shortfalls(tau_terms["release"], pattern)[1])
+                    line += f" {'-' if short is None else short:>5}"
+            print(line + (f"  UNDER-PROTECTED {ours['short'][:3]}" if ours["short"] else "")
+                  + (f"  UNDER-PROTECTED at Tau levels {tau_terms['short'][:3]}" if tau_terms["short"] else ""),
+                  flush=True)
             rows.append(row)
     summary(rows)
     return rows, failed
 
 
 def summary(rows: list[dict]) -> None:
-    total = sum(r["seconds"] for r in rows)
-    print(f"ours: {sum(r['secondary'] for r in rows)} secondary cells, value {sum(r['value'] for r in rows):.0f}, "
-          f"{total:.2f} s in total (CPU {sum(r['cpu'] for r in rows):.2f} s), slowest {max(r['seconds'] for r in rows):.2f} s"
-          f" (load {os.getloadavg()[0]:.1f})")
+    for name, get in (("ours", lambda r: r), ("ours at Tau-Argus levels", lambda r: r["tau_levels"])):
+        done = [get(r) for r in rows]
+        print(f"{name}: {sum(r['secondary'] for r in done)} secondary cells, value "
+              f"{sum(r['value'] for r in done):.0f}, {sum(r['seconds'] for r in done):.2f} s in total (CPU "
+              f"{sum(r['cpu'] for r in done):.2f} s), slowest {max(r['seconds'] for r in done):.2f} s "
+              f"(load {os.getloadavg()[0]:.1f})")
     for method in ("OPT", "MOD"):
         done = [r[method] for r in rows if "error" not in r[method]]
         if done:
@@ -163,10 +198,11 @@ def summary(rows: list[dict]) -> None:
                   f"{sum(p['value'] for p in done):.0f}, {sum(p['seconds'] for p in done):.2f} s in total "
                   f"({len(done)} of {len(rows)} tables)")
     opt = [(r, r["OPT"]) for r in rows if "error" not in r["OPT"]]
-    more = [r["table"] for r, p in opt if r["secondary"] > p["secondary"] and r["value"] > p["value"]]
-    print(f"tables where ours suppressed more cells and more value than OPT: {len(more)} {more}")
-    more_cells = [r["table"] for r, p in opt if r["secondary"] > p["secondary"]]
-    print(f"tables where ours suppressed more cells than OPT: {len(more_cells)} {more_cells}")
+    for name, get in (("ours", lambda r: r), ("ours at Tau-Argus levels", lambda r: r["tau_levels"])):
+        more = [r["table"] for r, p in opt if get(r)["secondary"] > p["secondary"] and get(r)["value"] > p["value"]]
+        print(f"tables where {name} suppressed more cells and more value than OPT: {len(more)} {more}")
+        more_cells = [r["table"] for r, p in opt if get(r)["secondary"] > p["secondary"]]
+        print(f"tables where {name} suppressed more cells than OPT: {len(more_cells)} {more_cells}")
 
 
 def main() -> int:
