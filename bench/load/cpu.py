@@ -22,6 +22,7 @@ import io
 import os
 import pstats
 import secrets
+import shutil
 import statistics
 import subprocess
 import sys
@@ -139,6 +140,7 @@ def main() -> None:
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="concordat-cpu."))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)  # this run's keys and vault
     production_environment(work)
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", DB], check=True)
     atexit.register(lambda: subprocess.run(["psql", f"{PG_URL}/postgres", "-qc",
