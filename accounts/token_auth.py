@@ -4,11 +4,14 @@ and held to their scope: a read-only token may read and nothing else."""
 from __future__ import annotations
 
 import re
+from hmac import compare_digest
 
 from django.utils import timezone
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from knox.auth import TokenAuthentication
-from knox.settings import knox_settings
+from knox.crypto import hash_token
+from knox.models import get_token_model
+from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
 
 from accounts import tokens
@@ -49,10 +52,25 @@ class ApiTokenAuthentication(TokenAuthentication):
             raise exceptions.AuthenticationFailed(NOT_VALID) from None
         if not secret_shape().fullmatch(secret):
             raise exceptions.AuthenticationFailed(NOT_VALID)
-        try:
-            return super().authenticate_credentials(token)
-        except exceptions.AuthenticationFailed:
-            raise exceptions.AuthenticationFailed(NOT_VALID) from None
+        return self._matching_token(secret)
+
+    def _matching_token(self, secret: str):
+        """knox's lookup, with the owner's organisation in the same query (every API request reads it for
+        need-to-know: one query fewer, ADR 56). As knox does it: candidates by the key's first characters, the
+        digest compared in constant time, expired ones skipped, an inactive owner refused."""
+        candidates = get_token_model().objects.filter(
+            token_key=secret[:CONSTANTS.TOKEN_KEY_LENGTH]).select_related("user__organisation")
+        digest = hash_token(secret)
+        for candidate in candidates:
+            if self._cleanup_token(candidate) or not compare_digest(digest, candidate.digest):
+                continue
+            if knox_settings.AUTO_REFRESH and candidate.expiry:
+                self.renew_token(candidate)
+            try:
+                return self.validate_user(candidate)
+            except exceptions.AuthenticationFailed:
+                raise exceptions.AuthenticationFailed(NOT_VALID) from None
+        raise exceptions.AuthenticationFailed(NOT_VALID)
 
     def _cleanup_token(self, auth_token) -> bool:
         """Expired: refused, and kept (knox would delete it, and the owner's other expired ones, unaudited, on a

@@ -160,3 +160,26 @@ def test_the_openapi_document_describes_the_token_and_429_everywhere(requester):
         too_many = operation["responses"]["429"]
         assert too_many["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Errors"}
         assert "Retry-After" in too_many["headers"], (path, method)
+
+
+def test_a_secret_sharing_only_the_key_of_a_real_token_is_refused(requester):
+    """The lookup is by the key (the secret's first characters); the rest must match the stored digest."""
+    secret = api_token_for(requester)
+    forged = secret[:-1] + ("0" if secret[-1] != "0" else "1")
+    assert client_with(forged).get(REQUESTS).status_code == 401
+    assert client_with(secret).get(REQUESTS).status_code == 200
+
+
+def test_a_token_its_owner_and_their_organisation_are_read_in_one_query(requester, django_assert_num_queries):
+    """ADR 56: the organisation every API request reads for need-to-know comes with the token."""
+    from rest_framework.test import APIRequestFactory
+
+    from accounts.token_auth import ApiTokenAuthentication
+
+    secret = api_token_for(requester)
+    client_with(secret).get(REQUESTS)  # the first use from an address is noted (ADR 16): not counted here
+    request = APIRequestFactory().get(REQUESTS, HTTP_AUTHORIZATION=f"Token {secret}", REMOTE_ADDR="192.0.2.1")
+    with django_assert_num_queries(1):
+        user, token = ApiTokenAuthentication().authenticate(request)
+        assert user.organisation == requester.organisation
+    assert token.user_id == requester.pk
