@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import itertools
+
 import polars as pl
+from hypothesis import strategies as st
 
 from disclosure import lp_audit
 
@@ -43,3 +46,19 @@ def audit(published_releases, parents, tolerance=0.0):
     known = lp_audit.combine(*published_releases)
     relations = lp_audit.relations_from_margins(known, parents)
     return lp_audit.intervals(known, relations, tolerance)
+
+
+@st.composite
+def small_tables(draw):
+    """A frame of two or three dimensions of 2-4 categories each, counts drawn around the threshold of 10, and
+    its dimension names: the property tests' tables."""
+    ndims = draw(st.integers(2, 3))
+    sizes = [draw(st.integers(2, 4)) for _ in range(ndims)]
+    dims = ["a", "b", "c"][:ndims]
+    rows = []
+    for combo in itertools.product(*[range(s) for s in sizes]):
+        n = draw(st.sampled_from([0, 1, 2, 3, 5, 8, 9, 10, 12, 20, 35]))
+        rows.extend([{d: f"{d}{v}" for d, v in zip(dims, combo, strict=True)}] * n)
+    if not rows:
+        rows = [{d: f"{d}0" for d in dims}] * 11
+    return pl.DataFrame(rows), dims

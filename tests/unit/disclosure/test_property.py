@@ -5,32 +5,16 @@ The primary cells and their protection levels are worked out here from plain gro
 engine; the relations are rebuilt by disclosure.lp_audit from the cells and the parent maps.
 """
 
-import polars as pl
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from disclosure.policy import ReleasePolicy
 from disclosure.tables import TableSpec, protect
 
-from .helpers import audit, flat_parents, true_counts
+from .helpers import audit, flat_parents, small_tables, true_counts
 
 THRESHOLD = 10
 
-
-@st.composite
-def tables(draw):
-    ndims = draw(st.integers(2, 3))
-    sizes = [draw(st.integers(2, 4)) for _ in range(ndims)]
-    dims = ["a", "b", "c"][:ndims]
-    rows = []
-    import itertools
-
-    for combo in itertools.product(*[range(s) for s in sizes]):
-        n = draw(st.sampled_from([0, 1, 2, 3, 5, 8, 9, 10, 12, 20, 35]))
-        rows.extend([{d: f"{d}{v}" for d, v in zip(dims, combo, strict=True)}] * n)
-    if not rows:
-        rows = [{d: f"{d}0" for d in dims}] * 11
-    return pl.DataFrame(rows), dims
 
 
 def required(v):
@@ -38,7 +22,7 @@ def required(v):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(tables(), st.booleans())
+@given(small_tables(), st.booleans())
 def test_released_counts_are_safe_and_primaries_protected(table, two_releases):
     df, dims = table
     policy = ReleasePolicy()

@@ -16,7 +16,7 @@ from disclosure import tables
 from disclosure.policy import ReleasePolicy
 from disclosure.tables import TableSpec, protect
 
-from .helpers import audit, flat_parents, frame, true_counts
+from .helpers import audit, flat_parents, frame, small_tables, true_counts
 
 # Found by search: the heuristic suppresses 14 cells here, four of which no primary needs once all are in place.
 LOOSE = {("A", "w"): 35, ("A", "x"): 12, ("A", "y"): 9, ("A", "z"): 2, ("B", "w"): 2, ("C", "w"): 1,
@@ -131,19 +131,6 @@ def test_a_secondary_whose_release_would_fix_a_primary_costs_no_programme(monkey
     assert held == []
     assert pruned.lp_solves - heuristic.lp_solves <= 2  # the witnesses of A,z, up and down
 
-
-@st.composite
-def small_tables(draw):
-    ndims = draw(st.integers(2, 3))
-    sizes = [draw(st.integers(2, 4)) for _ in range(ndims)]
-    dims = ["a", "b", "c"][:ndims]
-    rows = []
-    for combo in itertools.product(*[range(s) for s in sizes]):
-        n = draw(st.sampled_from([0, 1, 2, 3, 5, 8, 9, 10, 12, 20, 35]))
-        rows.extend([{d: f"{d}{v}" for d, v in zip(dims, combo, strict=True)}] * n)
-    if not rows:
-        rows = [{d: f"{d}0" for d in dims}] * 11
-    return pl.DataFrame(rows), dims
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
