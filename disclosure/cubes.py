@@ -16,6 +16,7 @@ Where no cube qualifies, the linear programme decides, as before.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 from collections import defaultdict
@@ -25,6 +26,8 @@ import numpy as np
 
 #: A primary whose candidate cubes would price more entries than this is left to the linear programme.
 MAX_ENTRIES = 200_000
+#: A cube may not newly suppress a margin holding more than this share of its table's grand total (ADR 0057).
+LARGE_SHARE = 0.05
 
 
 def _paths_through(node_at: Mapping[Hashable, int], parent: Mapping[Hashable, Hashable | None],
@@ -87,6 +90,10 @@ class CubeTable:
             self.position[key] = combo
         self._movements: dict = {}
         self._cubes: dict = {}
+        # Margins and sub-totals: a cell with a node along some dimension that has nodes below it.
+        inner = [np.array([n not in set(parents[d].values()) for n in self.nodes[d]]) for d in dims]
+        self.margin = ~functools.reduce(np.logical_and, [
+            axis.reshape([-1 if e == d else 1 for e in range(len(dims))]) for d, axis in enumerate(inner)])
 
     def movements(self, d: int, at: int) -> tuple[np.ndarray, np.ndarray]:
         found = self._movements.get((d, at))
@@ -151,9 +158,9 @@ class CubeSearch:
         self.confined = [np.append(c, False) for c in confined]
 
     def cheapest(self, key, amount: float, up: bool, cost: np.ndarray, values: np.ndarray,
-                 usable: np.ndarray, back: float = 0.0) -> tuple[np.ndarray, np.ndarray] | None:
+                 usable: np.ndarray, back: float = 0.0) -> tuple[np.ndarray, np.ndarray, float] | None:
         """The cheapest cube moving ``key`` by ``amount`` (up or down) with every cell usable and none below 0:
-        (columns, movement of each); None if none. ``cost``, ``values``, ``usable``: one entry per column.
+        (columns, movement of each, price); None if none. ``cost``, ``values``, ``usable``: one entry per column.
         ``back``: the cube must also move the key the other way by this much (one cube proving both sides)."""
         t = self.home.get(key)
         table = None if t is None else self.tables[t]
@@ -162,8 +169,14 @@ class CubeSearch:
             return None
         per_dim, terms = found
         columns = self.column_of[table.grid]  # the grid's cells as columns; the sentinel where none
-        usable_grid = (np.append(usable, False) & self.confined[t])[columns]
         value_grid = np.append(values, np.inf)[columns]
+        cost_grid = np.append(cost, 0.0)[columns]
+        usable_grid = (np.append(usable, False) & self.confined[t])[columns]
+        # A large margin not yet suppressed (the grand total, a big sub-total) is left to the programme, which
+        # finds a cheaper way round it where there is one; a cube would take it whenever nothing smaller fits.
+        grand_total = value_grid[(0,) * len(per_dim)]
+        if np.isfinite(grand_total):
+            usable_grid &= ~((cost_grid > 0) & table.margin & (value_grid > LARGE_SHARE * grand_total))
         falling = -1 if up else 1  # the sign of the cells that move down when the key moves this way
 
         def fits(index, sign):
@@ -187,7 +200,6 @@ class CubeSearch:
         if not all(v.any() for v in viable):
             return None
         rows_left = [np.flatnonzero(v) for v in viable]
-        cost_grid = np.append(cost, 0.0)[columns]
         shape = tuple(len(r) for r in rows_left)
         price, ok = np.zeros(shape), np.ones(shape, dtype=bool)
         for index, sign in terms:
@@ -208,4 +220,4 @@ class CubeSearch:
             if sign:
                 cells.append(columns[tuple(n for n, _ in entry)])
                 moves.append(float(sign))
-        return np.array(cells, dtype=np.int64), (amount if up else -amount) * np.array(moves)
+        return np.array(cells, dtype=np.int64), (amount if up else -amount) * np.array(moves), float(price[at])

@@ -544,9 +544,9 @@ class _Perturbation:
         return z, rows, np.asarray(solution.row_dual)
 
     def cube(self, search: CubeSearch, key: Key, amount: float, up: bool,
-             cost: np.ndarray | None = None, back: float = 0.0) -> np.ndarray | None:
-        """The cheapest cube moving ``key`` by ``amount`` (ADR 0057), as a movement z of the whole system; None if
-        no cube is usable. Cells held still cannot move; ``cost`` prices the cells (the programme's, by default);
+             cost: np.ndarray | None = None, back: float = 0.0) -> tuple[np.ndarray, float] | None:
+        """The cheapest cube moving ``key`` by ``amount`` (ADR 0057), as a movement z of the whole system, and its
+        price; None if no cube is usable. Cells held still cannot move; ``cost`` prices the cells (the programme's, by default);
         ``back``: the cube must also be able to move ``key`` the other way by this much.
         The movement is checked against every relation before it is returned, so a wrong cube is never used."""
         if key not in self.index:
@@ -555,13 +555,12 @@ class _Perturbation:
                                 self.upper[: self.n] > 0, back)
         if found is None:
             return None
-        columns, moves = found
+        columns, moves, price = found
         if not self.keeps_relations(columns, moves):
             return None
         z = np.zeros(self.n)
         z[columns] = moves
-        self.cubes += 1
-        return z
+        return z, price
 
     def keeps_relations(self, columns: np.ndarray, moves: np.ndarray) -> bool:
         """Whether moving ``columns`` by ``moves`` (the others still) keeps every relation of the system."""
@@ -708,11 +707,8 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
                 if amount <= _EPS or (reach_up if up else reach_down)[j] >= amount - _EPS:
                     continue
                 z = None
-                if cubes is not None:  # one cube proving both sides first, else one for this side (ADR 0057)
-                    if up and down > _EPS:
-                        z = model.cube(cubes, p.key, amount, up, back=down)
-                    if z is None:
-                        z = model.cube(cubes, p.key, amount, up)
+                if cubes is not None:
+                    z = _cheapest_cube(model, cubes, p.key, amount, up, down if up else 0.0)
                 if z is None and neighbourhood:
                     z = model.move_within(p.key, amount, up, neighbours(p.key))
                 if z is None:
@@ -728,6 +724,20 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
                 f"{p.label} cannot be given a protection interval of {p.required:g} by suppressing "
                 "further cells (the figures already published fix it)", field="tables")
     return used
+
+
+def _cheapest_cube(model: _Perturbation, cubes: CubeSearch, key: Key, amount: float, up: bool,
+                   back: float) -> np.ndarray | None:
+    """The cheapest cube moving ``key`` by ``amount`` (ADR 0057) that also moves it ``back`` the other way (one
+    cube proving both sides: fewer cells after pruning, on the bench, than the cheaper one-side cube and then
+    the other side's), else the cheapest for this side only."""
+    found = model.cube(cubes, key, amount, up, back=back) if back > _EPS else None
+    if found is None:
+        found = model.cube(cubes, key, amount, up)
+    if found is None:
+        return None
+    model.cubes += 1
+    return found[0]
 
 
 class _Witnesses:
@@ -781,7 +791,8 @@ class _Witnesses:
         if self.cubes is not None:
             for at in lacking():
                 if self.by[up][at] < 0:
-                    z = self.model.cube(self.cubes, keys[at], float(self.need[up][at]), up, self.cube_cost)
+                    found = self.model.cube(self.cubes, keys[at], float(self.need[up][at]), up, self.cube_cost)
+                    z = None if found is None else found[0]
                     if z is not None:
                         self.add(z, positions)
         unproved = []

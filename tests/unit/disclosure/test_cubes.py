@@ -193,8 +193,8 @@ def test_a_cube_that_would_break_a_relation_is_refused(monkeypatch):
         found = real(self, *args, **kwargs)
         if found is None:
             return None
-        columns, moves = found
-        return columns, np.concatenate([moves[:1], -moves[1:]])
+        columns, moves, price = found
+        return columns, np.concatenate([moves[:1], -moves[1:]]), price
 
     monkeypatch.setattr(tables.CubeSearch, "cheapest", wrong)
     df = frame(GRID)
