@@ -39,6 +39,7 @@ import highspy
 import numpy as np
 import polars as pl
 
+from .cubes import CubeSearch, CubeTable
 from .highs import QuietHighs
 from .policy import MAX_CELLS, DisclosureError, ReleasePolicy
 
@@ -172,6 +173,7 @@ class ProtectedRelease:
     hierarchies: Mapping[str, Hierarchy]
     seconds: float = 0.0
     lp_solves: int = 0
+    cube_movements: int = 0  # movements found as cubes by the heuristic, no programme solved (ADR 0057)
 
     def published(self) -> dict[Key, float | None]:
         """Every published figure of the release, suppressed cells as None (shared margins appear once)."""
@@ -420,6 +422,7 @@ class _Perturbation:
         self.h.passModel(lp)
         self.n = n
         self.solves = 0
+        self.cubes = 0  # movements found by cubes, no programme solved
 
     def set_cost(self, key: Key, cost: float) -> None:
         i = self.index[key]
@@ -540,6 +543,33 @@ class _Perturbation:
         z[np.abs(z) <= _EPS] = 0.0
         return z, rows, np.asarray(solution.row_dual)
 
+    def cube(self, search: CubeSearch, key: Key, amount: float, up: bool,
+             cost: np.ndarray | None = None, back: float = 0.0) -> tuple[np.ndarray, float] | None:
+        """The cheapest cube moving ``key`` by ``amount`` (ADR 0057), as a movement z of the whole system, and its
+        price; None if no cube is usable. Cells held still cannot move; ``cost`` prices the cells (the programme's, by default);
+        ``back``: the cube must also be able to move ``key`` the other way by this much.
+        The movement is checked against every relation before it is returned, so a wrong cube is never used."""
+        if key not in self.index:
+            return None
+        found = search.cheapest(key, amount, up, self.cost[: self.n] if cost is None else cost, self.values,
+                                self.upper[: self.n] > 0, back)
+        if found is None:
+            return None
+        columns, moves, price = found
+        if not self.keeps_relations(columns, moves):
+            return None
+        z = np.zeros(self.n)
+        z[columns] = moves
+        return z, price
+
+    def keeps_relations(self, columns: np.ndarray, moves: np.ndarray) -> bool:
+        """Whether moving ``columns`` by ``moves`` (the others still) keeps every relation of the system."""
+        lengths = self.ptr[columns + 1] - self.ptr[columns]
+        positions = np.concatenate([np.arange(self.ptr[c], self.ptr[c + 1]) for c in columns])
+        change = np.bincount(self.entry_row[positions], weights=self.entry_value[positions] * np.repeat(moves, lengths),
+                             minlength=self.num_rows)
+        return bool(np.all(np.abs(change) <= 1e-6 * max(1.0, float(np.max(np.abs(moves))))))
+
     def rows_of(self, key: Key) -> set[int]:
         return {r for r, _ in self.col_entries[self.index[key]]}
 
@@ -602,7 +632,7 @@ class _Perturbation:
             self.h.changeColBounds(c, self.lower[c], self.upper[c])
 
 
-def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first, batch=1):
+def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first, batch=1, cubes=None):
     """One movement per primary and direction not yet covered; returns the cells moved, with whom they protect.
 
     How far each cell is already known to move, up and down, inside the suppressed pattern is kept: every movement
@@ -645,7 +675,7 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
     # Batches first: primaries sharing no relation are asked to move together in one programme; the movement
     # found proves each of them (a primary moved by it can take that value). A batch with no answer is left to
     # the one-by-one loop below, as is anything a batch did not cover.
-    if batch > 1:
+    if batch > 1 and cubes is None:  # with cubes, few primaries are left to programmes
         for up in (True, False):
             reach = reach_up if up else reach_down
             pending = [p for p in order if split(p)[0 if up else 1] > _EPS]
@@ -677,7 +707,9 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
                 if amount <= _EPS or (reach_up if up else reach_down)[j] >= amount - _EPS:
                     continue
                 z = None
-                if neighbourhood:
+                if cubes is not None:
+                    z = _cheapest_cube(model, cubes, p.key, amount, up, down if up else 0.0)
+                if z is None and neighbourhood:
                     z = model.move_within(p.key, amount, up, neighbours(p.key))
                 if z is None:
                     z = model.move(p.key, amount, up, deadline - time.perf_counter())
@@ -694,6 +726,20 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
     return used
 
 
+def _cheapest_cube(model: _Perturbation, cubes: CubeSearch, key: Key, amount: float, up: bool,
+                   back: float) -> np.ndarray | None:
+    """The cheapest cube moving ``key`` by ``amount`` (ADR 0057) that also moves it ``back`` the other way (one
+    cube proving both sides: fewer cells after pruning, on the bench, than the cheaper one-side cube and then
+    the other side's), else the cheapest for this side only."""
+    found = model.cube(cubes, key, amount, up, back=back) if back > _EPS else None
+    if found is None:
+        found = model.cube(cubes, key, amount, up)
+    if found is None:
+        return None
+    model.cubes += 1
+    return found[0]
+
+
 class _Witnesses:
     """For each primary and direction, a movement of the suppressed pattern that proves it (rows of ``moves``).
 
@@ -701,8 +747,10 @@ class _Witnesses:
     likewise when reversed; so one movement can prove several primaries (as ``_protect_pass``'s reach does).
     """
 
-    def __init__(self, model: _Perturbation, primaries: list[int], need_up: np.ndarray, need_down: np.ndarray):
+    def __init__(self, model: _Perturbation, primaries: list[int], need_up: np.ndarray, need_down: np.ndarray,
+                 cubes: CubeSearch | None = None, cube_cost: np.ndarray | None = None):
         self.model, self.primaries = model, np.asarray(primaries, dtype=np.int64)
+        self.cubes, self.cube_cost = cubes, cube_cost
         self.need = {True: need_up, False: need_down}
         self.moves = np.zeros((max(16, 2 * len(primaries)), model.n))
         self.count = 0
@@ -733,22 +781,76 @@ class _Witnesses:
         by[using] = -1
         return using
 
-    def solve(self, positions: np.ndarray, up: bool, keys: list[Key], deadline: float) -> list[int]:
-        """A witness for each of ``positions`` lacking one in that direction; the positions left without one."""
+    def solve(self, positions: np.ndarray, up: bool, keys: list[Key], deadline: float,
+              first_only: bool = False) -> list[int]:
+        """A witness for each of ``positions`` lacking one in that direction; the positions left without one
+        (``first_only``: stop at the first). Cubes of the suppressed cells first (ADR 0057), then programmes."""
+        def lacking():
+            return [at for at in positions if self.by[up][at] < 0 and self.need[up][at] > _EPS]
+
+        if self.cubes is not None:
+            for at in lacking():
+                if self.by[up][at] < 0:
+                    found = self.model.cube(self.cubes, keys[at], float(self.need[up][at]), up, self.cube_cost)
+                    z = None if found is None else found[0]
+                    if z is not None:
+                        self.add(z, positions)
         unproved = []
-        for at in positions:
-            if self.by[up][at] >= 0 or self.need[up][at] <= _EPS:
+        for at in lacking():
+            if self.by[up][at] >= 0:
                 continue
             z = self.model.move(keys[at], float(self.need[up][at]), up, deadline - time.perf_counter())
             if z is None:
                 unproved.append(at)
+                if first_only:
+                    break
             else:
                 self.add(z, positions)
         return unproved
 
 
+@dataclass
+class _CubeGeometry:
+    """Every table of the release on its grid (ADR 0057), and which cells a cube of each table may move."""
+
+    tables: list[CubeTable]
+    home: dict[Key, int]  # a cell → the first table holding it
+    cell_id: dict[Key, int]
+    confined: list[np.ndarray]  # per table, per cell id: every relation of the cell is the table's own
+
+    @classmethod
+    def of(cls, built: Sequence[ProtectedTable], every: Mapping[Key, Cell], relations: Sequence) -> _CubeGeometry:
+        cell_id = {k: i for i, k in enumerate(every)}
+        tables = [CubeTable(t.spec.dimensions, t.parents, _key, cell_id) for t in built]
+        home: dict[Key, int] = {}
+        for i, t in enumerate(built):
+            for k in t.cells:
+                home.setdefault(k, i)
+        own = [set(relations_of(t)) for t in built]
+        if len(built) == 1 and own[0] == set(relations):
+            return cls(tables, home, cell_id, [np.ones(len(cell_id), dtype=bool)])
+        relations_of_cell: dict[Key, list] = defaultdict(list)
+        for r in relations:
+            for k in (r[0], *r[1]):
+                relations_of_cell[k].append(r)
+        confined = []
+        for mine in own:
+            inside = np.zeros(len(cell_id), dtype=bool)
+            for k, i in cell_id.items():
+                inside[i] = all(r in mine for r in relations_of_cell[k])
+            confined.append(inside)
+        return cls(tables, home, cell_id, confined)
+
+    def search(self, model: _Perturbation) -> CubeSearch:
+        column_of = np.full(len(self.cell_id), -1, dtype=np.int64)
+        for k, i in self.cell_id.items():
+            column_of[i] = model.index.get(k, -1)
+        cells = np.array([self.cell_id[k] for k in model.keys], dtype=np.int64)
+        return CubeSearch(self.tables, self.home, column_of, [c[cells] for c in self.confined])
+
+
 def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float], relations, cost,
-           deadline: float) -> int:
+           deadline: float, geometry: _CubeGeometry | None = None) -> int:
     """Publish again every secondary cell the pattern does not need, the most costly first; the LP solves made.
 
     A programme over the suppressed cells only (everything published held still) keeps, for each primary and
@@ -767,7 +869,10 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     required = np.array([every[k].required for k in primaries])
     value = np.array([every[k].value for k in primaries])
     down = np.minimum(value, required / 2)
-    witnesses = _Witnesses(model, [model.index[k] for k in primaries], required - down, down)
+    # Cube witnesses prefer cells that stay suppressed: primaries and secondaries already kept cost nothing.
+    cube_cost = np.array([cost(k) if k in candidates else 0.0 for k in model.keys])
+    cubes = geometry.search(model) if geometry is not None else None
+    witnesses = _Witnesses(model, [model.index[k] for k in primaries], required - down, down, cubes, cube_cost)
     everyone = np.arange(len(primaries))
     # As in _protect_pass: half each way, or, where a published figure caps one side, as far down as the cell goes.
     try:
@@ -809,8 +914,8 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
         saved = {up: witnesses.by[up].copy() for up in (True, False)}
         model.hold(key)
         try:
-            proved = not any(witnesses.solve(witnesses.forget(model.index[key], up), up, primaries, deadline)
-                             for up in (True, False))
+            proved = not any(witnesses.solve(witnesses.forget(model.index[key], up), up, primaries, deadline,
+                                             first_only=True) for up in (True, False))
         except DisclosureError:  # the time budget: the pattern as it stands is proved; stop here
             proved = False
         if proved:
@@ -820,6 +925,7 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
         else:
             model.release(key, every[key].value)
             witnesses.by = saved
+            cube_cost[model.index[key]] = 0.0
         if time.perf_counter() > deadline:
             break
     return model.solves
@@ -828,7 +934,8 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
 def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy | None = None,
             hierarchies: Mapping[str, Hierarchy] | None = None,
             earlier: Sequence[ProtectedRelease | EarlierRelease] = (), neighbourhood: int | None = None,
-            cleanup: bool = False, batch: int = 8, local: bool = False, prune: bool = False) -> ProtectedRelease:
+            cleanup: bool = False, batch: int = 8, local: bool = False, prune: bool = False,
+            cubes: bool = True) -> ProtectedRelease:
     """Protect the tables of one release together, against every earlier release from the same dataset (§15).
 
     ``neighbourhood``: each primary is first protected by a small programme over the cells near it (its node, the
@@ -848,6 +955,11 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
     ``prune``: after the heuristic, each secondary is published again, the most costly first, when every primary
     is still proved without it (ADR 0052). Never adds a cell; off by default because it about doubles the time of
     the three-way tables. Stops at the time budget with the pattern proved.
+
+    ``cubes``: each primary is first moved by the cheapest hypercube of its table (ADR 0057: 2^d cells, one
+    partner node per dimension, priced for all partners at once by numpy), a programme solved only where no cube
+    fits; pruning looks for cube witnesses among the suppressed cells before programmes too. ``cubes=False`` is
+    ADR 52's engine exactly.
     """
     started = time.perf_counter()
     policy = policy or ReleasePolicy()
@@ -984,14 +1096,17 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
         first, then the smallest; every node of a small dimension."""
         return nearby(key, free_then_value, PARTNERS, whole_small=True)
 
-    solves = 0
+    solves = cube_movements = 0
     if to_protect:
         model = _Perturbation(free, values, list(relations), {k: cost(k) for k in free})
         if local and len(free) >= LOCAL_FROM_CELLS:
             model.locality = locality
         deadline = started + policy.time_budget_seconds
         order = sorted(to_protect, key=lambda c: (-c.required, label(c.key)))
-        _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first=True, batch=batch)
+        geometry = _CubeGeometry.of(built, every, list(relations)) if cubes else None
+        search = geometry.search(model) if cubes else None
+        _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first=True, batch=batch,
+                      cubes=search)
         if cleanup:
             # Second pass: every secondary is now nearly free; each primary's cheapest movement is found again,
             # and a secondary no movement uses any more is published after all (the earlier movements that
@@ -1009,8 +1124,9 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
                 else:
                     c.reasons = [used[k]]
         solves = model.solves + model.local_solves
+        cube_movements = model.cubes
         if prune:
-            solves += _prune(every, current, known, list(relations), cost, deadline)
+            solves += _prune(every, current, known, list(relations), cost, deadline, geometry)
 
     if policy.rounding != "none":
         b = policy.rounding_base
@@ -1031,7 +1147,7 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
                     if c.published is None:
                         c.reasons.append("no contributors: no mean")
     return ProtectedRelease(built, list(relations), policy, hierarchies,
-                            seconds=time.perf_counter() - started, lp_solves=solves)
+                            seconds=time.perf_counter() - started, lp_solves=solves, cube_movements=cube_movements)
 
 
 def protect_table(df: pl.DataFrame, dimensions: Sequence[str], *, measure: Measure = "count",

@@ -305,7 +305,8 @@ def _short(releases, df):
 def test_two_releases_protected_apart_leak_by_differencing_and_together_do_not():
     df = _leaky_pair()
     first = protect(df, [TableSpec("ab", ("a", "b"))])
-    alone = protect(df, [TableSpec("abc", ("a", "b", "c"))])
+    # The programmes' patterns (cubes off, ADR 57) for this pair were found to leak when protected apart.
+    alone = protect(df, [TableSpec("abc", ("a", "b", "c"))], cubes=False)
     assert _short([first.published(), alone.published()], df)  # each safe alone, not together
     together = protect(df, [TableSpec("abc", ("a", "b", "c"))], earlier=[first])
     assert not _short([first.published(), together.published()], df)
