@@ -9,7 +9,8 @@ import os
 bind = os.environ.get("GUNICORN_BIND", f"0.0.0.0:{os.environ.get('PORT', '8000')}")
 # Sync workers: a request holds one worker; PostgreSQL's row locks serialise conflicting actions across them all.
 workers = int(os.environ.get("WEB_CONCURRENCY", min(2 * multiprocessing.cpu_count() + 1, 8)))
-worker_class = "sync"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))  # gthread only: requests served at once by each worker
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))  # a worker stuck this long is killed and replaced
 graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
 keepalive = 5

@@ -24,6 +24,12 @@ from sharing.permissions import visible_requests
 from sharing.services import reading
 from workflow.api import CaseActions
 
+# What a row of the list shows (serializers.RequestListSerializer), and the relations it joins: the elements' long
+# texts and the rest of the detail's columns are neither read nor turned into attributes, 50 rows a page (ADR 59).
+LIST_COLUMNS = ("reference", "title", "direction", "route", "state", "decision", "classification",
+                "personal_data_category", "provision", "requester", *queries.LIST_RELATIONS, "assigned_to",
+                "received_on", "acknowledge_by", "provide_by", "next_due_on", "version", "created_at", "updated_at")
+
 
 class RequestViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """Requests for information under a protocol (§5–9) and outside it (§18, §4 fn 1)."""
@@ -38,13 +44,18 @@ class RequestViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMix
 
     def get_queryset(self):
         if self.action == "list":
-            return queries.request_list(self.request.user)
+            return queries.request_list(self.request.user).only(*LIST_COLUMNS)
         if self.action == "retrieve":
-            return queries.request_detail_queryset(self.request.user)
+            return queries.request_detail_rows(self.request.user)  # its collections once found (with_collections)
         return visible_requests(self.request.user)  # the service locks and reloads it
 
     def get_serializer_class(self):
         return serializers.RequestListSerializer if self.action == "list" else serializers.RequestDetailSerializer
+
+    def filter_queryset(self, queryset):
+        if self.action != "list" and not self.request.query_params:
+            return queryset  # nothing to filter or order by: the filter set would answer the queryset as it is
+        return super().filter_queryset(queryset)
 
     def get_object(self):
         try:
@@ -54,12 +65,13 @@ class RequestViewSet(CaseActions, mixins.ListModelMixin, mixins.RetrieveModelMix
             raise
 
     def retrieve(self, request, *args, **kwargs):
-        target = self.get_object()
+        target = queries.with_collections(self.get_object())
         reading.viewed(target, by=request.user, how="api")
         return Response(self.get_serializer(target).data)
 
     def fresh(self, pk: int):
-        return queries.request_detail(self.request.user, pk)
+        found = queries.request_detail_rows(self.request.user).filter(pk=pk).first()
+        return found and queries.with_collections(found)
 
     @extend_schema(request=serializers.DraftCreateSerializer, responses={201: serializers.RequestDetailSerializer})
     def create(self, request):

@@ -10,12 +10,15 @@ from datetime import date
 from django.db.models import (
     BooleanField,
     Case,
+    Exists,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Value,
     When,
+    prefetch_related_objects,
 )
 from django.utils import timezone
 
@@ -32,6 +35,7 @@ from sharing.models import (
     Reassignment,
     Request,
     RequestEvent,
+    RequestPart,
 )
 from sharing.states import (
     REQUEST_MACHINE,
@@ -140,22 +144,71 @@ def my_work(user, today: date | None = None) -> QuerySet:
 # --- one request, with everything its page shows --------------------------------------------------
 
 def request_detail_queryset(user) -> QuerySet:
+    return _detail_rows(user).prefetch_related(*_detail_collections().values())
+
+
+def _detail_rows(user) -> QuerySet:
     return with_list_annotations(permissions.visible_requests(user), schedule.today()).select_related(
         *DETAIL_RELATIONS).defer("protocol__definition").with_people(  # 16 kB of JSON; spec is cached
-        *DETAIL_PEOPLE).prefetch_related(
-        Prefetch("named_people", queryset=User.objects.select_related(*PERSON)),
-        Prefetch("events", queryset=RequestEvent.objects.select_related("actor__organisation")),
-        Prefetch("checklist_answers", queryset=ChecklistAnswer.objects.select_related("answered_by__organisation")),
-        Prefetch("approvals", queryset=Approval.objects.select_related("requested_by__organisation",
-                                                                       "decided_by__organisation")),
-        Prefetch("reassignments", queryset=Reassignment.objects.select_related(
+        *DETAIL_PEOPLE)
+
+
+def _detail_collections() -> dict[str, Prefetch]:
+    return {
+        "named_people": Prefetch("named_people", queryset=User.objects.select_related(*PERSON)),
+        "events": Prefetch("events", queryset=RequestEvent.objects.select_related("actor__organisation")),
+        "checklist_answers": Prefetch("checklist_answers", queryset=ChecklistAnswer.objects.select_related(
+            "answered_by__organisation")),
+        "approvals": Prefetch("approvals", queryset=Approval.objects.select_related("requested_by__organisation",
+                                                                                    "decided_by__organisation")),
+        "reassignments": Prefetch("reassignments", queryset=Reassignment.objects.select_related(
             "from_org", "to_org", "to_user__organisation", "reassigned_by__organisation")),
-        Prefetch("occasions", queryset=DeliveryOccasion.objects.select_related("delivery")),
-        Prefetch("deliveries", queryset=Delivery.objects.select_related("delivered_by__organisation", "occasion",
-                                                                        "retention")  # ADR 33
-                 .prefetch_related("files")),
-        "parts",  # each part's scope, compared with processing holds (sharing.hold_scope)
-    )
+        "occasions": Prefetch("occasions", queryset=DeliveryOccasion.objects.select_related("delivery")),
+        "deliveries": Prefetch("deliveries", queryset=Delivery.objects.select_related(
+            "delivered_by__organisation", "occasion", "retention")  # ADR 33
+            .prefetch_related("files")),
+        "parts": Prefetch("parts", queryset=RequestPart.objects.all()),  # each part's scope, compared with processing holds (sharing.hold_scope)
+    }
+
+
+# The collections a request often has none of, each with the rows that would be its own: a submitted request has
+# no checklist, approvals, reassignments, occasions or deliveries yet. Its timeline always has its creation.
+_OFTEN_EMPTY = {
+    "named_people": lambda: Request.named_people.through.objects.filter(request=OuterRef("pk")),
+    "checklist_answers": lambda: ChecklistAnswer.objects.filter(request=OuterRef("pk")),
+    "approvals": lambda: Approval.objects.filter(request=OuterRef("pk")),
+    "reassignments": lambda: Reassignment.objects.filter(request=OuterRef("pk")),
+    "occasions": lambda: DeliveryOccasion.objects.filter(request=OuterRef("pk")),
+    "deliveries": lambda: Delivery.objects.filter(request=OuterRef("pk")),
+    "parts": lambda: RequestPart.objects.filter(request=OuterRef("pk")),
+}
+
+
+def request_detail_rows(user) -> QuerySet:
+    """request_detail_queryset's rows without the collections, each flagged by whether it has any (`has_events`…):
+    give each fetched request to `with_collections`. The API's detail (ADR 59): a prefetch costs more to build
+    than to run, and most of them find nothing."""
+    return _detail_rows(user).annotate(**{f"has_{name}": Exists(rows()) for name, rows in _OFTEN_EMPTY.items()})
+
+
+def with_collections(request: Request) -> Request:
+    """The collections request_detail_queryset prefetches, read only where request_detail_rows found some."""
+    collections = _detail_collections()
+    found = [prefetch for name, prefetch in collections.items() if getattr(request, f"has_{name}", True)]
+    prefetch_related_objects([request], *found)
+    for name in collections.keys() - {prefetch.prefetch_to for prefetch in found}:
+        _prefetched_empty(request, name)
+    return request
+
+
+def _prefetched_empty(request: Request, name: str) -> None:
+    """The collection as prefetch_related leaves one it found empty: an evaluated empty queryset in the instance's
+    prefetch cache, which `request.<name>.all()` answers without a query. A Prefetch of `.none()` would still
+    compile its SQL before finding it has nothing to run: as costly as the query saved."""
+    empty = getattr(request, name).model._default_manager.none()  # no relation filter to build: it finds nothing
+    empty._result_cache, empty._prefetch_done = [], True
+    request._prefetched_objects_cache = getattr(request, "_prefetched_objects_cache", {})
+    request._prefetched_objects_cache[name] = empty
 
 
 def request_detail(user, pk: int) -> Request | None:

@@ -10,6 +10,7 @@ from rest_framework import serializers
 from accounts.models import Organisation, User
 from approvals.models import Approval
 from concordat import limits
+from concordat.api_representation import PlannedRepresentation
 from sharing import hold_scope, queries, rules
 from sharing.cases import REQUESTS
 from sharing.hold_scope import PARTS_MAX
@@ -29,13 +30,13 @@ from sharing.states import Decision
 # --- references -------------------------------------------------------------------------------------
 
 
-class OrganisationRefSerializer(serializers.ModelSerializer):
+class OrganisationRefSerializer(PlannedRepresentation, serializers.ModelSerializer):
     class Meta:
         model = Organisation
         fields = ["slug", "name", "short_name"]
 
 
-class PersonRefSerializer(serializers.ModelSerializer):
+class PersonRefSerializer(PlannedRepresentation, serializers.ModelSerializer):
     name = serializers.CharField(source="__str__")
     organisation = serializers.SlugRelatedField(slug_field="slug", read_only=True)
 
@@ -47,7 +48,7 @@ class PersonRefSerializer(serializers.ModelSerializer):
 # --- reading -----------------------------------------------------------------------------------------
 
 
-class RequestListSerializer(serializers.ModelSerializer):
+class RequestListSerializer(PlannedRepresentation, serializers.ModelSerializer):
     state_label = serializers.CharField(source="get_state_display")
     requester = PersonRefSerializer()
     requester_org = OrganisationRefSerializer()
@@ -73,7 +74,7 @@ class RequestListSerializer(serializers.ModelSerializer):
         return queries.next_due(request)
 
 
-class EventSerializer(serializers.ModelSerializer):
+class EventSerializer(PlannedRepresentation, serializers.ModelSerializer):
     actor = PersonRefSerializer(allow_null=True)
     from_state = serializers.CharField(help_text="A request state; empty for the creation of the draft.")
     to_state = serializers.CharField(help_text="A request state.")
@@ -85,7 +86,7 @@ class EventSerializer(serializers.ModelSerializer):
                   "details"]
 
 
-class ChecklistAnswerSerializer(serializers.ModelSerializer):
+class ChecklistAnswerSerializer(PlannedRepresentation, serializers.ModelSerializer):
     answered_by = PersonRefSerializer()
 
     class Meta:
@@ -109,7 +110,7 @@ class ElementSerializer(serializers.Serializer):
     value = serializers.CharField(allow_blank=True)
 
 
-class ApprovalSerializer(serializers.ModelSerializer):
+class ApprovalSerializer(PlannedRepresentation, serializers.ModelSerializer):
     requested_by = PersonRefSerializer(allow_null=True)
     decided_by = PersonRefSerializer(allow_null=True)
     state_label = serializers.CharField(source="get_state_display")
@@ -120,7 +121,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
                   "requested_at", "justification", "decided_by", "decided_at", "reasons"]
 
 
-class ReassignmentSerializer(serializers.ModelSerializer):
+class ReassignmentSerializer(PlannedRepresentation, serializers.ModelSerializer):
     from_org = OrganisationRefSerializer()
     to_org = OrganisationRefSerializer()
     to_user = PersonRefSerializer(allow_null=True)
@@ -131,7 +132,7 @@ class ReassignmentSerializer(serializers.ModelSerializer):
         fields = ["from_org", "to_org", "to_user", "reason", "reassigned_by", "reassigned_at"]
 
 
-class DeliveryFileSerializer(serializers.ModelSerializer):
+class DeliveryFileSerializer(PlannedRepresentation, serializers.ModelSerializer):
     download_url = serializers.SerializerMethodField()
 
     class Meta:
@@ -142,7 +143,7 @@ class DeliveryFileSerializer(serializers.ModelSerializer):
         return reverse("sharing-api:file-download", args=[delivery_file.pk])
 
 
-class DeliverySerializer(serializers.ModelSerializer):
+class DeliverySerializer(PlannedRepresentation, serializers.ModelSerializer):
     delivered_by = PersonRefSerializer()
     occasion = serializers.IntegerField(source="occasion.sequence", allow_null=True, default=None)
     files = DeliveryFileSerializer(many=True)
@@ -152,7 +153,7 @@ class DeliverySerializer(serializers.ModelSerializer):
         fields = ["id", "description", "marking", "delivered_by", "delivered_at", "occasion", "files"]
 
 
-class OccasionSerializer(serializers.ModelSerializer):
+class OccasionSerializer(PlannedRepresentation, serializers.ModelSerializer):
     delivered = serializers.SerializerMethodField()
 
     class Meta:
@@ -163,18 +164,18 @@ class OccasionSerializer(serializers.ModelSerializer):
         return hasattr(occasion, "delivery")
 
 
-class MilestoneStatusSerializer(serializers.Serializer):
+class MilestoneStatusSerializer(PlannedRepresentation, serializers.Serializer):
     state = serializers.CharField()
     working_days = serializers.IntegerField()
     label = serializers.CharField()
 
 
-class SkippedDaySerializer(serializers.Serializer):
+class SkippedDaySerializer(PlannedRepresentation, serializers.Serializer):
     day = serializers.DateField()
     reason = serializers.CharField()
 
 
-class MilestoneSerializer(serializers.Serializer):
+class MilestoneSerializer(PlannedRepresentation, serializers.Serializer):
     key = serializers.CharField()
     label = serializers.CharField()
     clause = serializers.CharField()
@@ -249,8 +250,9 @@ class RequestDetailSerializer(RequestListSerializer):
 
     @extend_schema_field(ChecklistRowSerializer(many=True))
     def get_checklist(self, request):
+        answer_shape = ChecklistAnswerSerializer()  # one for every row: building a serializer is its costly part
         return [{"key": item.key, "clause": item.clause, "label": item.label,
-                 "answer": ChecklistAnswerSerializer(answer).data if answer else None}
+                 "answer": answer_shape.to_representation(answer) if answer else None}
                 for item, answer in queries.checklist_rows(request)]
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField(help_text="An approval kind.")))

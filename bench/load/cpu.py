@@ -134,9 +134,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("-n", type=int, default=200, help="requests per endpoint (acknowledge: at most 200)")
     parser.add_argument("--profile", help="an endpoint's name: print cProfile's top functions for it")
-    parser.add_argument("--only", help="an endpoint's name: measure it only")
+    parser.add_argument("--only", help="endpoints' names, comma-separated: measure them only")
     parser.add_argument("--sort", default="cumulative", help="cProfile's order: cumulative or tottime")
     parser.add_argument("--sql", action="store_true", help="print each endpoint's queries")
+    parser.add_argument("--dump", help="with --profile: also write cProfile's stats to this file (pstats)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="concordat-cpu."))
@@ -160,7 +161,7 @@ def main() -> None:
     total_weight, weighted_cpu = 0, 0.0
     print(f"{'endpoint':22} {'n':>4} {'wall ms':>8} {'CPU ms':>7} {'p95 CPU':>8} {'queries':>7} status")
     for name, (weight, request) in endpoints(world).items():
-        if args.only and name != args.only:
+        if args.only and name not in args.only.split(","):
             continue
         n = min(args.n, 190) if name == "api: acknowledge" else args.n
         for _ in range(5 if name != "api: acknowledge" else 2):  # warm: first-use imports, template loads
@@ -190,6 +191,8 @@ def main() -> None:
         if profile:
             stream = io.StringIO()
             pstats.Stats(profile, stream=stream).sort_stats(args.sort).print_stats(45)
+            if args.dump:
+                profile.dump_stats(args.dump)
             print(stream.getvalue())
     if total_weight:
         print(f"mix-weighted median CPU per request: {weighted_cpu / total_weight:.1f} ms "

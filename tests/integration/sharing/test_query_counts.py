@@ -21,14 +21,15 @@ LIST_QUERIES = 2
 # (1), rows (1) and the requesters (1). A token's first use from an address costs more, once (noted and audited,
 # ADR 16): each client is used once before counting.
 API_LIST_QUERIES = 5
-# The request page through the API: the token, person and organisation (1) and roles (1) (ADR 56: three before), the request with its organisations (1), the people it names
-# (requester, and once decided who acknowledged and decided it and the assessor it is assigned to) in one query
-# (1, RequestQuerySet.with_people, ADR 54: it was one per person field), one query per prefetched collection (named
-# people, events, checklist, approvals, reassignments, occasions, deliveries: 7) and the calendar's closures for the
-# due-date statuses (1). Once provided: the files (1).
-# The request's parts (1), each with its own scope for processing holds (sharing.hold_scope).
-API_DETAIL_QUERIES = 13
-API_DETAIL_QUERIES_WITH_DELIVERIES = API_DETAIL_QUERIES + 1
+# The request page through the API: the token, person and organisation (1) and roles (1) (ADR 56: three before),
+# the request with its organisations and, for each collection it often has none of, whether it has any (1, ADR 59),
+# the people it names (requester, and once decided who acknowledged and decided it and the assessor it is assigned
+# to) in one query (1, RequestQuerySet.with_people, ADR 54: it was one per person field), its timeline (1) and the
+# calendar's closures for the due-date statuses (1). Each other collection (named people, checklist, approvals,
+# reassignments, occasions, deliveries, parts) is read only when it has rows (ADR 59: seven queries a submitted
+# request's answer no longer makes). Once provided: the checklist, deliveries and their files (3).
+API_DETAIL_QUERIES = 6
+API_DETAIL_QUERIES_WITH_DELIVERIES = API_DETAIL_QUERIES + 3
 
 
 def copies_of(template: Request, count: int, batch: str = "B") -> None:
@@ -93,7 +94,7 @@ def test_the_request_page_costs_the_same_however_long_its_timeline(cast, submitt
     assert len(response.json()["events"]) == events + 2  # create and submit
 
 
-def test_a_provided_request_page_costs_the_same_as_a_new_one(cast, api, django_assert_num_queries):
+def test_a_provided_request_reads_its_checklist_deliveries_and_files_once_each(cast, api, django_assert_num_queries):
     provided = walk(draft(cast.iasc_requester), cast, RequestState.PROVIDED)
     client = used_once(api(cast.iasc_requester))
     with django_assert_num_queries(API_DETAIL_QUERIES_WITH_DELIVERIES):
