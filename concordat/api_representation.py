@@ -8,7 +8,7 @@ source (`get_state_display`, `__str__`) of every row. On the API's list and deta
 are unchanged) and answers with the same values in the same order from a plan made once per class and process:
 each readable field with its source path and its own `to_representation`. Nothing in the plan depends on who asks
 or on any instance: method fields are still called on the live serializer, with its context, at every request.
-tests/unit/test_api_representation.py holds the answer byte-for-byte equal to DRF's own."""
+tests/integration/sharing/test_api_representation.py holds the answer byte-for-byte equal to DRF's own."""
 
 from __future__ import annotations
 
