@@ -63,7 +63,7 @@ class RequestCaseType(CaseType):
                 for r in queries.my_work(user, today)[:limit]]
 
     def work_counts(self, user, today) -> WorkCounts:
-        waiting = permissions.visible_requests(user).filter(queries.waiting_on_q(user)).order_by()
+        waiting = queries.waiting_requests(user)
         return capped_counts(waiting, "next_due_on", today, drafts=Q(state=RequestState.DRAFT))
 
     def before_save(self, case) -> None:

@@ -40,7 +40,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.core.exceptions import EmptyResultSet
+from django.db.models import BooleanField, Exists, Expression, F, OuterRef, Q, QuerySet, Value
 
 from accounts.permissions import is_active_member
 from accounts.roles import Role
@@ -152,7 +153,49 @@ def visible_request_q(user, field: str = "request") -> Q:
     sees: visible_requests as a correlated EXISTS on `field`, so that PostgreSQL checks it for the rows the other
     filters leave ("My work": a few) or hashes the whole visible set when most rows remain, as it costs them
     (ADR 45). `field__in=visible_requests(...)` inside an OR always built the whole set: 80,000 rows a page."""
-    return Q(Exists(visible_requests(user).filter(pk=OuterRef(field))))
+    return Q(VisibleRequest(user, field))
+
+
+class VisibleRequest(Expression):
+    """EXISTS (SELECT 1 FROM (<the person's visible requests>) v WHERE v.pk = <field>): visible_request_q's
+    correlated EXISTS, with the visible requests' SQL compiled once a page (ADR 58). Each case type of "My work"
+    and the dashboards asks it of the same person; building and compiling the visibility rules again for each was
+    a third of the page's CPU. PostgreSQL flattens the derived table, so it plans as the Exists it replaces. The
+    rules are evaluated on every query as before: only their SQL text is kept, and only within one page."""
+
+    conditional = True
+    output_field = BooleanField()
+
+    def __init__(self, user, field: str):
+        super().__init__()
+        self.user, self.column = user, F(field)
+
+    def get_source_expressions(self):
+        return [self.column]
+
+    def set_source_expressions(self, exprs):
+        (self.column,) = exprs
+
+    def as_sql(self, compiler, connection):
+        visible = _visible_sql(self.user, connection.alias)
+        if visible is None:  # nobody's requests (an inactive person): as Exists, false
+            return compiler.compile(Value(False))
+        column_sql, column_params = compiler.compile(self.column)
+        sql, params = visible
+        return (f'EXISTS(SELECT 1 FROM ({sql}) "visible_request" WHERE "visible_request"."pk" = {column_sql})',
+                (*params, *column_params))
+
+
+def _visible_sql(user, alias: str) -> tuple[str, tuple] | None:
+    """The SQL of the person's visible requests' ids, compiled once within a page (workflow.work.one_page)."""
+    def compiled():
+        ids = visible_requests(user).order_by().values("pk")
+        try:
+            return ids.query.get_compiler(alias).as_sql()
+        except EmptyResultSet:
+            return None
+
+    return for_the_page(("visible_requests_sql", user.pk, alias), compiled)
 
 
 def _in_party_department(user_department: int, org) -> bool:

@@ -137,8 +137,15 @@ def my_work(user, today: date | None = None) -> QuerySet:
     """Overdue first, then soonest due (the overdue are the soonest due: their dates are past); drafts, with no
     date, last."""
     drafts_last = Case(When(state=RequestState.DRAFT, then=Value(1)), default=Value(0))
-    return (request_list(user, today).filter(waiting_on_q(user))
+    return (with_list_annotations(waiting_requests(user), today or schedule.today())
             .order_by(F("next_due_on").asc(nulls_last=True), drafts_last, "pk"))
+
+
+def waiting_requests(user) -> QuerySet:
+    """The requests waiting on this person that they may see. The visibility rules as the EXISTS the other case
+    types of "My work" use (permissions.visible_request_q), so that a page compiles them once, not once for the
+    requests' items, again for their counts and again for the rest (ADR 58)."""
+    return Request.objects.filter(waiting_on_q(user), permissions.visible_request_q(user, "pk"))
 
 
 # --- one request, with everything its page shows --------------------------------------------------

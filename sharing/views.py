@@ -40,10 +40,15 @@ PAGE_SIZE = 25
 LIST_FILTERS = ("direction", "state", "classification", "overdue", "owner", "organisation", "q")
 
 
-def _filter_choices():
+def _specs() -> list:
+    """Each loaded protocol's parsed definition, its rows read without the 16 kB `definition` (Protocol.spec is
+    cached by SHA-256, ADR 54)."""
+    return [protocol.spec for protocol in Protocol.objects.defer("definition")]
+
+
+def _filter_choices(specs):
     directions, classifications = {}, set()
-    for protocol in Protocol.objects.all():
-        spec = protocol.spec
+    for spec in specs:
         directions.update({d.key: d.title for d in spec.directions})
         directions.update({r.key: r.title for r in spec.other_routes})
         classifications.update(spec.classifications.levels)
@@ -71,9 +76,10 @@ def request_list(request):
     page, marking = _page_of(request, queryset)
     query = request.GET.copy()
     query.pop("page", None)
+    specs = _specs()  # one query for the filters and the "new request" button
     return render(request, "sharing/list.html", {
-        "page": page, "params": params, "choices": _filter_choices(), "page_marking": marking,
-        "query": query.urlencode(), "can_create": bool(_route_choices(request.user)),
+        "page": page, "params": params, "choices": _filter_choices(specs), "page_marking": marking,
+        "query": query.urlencode(), "can_create": bool(_route_choices(request.user, specs)),
     })
 
 
@@ -142,11 +148,10 @@ def download(request, file_id: int):
 
 # --- drafting --------------------------------------------------------------------------------
 
-def _route_choices(user) -> list[tuple[str, str]]:
+def _route_choices(user, specs=None) -> list[tuple[str, str]]:
     """The directions and other routes this person may start a request on (as the service decides)."""
     choices = []
-    for protocol in Protocol.objects.all():
-        spec = protocol.spec
+    for spec in _specs() if specs is None else specs:
         party = rules.party_of_organisation(spec, user.organisation) if user.organisation_id else None
         if party is None or not user.has_role(*permissions.REQUESTER_ROLES):
             continue

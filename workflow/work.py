@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from django.core.exceptions import EmptyResultSet
 from django.db import connections
-from django.db.models import BooleanField, ExpressionWrapper, F
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 
 from workflow import registry
 
@@ -109,9 +109,28 @@ def capped_counts(waiting, due_field: str, today: date, drafts=None) -> WorkCoun
     return WorkCounts(total=total, overdue=overdue, due_this_week=due_this_week, drafts=rest[0] if rest else 0)
 
 
+def matches_nothing(q: Q) -> bool:
+    """Whether a filter can match no row whatever the data: `pk__in=[]` (how waiting_on says "nothing", having no
+    role for it), or an AND holding one, or an OR of nothing but those. Read off the Q, without compiling it."""
+    if q.negated:
+        return False
+    if not q.children:
+        return False  # Q(): everything
+    empty = [child == ("pk__in", []) or (isinstance(child, Q) and matches_nothing(child)) for child in q.children]
+    return any(empty) if q.connector == Q.AND else all(empty)
+
+
+def _waits_on(case_type, user) -> bool:
+    """False when nothing of this case type can wait on the person (waiting_on matches nothing): then it has no
+    items and no counts, and its visibility rules need not be built, compiled and sent (ADR 58). Every case
+    type's work_items are among its waiting_on cases."""
+    return not matches_nothing(case_type.waiting_on(user))
+
+
 def items_for(user, today: date, limit: int = 500) -> list[WorkItem]:
     """Everything waiting on this person (at most `limit` of each case type), in the order to do it."""
-    items = [item for case_type in registry.case_types() for item in case_type.work_items(user, today, limit)]
+    items = [item for case_type in registry.case_types() if _waits_on(case_type, user)
+             for item in case_type.work_items(user, today, limit)]
     return sorted(items, key=WorkItem.sort_key)
 
 
@@ -121,6 +140,8 @@ def items_and_counts(user, today: date, limit: int) -> tuple[list[WorkItem], Wor
     waiting queryset is not built, compiled and run a second time for the counts."""
     items, total = [], WorkCounts()
     for case_type in registry.case_types():
+        if not _waits_on(case_type, user):
+            continue
         mine = case_type.work_items(user, today, limit)
         items.extend(mine)
         complete = case_type.counts_follow_items and len(mine) < limit
@@ -138,4 +159,5 @@ def counts_of(items: list[WorkItem], today: date) -> WorkCounts:
 
 def counts(user, today: date) -> WorkCounts:
     """How much waits on this person, how much of it is overdue, due within a week, or a draft."""
-    return sum((case_type.work_counts(user, today) for case_type in registry.case_types()), WorkCounts())
+    return sum((case_type.work_counts(user, today) for case_type in registry.case_types()
+                if _waits_on(case_type, user)), WorkCounts())

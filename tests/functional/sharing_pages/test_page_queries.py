@@ -39,6 +39,8 @@ def test_the_list_and_my_work_cost_the_same_for_thirty_or_a_thousand_requests(ca
     copies_of(submitted, 970, "B")
     large = {path: queries_for(client, path) for path in small}
     assert small == large
+    # ADR 58: the list reads the protocols once (filters and "Make a request"), not twice.
+    assert small == {"/requests/": 11, "/requests/?overdue=true&q=IASC": 10, "/my-work/": 17}
 
 
 def test_the_request_page_costs_the_same_for_five_or_five_hundred_events(cast, submitted, signed_in):

@@ -78,3 +78,22 @@ def test_the_stored_next_due_date_is_what_the_clock_says_for_every_demo_request(
 
     for request in Request.objects.select_related("protocol"):
         assert request.next_due_on == schedule.next_due_on(request), request.reference
+
+
+def test_the_visibility_exists_compiled_once_a_page_agrees_with_visible_requests(demo_cast):
+    """permissions.visible_request_q (ADR 58: the visible requests' SQL compiled once within a page, a derived table
+    under EXISTS) finds exactly visible_requests' rows, inside one_page and outside it, for every person."""
+    from approvals.models import Approval
+    from sharing.models import Request
+    from sharing.permissions import visible_request_q, visible_requests
+
+    for person in demo_cast:
+        expected = set(visible_requests(person).values_list("pk", flat=True))
+        approvals = set(Approval.objects.filter(request__in=expected).values_list("pk", flat=True))
+        assert set(Request.objects.filter(visible_request_q(person, "pk")).values_list("pk", flat=True)) == expected
+        with work.one_page():
+            for _ in range(2):  # the second time from the page's compiled SQL
+                found = Request.objects.filter(visible_request_q(person, "pk")).values_list("pk", flat=True)
+                assert set(found) == expected, person.username
+                assert set(Approval.objects.filter(visible_request_q(person)).values_list("pk", flat=True)) \
+                    == approvals, person.username
