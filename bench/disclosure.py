@@ -12,7 +12,7 @@ One frame per size from disclosure.synthetic (seed 2026), shared by both parts:
    records suppressed for ours on every size, one Polars group-by over the quasi-identifiers (the floor), and
    anjana and anonypy (k = 5, l = 2) on the 100,000-row frame. Targets: 1,000,000 rows under 10 s; at least 10×
    faster than anjana with no more records suppressed.
-2. Tables (ADR 30), by bench/disclosure_tables.py's functions: its 20 two- and three-way count tables over the
+2. Tables (ADR 30; hypercube movements first, ADR 57), by bench/disclosure_tables.py's functions: its 20 two- and three-way count tables over the
    synthetic frame's police force area, nationality, exploitation type, age group, gender and year, flat (the
    shape pytauargus takes), default policy (threshold 10, protection 30% / at least 3) and again at the levels
    pytauargus's FREQ(10,30) sets (disclosure_tables.TAU_ARGUS_LEVELS, ADR 55), each result audited by
