@@ -205,8 +205,10 @@ class CubeSearch:
         shape = tuple(len(r) for r in rows_left)
         price, ok = np.zeros(shape), np.ones(shape, dtype=bool)
         for index, sign in terms:
+            along_one_line = sum(length > 1 for length in index.shape) <= 1  # its fit is in ``viable`` already
             index, sign = _compress(index, viable), _compress(sign, viable)
-            ok &= fits(index, sign)
+            if not along_one_line:
+                ok &= fits(index, sign)
             price += np.where(sign != 0, cost_grid[index], 0.0)
         if not ok.any():
             return None
