@@ -115,22 +115,24 @@ class CubeTable:
             self._cubes[key] = found
         return found
 
-    def terms(self, per_dim) -> list[tuple[tuple[np.ndarray, ...], np.ndarray]]:
-        """For each choice of one entry per dimension's movement: the grid index of that cell of every cube (an
-        outer index, one axis per dimension; length 1 where the entry is the same node in every movement, as the
-        key's own node is) and its sign in every cube."""
+    def terms(self, per_dim) -> list[tuple[np.ndarray, np.ndarray]]:
+        """For each choice of one entry per dimension's movement: the flat grid index of that cell of every cube
+        (one axis per dimension; length 1 where the entry is the same node in every movement, as the key's own
+        node is) and its sign in every cube. Flat, so that pricing gathers each term once, not by an index per
+        dimension."""
+        strides = [math.prod(self.grid.shape[d + 1:]) for d in range(len(per_dim))]
         out = []
         for entry in itertools.product(*(range(nodes.shape[1]) for nodes, _ in per_dim)):
-            axes, sign = [], np.ones((1,) * len(per_dim), dtype=np.int8)
+            flat, sign = np.zeros((1,) * len(per_dim), dtype=np.int64), np.ones((1,) * len(per_dim), dtype=np.int8)
             for d, ((nodes, signs), j) in enumerate(zip(per_dim, entry, strict=True)):
                 column, column_sign = nodes[:, j], signs[:, j]
                 if (column == column[0]).all() and (column_sign == column_sign[0]).all():
                     column, column_sign = column[:1], column_sign[:1]
                 shape = [1] * len(per_dim)
                 shape[d] = len(column)
-                axes.append(column)
+                flat = flat + strides[d] * column.reshape(shape)
                 sign = sign * column_sign.reshape(shape)
-            out.append((np.ix_(*axes), sign))
+            out.append((flat, sign))
         return out
 
 
@@ -138,7 +140,7 @@ def _compress(array: np.ndarray, keep: Sequence[np.ndarray]) -> np.ndarray:
     """``array`` with, along each axis where it is not of length 1, only the entries ``keep`` marks."""
     for d, k in enumerate(keep):
         if array.shape[d] > 1:
-            array = np.compress(k, array, axis=d)
+            array = array.compress(k, axis=d)  # the method: np.compress's dispatch costs more than the work
     return array
 
 
@@ -169,14 +171,14 @@ class CubeSearch:
             return None
         per_dim, terms = found
         columns = self.column_of[table.grid]  # the grid's cells as columns; the sentinel where none
-        value_grid = np.append(values, np.inf)[columns]
-        cost_grid = np.append(cost, 0.0)[columns]
-        usable_grid = (np.append(usable, False) & self.confined[t])[columns]
+        value_grid = np.append(values, np.inf)[columns].ravel()  # flat, as the terms index it
+        cost_grid = np.append(cost, 0.0)[columns].ravel()
+        usable_grid = (np.append(usable, False) & self.confined[t])[columns].ravel()
         # A large margin not yet suppressed (the grand total, a big sub-total) is left to the programme, which
         # finds a cheaper way round it where there is one; a cube would take it whenever nothing smaller fits.
-        grand_total = value_grid[(0,) * len(per_dim)]
+        grand_total = value_grid[0]
         if np.isfinite(grand_total):
-            usable_grid &= ~((cost_grid > 0) & table.margin & (value_grid > LARGE_SHARE * grand_total))
+            usable_grid &= ~((cost_grid > 0) & table.margin.ravel() & (value_grid > LARGE_SHARE * grand_total))
         falling = -1 if up else 1  # the sign of the cells that move down when the key moves this way
 
         def fits(index, sign):
@@ -188,7 +190,7 @@ class CubeSearch:
         # is ruled out before the cubes are priced.
         viable = [np.ones(len(nodes), dtype=bool) for nodes, _ in per_dim]
         for index, sign in terms:
-            wide = [d for d, axis in enumerate(index) if axis.size > 1]
+            wide = [d for d, length in enumerate(index.shape) if length > 1]
             if len(wide) > 1:
                 continue
             good = fits(index, sign)
@@ -203,10 +205,10 @@ class CubeSearch:
         shape = tuple(len(r) for r in rows_left)
         price, ok = np.zeros(shape), np.ones(shape, dtype=bool)
         for index, sign in terms:
-            index = tuple(np.compress(v, axis, axis=d) if axis.size > 1 else axis
-                          for d, (axis, v) in enumerate(zip(index, viable, strict=True)))
-            sign = _compress(sign, viable)
-            ok &= fits(index, sign)
+            along_one_line = sum(length > 1 for length in index.shape) <= 1  # its fit is in ``viable`` already
+            index, sign = _compress(index, viable), _compress(sign, viable)
+            if not along_one_line:
+                ok &= fits(index, sign)
             price += np.where(sign != 0, cost_grid[index], 0.0)
         if not ok.any():
             return None
