@@ -48,6 +48,24 @@ def audit(published_releases, parents, tolerance=0.0):
     return lp_audit.intervals(known, relations, tolerance)
 
 
+def suppressed(release) -> set:
+    """The keys a release withholds."""
+    return {k for k, v in release.published().items() if v is None}
+
+
+def assert_protected(releases, parents):
+    """Every primary of every release has an interval at least its protection level, from all published."""
+    iv = audit([r.published() for r in releases], parents)
+    checked = 0
+    for release in releases:
+        for t in release.tables:
+            for k, c in t.cells.items():
+                if c.primary:
+                    assert iv[k][1] - iv[k][0] >= c.required - 1e-6, c.label
+                    checked += 1
+    assert checked
+
+
 @st.composite
 def small_tables(draw):
     """A frame of two or three dimensions of 2-4 categories each, counts drawn around the threshold of 10, and

@@ -14,24 +14,7 @@ from disclosure import cubes, lp_audit, tables
 from disclosure.policy import ReleasePolicy
 from disclosure.tables import Hierarchy, TableSpec, protect
 
-from .helpers import audit, cell, flat_parents, frame, true_counts
-
-
-def suppressed(release) -> set:
-    return {k for k, v in release.published().items() if v is None}
-
-
-def assert_protected(releases, parents):
-    """Every primary of every release has an interval at least its protection level, from all published."""
-    iv = audit([r.published() for r in releases], parents)
-    checked = 0
-    for release in releases:
-        for t in release.tables:
-            for k, c in t.cells.items():
-                if c.primary:
-                    assert iv[k][1] - iv[k][0] >= c.required - 1e-6, c.label
-                    checked += 1
-    assert checked
+from .helpers import assert_protected, audit, cell, flat_parents, frame, suppressed, true_counts
 
 
 def random_table(seed: int, sizes, dims) -> pl.DataFrame:
