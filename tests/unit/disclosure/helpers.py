@@ -66,6 +66,16 @@ def assert_protected(releases, parents):
     assert checked
 
 
+def three_way(first: str = "ABC") -> pl.DataFrame:
+    """A small three-way frame (first × xyz × pq) whose counts straddle the threshold: the shared-margin tests'."""
+    counts = {}
+    for i, a in enumerate(first):
+        for j, b in enumerate("xyz"):
+            for k, c in enumerate("pq"):
+                counts[(a, b, c)] = (i * 7 + j * 5 + k * 11 + 3) % 23 + 1
+    return frame(counts, dims=("a", "b", "c"))
+
+
 @st.composite
 def small_tables(draw):
     """A frame of two or three dimensions of 2-4 categories each, counts drawn around the threshold of 10, and

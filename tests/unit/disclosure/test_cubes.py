@@ -14,7 +14,7 @@ from disclosure import cubes, lp_audit, tables
 from disclosure.policy import ReleasePolicy
 from disclosure.tables import Hierarchy, TableSpec, protect
 
-from .helpers import assert_protected, audit, cell, flat_parents, frame, suppressed, true_counts
+from .helpers import assert_protected, audit, cell, flat_parents, frame, suppressed, three_way, true_counts
 
 
 def random_table(seed: int, sizes, dims) -> pl.DataFrame:
@@ -136,15 +136,6 @@ def test_a_table_with_a_hierarchy_is_protected_by_cubes(seed):
         assert_protected([release], hier_parents())
 
 
-def three_way():
-    counts = {}
-    for i, a in enumerate("ABCD"):
-        for j, b in enumerate("xyz"):
-            for k, c in enumerate("pq"):
-                counts[(a, b, c)] = (i * 7 + j * 5 + k * 11 + 3) % 23 + 1
-    return frame(counts, dims=("a", "b", "c"))
-
-
 def test_tables_sharing_a_margin_move_it_only_where_every_table_agrees():
     """A cube of one table must not move a margin another table shares (its relations there would break):
     such cells are left to the programmes, and both tables stay protected together."""
@@ -157,7 +148,7 @@ def test_tables_sharing_a_margin_move_it_only_where_every_table_agrees():
 
 
 def test_a_release_against_an_earlier_one_stays_safe_from_differencing():
-    df = three_way()
+    df = three_way("ABCD")
     first = protect(df, [TableSpec("ab", ("a", "b"))], prune=True)
     second = protect(df, [TableSpec("abc", ("a", "b", "c"))], earlier=[first], prune=True)
     assert_protected([first, second], flat_parents(df, ["a", "b", "c"]))

@@ -8,7 +8,7 @@ import pytest
 from disclosure.policy import DisclosureError, ReleasePolicy
 from disclosure.tables import Hierarchy, TableSpec, protect, protect_table
 
-from .helpers import audit, cell, flat_parents, frame, true_counts
+from .helpers import audit, cell, flat_parents, frame, three_way, true_counts
 
 GRID = {("A", "x"): 20, ("A", "y"): 30, ("A", "z"): 3, ("B", "x"): 25, ("B", "y"): 40, ("B", "z"): 50,
         ("C", "x"): 60, ("C", "y"): 15, ("C", "z"): 35}
@@ -126,15 +126,6 @@ def test_a_hierarchy_that_does_not_place_a_category_is_refused():
 
 
 # -- several tables, several releases ----------------------------------------------------------------------------
-
-def three_way():
-    counts = {}
-    for i, a in enumerate("ABC"):
-        for j, b in enumerate("xyz"):
-            for k, c in enumerate("pq"):
-                counts[(a, b, c)] = (i * 7 + j * 5 + k * 11 + 3) % 23 + 1
-    return frame(counts, dims=("a", "b", "c"))
-
 
 def test_tables_sharing_a_margin_are_protected_together():
     df = three_way()
