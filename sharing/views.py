@@ -90,11 +90,11 @@ REFERENCE_MAX = Request._meta.get_field("reference").max_length
 
 def _visible(user, reference: str):
     well_formed = len(reference) <= REFERENCE_MAX and reference.isprintable()  # a NUL would reach the database
-    found = well_formed and queries.request_detail_queryset(user).filter(reference=reference).first()
+    found = well_formed and queries.request_detail_rows(user).filter(reference=reference).first()
     if not found:
         reading.refused_lookup("lookup", reference, by=user)
         raise Http404("No such request, or you cannot see it.")
-    return found
+    return queries.with_collections(found)  # only the collections it has (ADR 59, ADR 61)
 
 
 def _marking(req) -> str:
