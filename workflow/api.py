@@ -14,7 +14,7 @@ from rest_framework.response import Response
 
 from concordat.api_filters import YES_OR_NO
 from concordat.links import absolute_url
-from workflow import notify
+from workflow import notify, work
 from workflow.models import Notification
 
 
@@ -45,14 +45,19 @@ class CaseActions:
                     **arguments: str | Callable[[dict], Any]) -> Response:
         """Run `service(case, by=, expected_version=, ...)` with the validated body: each of `fields` under its
         own name, each of `arguments` from the field it names (`note="text"`) or computed from the body
-        (`dpia=lambda values: …`); a field left out of the body is None."""
-        case = self.get_object()
-        values = self.parsed(input_class).validated_data
-        arguments = {**{name: name for name in fields}, **arguments}
-        service(case, by=self.request.user, expected_version=values["version"],
-                **{name: source(values) if callable(source) else values.get(source)
-                   for name, source in arguments.items()})
-        return self.answer(case, code)
+        (`dpia=lambda values: …`); a field left out of the body is None.
+
+        One page (workflow.work.one_page) from the load to the answer: the person's visibility filter, asked of the
+        same person to find the case and again to show it afterwards, is built once (ADR 61). It is evaluated by
+        the database in both queries, so the answer still shows only what the person may see after the change."""
+        with work.one_page():
+            case = self.get_object()
+            values = self.parsed(input_class).validated_data
+            arguments = {**{name: name for name in fields}, **arguments}
+            service(case, by=self.request.user, expected_version=values["version"],
+                    **{name: source(values) if callable(source) else values.get(source)
+                       for name, source in arguments.items()})
+            return self.answer(case, code)
 
 
 class NotificationSerializer(serializers.ModelSerializer):
