@@ -198,6 +198,36 @@ def request_detail_rows(user) -> QuerySet:
     return _detail_rows(user).annotate(**{f"has_{name}": Exists(rows()) for name, rows in _OFTEN_EMPTY.items()})
 
 
+# What the request's page reads beside the detail, each often absent: its escalations (the §13 panel), publication
+# proposals (the publication panel) and personal-data record (the data protection panel). Flagged on the page's row,
+# an absent one is known without its query (ADR 61). Reverse relations of other apps, named, not imported.
+_PAGE_ONLY = ("escalations", "publication_proposals", "personal_data_record")
+
+
+def request_page_rows(user) -> QuerySet:
+    """request_detail_rows, with the page's own flags (`has_escalations`, `has_publication_proposals`,
+    `has_personal_data_record`): give each fetched request to `with_collections`, then read the flags through
+    `has_none` or `with_page_relations`."""
+    def rows(name):
+        related = Request._meta.get_field(name)
+        return related.related_model._default_manager.filter(**{related.field.name: OuterRef("pk")})
+
+    return request_detail_rows(user).annotate(**{f"has_{name}": Exists(rows(name)) for name in _PAGE_ONLY})
+
+
+def has_none(request: Request, name: str) -> bool:
+    """True when the row was read with request_page_rows and found no `name`; unknown (False) otherwise."""
+    return getattr(request, f"has_{name}", True) is False
+
+
+def with_page_relations(request: Request) -> Request:
+    """A request without a personal-data record, as Django leaves one whose reverse one-to-one it looked up and
+    found absent: `request.personal_data_record` raises DoesNotExist without a query."""
+    if has_none(request, "personal_data_record"):
+        Request._meta.get_field("personal_data_record").set_cached_value(request, None)
+    return request
+
+
 def with_collections(request: Request) -> Request:
     """The collections request_detail_queryset prefetches, read only where request_detail_rows found some."""
     collections = _detail_collections()

@@ -90,11 +90,11 @@ REFERENCE_MAX = Request._meta.get_field("reference").max_length
 
 def _visible(user, reference: str):
     well_formed = len(reference) <= REFERENCE_MAX and reference.isprintable()  # a NUL would reach the database
-    found = well_formed and queries.request_detail_rows(user).filter(reference=reference).first()
+    found = well_formed and queries.request_page_rows(user).filter(reference=reference).first()
     if not found:
         reading.refused_lookup("lookup", reference, by=user)
         raise Http404("No such request, or you cannot see it.")
-    return queries.with_collections(found)  # only the collections it has (ADR 59, ADR 61)
+    return queries.with_page_relations(queries.with_collections(found))  # only what it has (ADR 59, ADR 61)
 
 
 def _marking(req) -> str:
@@ -132,7 +132,7 @@ def _escalation_context(user, req, actions) -> dict:
 
     if not escalation_ladder.is_available(req):
         return {}
-    escalation = latest_escalation(req)
+    escalation = None if queries.has_none(req, "escalations") else latest_escalation(req)
     can_escalate = Action.ESCALATE in actions and not (escalation and escalation.is_open)
     if escalation is None and not can_escalate:
         return {}

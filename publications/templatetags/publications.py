@@ -7,6 +7,7 @@ from django import template
 from publications.cases import PUBLICATIONS, publication_clause
 from publications.services import PUBLISHABLE_STATES
 from sharing import permissions as request_permissions
+from sharing import queries
 from sharing.states import AGREEING_DECISIONS, PublicationIntent
 
 register = template.Library()
@@ -16,8 +17,8 @@ register = template.Library()
 def publication_panel(context, req):
     """The proposals on this request, newest first, and whether this person may put one forward."""
     user = context["request"].user
-    proposals = list(req.publication_proposals.select_related("proposed_by", "decided_by")
-                     .order_by("-proposed_at", "-pk"))
+    proposals = [] if queries.has_none(req, "publication_proposals") else list(  # flagged on the page's row
+        req.publication_proposals.select_related("proposed_by", "decided_by").order_by("-proposed_at", "-pk"))
     open_one = next((p for p in proposals if p.is_open), None)
     may_propose = (request_permissions.is_requester_side(user, req) and open_one is None
                    and req.state in PUBLISHABLE_STATES and req.decision in AGREEING_DECISIONS
