@@ -544,15 +544,19 @@ class _Perturbation:
         return z, rows, np.asarray(solution.row_dual)
 
     def cube(self, search: CubeSearch, key: Key, amount: float, up: bool,
-             cost: np.ndarray | None = None, back: float = 0.0) -> tuple[np.ndarray, float] | None:
+             cost: np.ndarray | None = None, back: float = 0.0, also: int | None = None) -> tuple[np.ndarray, float] | None:
         """The cheapest cube moving ``key`` by ``amount`` (ADR 0057), as a movement z of the whole system, and its
         price; None if no cube is usable. Cells held still cannot move; ``cost`` prices the cells (the programme's, by default);
-        ``back``: the cube must also be able to move ``key`` the other way by this much.
+        ``back``: the cube must also be able to move ``key`` the other way by this much; ``also``: one held cell the
+        cube may move all the same (a witness mended around it cancels that movement, ADR 0060).
         The movement is checked against every relation before it is returned, so a wrong cube is never used."""
         if key not in self.index:
             return None
+        usable = self.upper[: self.n] > 0
+        if also is not None:
+            usable[also] = True
         found = search.cheapest(key, amount, up, self.cost[: self.n] if cost is None else cost, self.values,
-                                self.upper[: self.n] > 0, back)
+                                usable, back)
         if found is None:
             return None
         columns, moves, price = found
@@ -774,12 +778,38 @@ class _Witnesses:
             self.by[up][proved] = self.count
         self.count += 1
 
-    def forget(self, cell: int, up: bool) -> np.ndarray:
-        """Drop the witnesses in that direction that move ``cell``; the positions of their primaries."""
+    def forget(self, cell: int, up: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Drop the witnesses in that direction that move ``cell``: the positions of their primaries, and the rows
+        of ``moves`` that were their witnesses (for :meth:`mend`)."""
         by = self.by[up]
         using = np.flatnonzero((by >= 0) & (self.moves[np.maximum(by, 0), cell] != 0))
+        old = by[using].copy()
         by[using] = -1
-        return using
+        return using, old
+
+    def mend(self, cell: int, up: bool, lost: np.ndarray, old: np.ndarray) -> None:
+        """Witnesses for the primaries ``lost`` (their old witnesses, rows ``old``, moved ``cell``, now held), each its
+        old witness plus a cube through ``cell`` that cancels the cell's movement (ADR 0060): a sum of two movements
+        that keep every relation keeps them too, and :meth:`add` keeps it only where its scale proves a primary."""
+        if self.cubes is None:
+            return
+        key = self.model.keys[cell]
+        for at, row in zip(lost, old, strict=True):
+            if self.by[up][at] >= 0:  # proved by an earlier mend
+                continue
+            z = self.moves[row]
+            moved = z[self.primaries[at]]
+            sign = 1.0 if (moved > 0) == up else -1.0  # the witness's direction that moves the primary ``up``
+            scale = float(self.need[up][at]) / abs(moved)
+            shift = -sign * scale * z[cell]  # the cube's movement of ``cell`` at the scale the proof needs
+            if abs(shift) <= _EPS:
+                continue
+            found = self.model.cube(self.cubes, key, abs(shift), shift > 0, self.cube_cost, also=cell)
+            if found is None:
+                continue
+            mended = z + sign * found[0] / scale
+            mended[cell] = 0.0  # exactly still: the cube cancels it (up to rounding)
+            self.add(mended, lost)
 
     def solve(self, positions: np.ndarray, up: bool, keys: list[Key], deadline: float,
               first_only: bool = False) -> list[int]:
@@ -913,9 +943,14 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
             continue
         saved = {up: witnesses.by[up].copy() for up in (True, False)}
         model.hold(key)
+        proved = True
         try:
-            proved = not any(witnesses.solve(witnesses.forget(model.index[key], up), up, primaries, deadline,
-                                             first_only=True) for up in (True, False))
+            for up in (True, False):
+                lost, old = witnesses.forget(model.index[key], up)
+                witnesses.mend(model.index[key], up, lost, old)
+                if witnesses.solve(lost, up, primaries, deadline, first_only=True):
+                    proved = False
+                    break
         except DisclosureError:  # the time budget: the pattern as it stands is proved; stop here
             proved = False
         if proved:

@@ -144,3 +144,37 @@ def test_property_pruned_patterns_protect_every_primary(table, two_releases):
             if 0 < true < 10:
                 assert value is None
                 assert iv[key][1] - iv[key][0] >= max(3.0, 0.3 * true) - 1e-6, key
+
+
+def test_a_mended_witness_keeps_every_relation_leaves_the_held_cell_still_and_changes_no_pattern(monkeypatch):
+    """ADR 60: a witness lost to a held cell is mended by a cube through that cell. Every mended witness is checked
+    here against the relations and the held cell; pruning with mends keeps the pattern it finds without them (a
+    release is judged by whether the primaries can still move, not by which witness shows it) with no more
+    programmes, and the auditor finds every primary protected."""
+    real_mend = tables._Witnesses.mend
+    mended = []
+
+    def checked_mend(self, cell, up, lost, old):
+        real_mend(self, cell, up, lost, old)
+        for at in lost:
+            row = self.by[up][at]
+            if row >= 0 and row not in old:
+                z = self.moves[row]
+                assert z[cell] == 0.0
+                moved = np.flatnonzero(z)
+                assert self.model.keeps_relations(moved, z[moved])
+                assert not (self.model.upper[: self.model.n][moved] == 0).any()  # no held cell moves
+                mended.append(row)
+
+    for seed in range(8):
+        dims = ("a", "b", "c")
+        df = random_table(seed, (6, 4, 3), dims)
+        spec = [TableSpec("t", dims)]
+        monkeypatch.setattr(tables._Witnesses, "mend", lambda *args: None)
+        without = protect(df, spec, prune=True)
+        monkeypatch.setattr(tables._Witnesses, "mend", checked_mend)
+        with_mends = protect(df, spec, prune=True)
+        assert suppressed(with_mends) == suppressed(without)
+        assert with_mends.lp_solves <= without.lp_solves
+        assert_protected([with_mends], df, list(dims))
+    assert mended  # the mends were exercised, not just skipped
