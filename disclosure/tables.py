@@ -50,6 +50,8 @@ Measure = Literal["count", "sum", "mean"]
 
 TOTAL = None
 _EPS = 1e-7
+# A mended witness's entries this small against its largest are rounding left by a cancellation (ADR 0060): zero.
+_TINY = 1e-12
 # Restricted programmes (``protect(..., local=True)``, ADR 0047): a dimension with fewer nodes than this is taken whole;
 # along a larger one, this many of the cheapest siblings (and children) of the primary's node to start with.
 SMALL_DIMENSION = 16
@@ -757,6 +759,7 @@ class _Witnesses:
         self.cubes, self.cube_cost = cubes, cube_cost
         self.need = {True: need_up, False: need_down}
         self.moves = np.zeros((max(16, 2 * len(primaries)), model.n))
+        self.valid = np.ones(len(self.moves), dtype=bool)  # rows that move no held cell (ADR 0060)
         self.count = 0
         self.by = {True: np.full(len(primaries), -1), False: np.full(len(primaries), -1)}
 
@@ -764,6 +767,7 @@ class _Witnesses:
         """Keep ``z`` and make it the witness of every primary (positions ``among``) it proves."""
         if self.count == len(self.moves):
             self.moves = np.vstack([self.moves, np.zeros_like(self.moves)])
+            self.valid = np.concatenate([self.valid, np.ones(len(self.valid), dtype=bool)])
         self.moves[self.count] = z
         neg, pos = z < 0, z > 0
         values = self.model.values
@@ -787,29 +791,53 @@ class _Witnesses:
         by[using] = -1
         return using, old
 
-    def mend(self, cell: int, up: bool, lost: np.ndarray, old: np.ndarray) -> None:
-        """Witnesses for the primaries ``lost`` (their old witnesses, rows ``old``, moved ``cell``, now held), each its
-        old witness plus a cube through ``cell`` that cancels the cell's movement (ADR 0060): a sum of two movements
-        that keep every relation keeps them too, and :meth:`add` keeps it only where its scale proves a primary."""
-        if self.cubes is None:
-            return
-        key = self.model.keys[cell]
+    def mend(self, cell: int, up: bool, lost: np.ndarray, old: np.ndarray, others: np.ndarray) -> None:
+        """Witnesses for the primaries ``lost``, whose old witnesses (rows ``old``) moved ``cell``, now held (ADR 0060).
+
+        A sum of movements that keep every relation keeps them too, so each old witness z is mended by adding a
+        multiple of another movement that cancels its movement of ``cell``: first another witness that moved it
+        (``others``, rows still valid but for ``cell``: Gaussian elimination on ``cell``), then a cube through
+        ``cell``. :meth:`add` keeps the sum only where its scale proves a primary."""
         for at, row in zip(lost, old, strict=True):
             if self.by[up][at] >= 0:  # proved by an earlier mend
                 continue
             z = self.moves[row]
-            moved = z[self.primaries[at]]
+            j = self.primaries[at]
+            pivots = others[others != row]
+            if len(pivots):
+                sums = z - (z[cell] / self.moves[pivots, cell])[:, None] * self.moves[pivots]
+                sums[:, cell] = 0.0  # exactly still: the multiple cancels it (up to rounding)
+                sums[np.abs(sums) <= _TINY * np.abs(sums).max(axis=1, keepdims=True)] = 0.0
+                reach = self._reach(sums, j, up)
+                good = np.flatnonzero(reach >= self.need[up][at] - _EPS)
+                if len(good):
+                    self.add(sums[good[np.argmin(np.count_nonzero(sums[good], axis=1))]], lost)
+                    continue
+            if self.cubes is None:
+                continue
+            moved = z[j]
             sign = 1.0 if (moved > 0) == up else -1.0  # the witness's direction that moves the primary ``up``
             scale = float(self.need[up][at]) / abs(moved)
             shift = -sign * scale * z[cell]  # the cube's movement of ``cell`` at the scale the proof needs
             if abs(shift) <= _EPS:
                 continue
-            found = self.model.cube(self.cubes, key, abs(shift), shift > 0, self.cube_cost, also=cell)
+            found = self.model.cube(self.cubes, self.model.keys[cell], abs(shift), shift > 0, self.cube_cost,
+                                    also=cell)
             if found is None:
                 continue
             mended = z + sign * found[0] / scale
             mended[cell] = 0.0  # exactly still: the cube cancels it (up to rounding)
             self.add(mended, lost)
+
+    def _reach(self, moves: np.ndarray, j: int, up: bool) -> np.ndarray:
+        """How far each movement (a row), scaled as far as every cell stays >= 0, moves cell ``j`` ``up`` (or down)."""
+        values = self.model.values
+        with np.errstate(divide="ignore", invalid="ignore"):
+            forward = np.where(moves < 0, values / -moves, np.inf).min(axis=1)
+            backward = np.where(moves > 0, values / moves, np.inf).min(axis=1)
+            zj = moves[:, j]
+            reach = np.where(zj > 0, forward if up else backward, backward if up else forward) * np.abs(zj)
+        return np.nan_to_num(reach, nan=0.0, posinf=np.inf)
 
     def solve(self, positions: np.ndarray, up: bool, keys: list[Key], deadline: float,
               first_only: bool = False) -> list[int]:
@@ -944,10 +972,13 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
         saved = {up: witnesses.by[up].copy() for up in (True, False)}
         model.hold(key)
         proved = True
+        i = model.index[key]
+        # Every movement kept so far that moves no held cell but this one: each can cancel another's move of it.
+        others = np.flatnonzero(witnesses.valid[: witnesses.count] & (witnesses.moves[: witnesses.count, i] != 0))
         try:
             for up in (True, False):
-                lost, old = witnesses.forget(model.index[key], up)
-                witnesses.mend(model.index[key], up, lost, old)
+                lost, old = witnesses.forget(i, up)
+                witnesses.mend(i, up, lost, old, others)
                 if witnesses.solve(lost, up, primaries, deadline, first_only=True):
                     proved = False
                     break
@@ -955,6 +986,7 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
             proved = False
         if proved:
             held[model.index[key]] = True
+            witnesses.valid[: witnesses.count] &= witnesses.moves[: witnesses.count, i] == 0
             c = every[key]
             c.published, c.reasons = c.value, []
         else:
