@@ -253,6 +253,11 @@ def _key(dims: Sequence[str], nodes: Sequence[Node]) -> Key:
     return tuple(sorted((d, n[0], n[1]) for d, n in zip(dims, nodes, strict=True) if n is not TOTAL))
 
 
+def _keys(dims: Sequence[str], nodes: Mapping[str, Sequence[Node]]) -> dict[tuple[Node, ...], Key]:
+    """The key of every combination of the dimensions' nodes, by the tuple of nodes (each sorted once)."""
+    return {combo: _key(dims, combo) for combo in itertools.product(*(nodes[d] for d in dims))}
+
+
 def build_table(df: pl.DataFrame, spec: TableSpec, policy: ReleasePolicy,
                 hierarchies: Mapping[str, Hierarchy] | None = None) -> ProtectedTable:
     """Every cell of the table (all categories crossed, all sub-totals and margins), not yet protected."""
@@ -278,17 +283,15 @@ def build_table(df: pl.DataFrame, spec: TableSpec, policy: ReleasePolicy,
         agg = [pl.len().alias("__n")]
     leaves = frame.group_by(list(dims)).agg(agg)
 
-    cells: dict[Key, Cell] = {}
-    for nodes_combo in itertools.product(*nodes.values()):
-        k = _key(dims, nodes_combo)
-        cells[k] = Cell(k, 0.0, 0)
+    keys = _keys(dims, nodes)
+    cells: dict[Key, Cell] = {k: Cell(k, 0.0, 0) for k in keys.values()}
     tops: dict[Key, list[float]] = defaultdict(list)
     for row in leaves.iter_rows(named=True):
         chains = [_chain(parents[d], (d, row[d])) for d in dims]
         n = row["__n"]
         s = float(row["__s"]) if topn else float(n)
         for combo in itertools.product(*chains):
-            c = cells[_key(dims, combo)]
+            c = cells[keys[combo]]
             c.value += s
             c.contributors += n
             if topn:
@@ -308,15 +311,14 @@ def relations_of(table: ProtectedTable) -> list[tuple[Key, tuple[Key, ...]]]:
             ch[parent].append(node)
         children[d] = ch
     all_nodes = {d: [TOTAL, *table.parents[d]] for d in dims}
+    keys = _keys(dims, all_nodes)
     out = []
     for i, d in enumerate(dims):
         others = [all_nodes[o] for o in dims if o != d]
         for parent, kids in children[d].items():
             for rest in itertools.product(*others):
                 def at(node, rest=rest, i=i):
-                    combo = list(rest)
-                    combo.insert(i, node)
-                    return _key(dims, combo)
+                    return keys[(*rest[:i], node, *rest[i:])]
                 out.append((at(parent), tuple(sorted(at(k) for k in kids))))
     return out
 
@@ -877,14 +879,15 @@ class _CubeGeometry:
     confined: list[np.ndarray]  # per table, per cell id: every relation of the cell is the table's own
 
     @classmethod
-    def of(cls, built: Sequence[ProtectedTable], every: Mapping[Key, Cell], relations: Sequence) -> _CubeGeometry:
+    def of(cls, built: Sequence[ProtectedTable], every: Mapping[Key, Cell], relations: Sequence,
+           own_relations: Sequence[list] | None = None) -> _CubeGeometry:
         cell_id = {k: i for i, k in enumerate(every)}
         tables = [CubeTable(t.spec.dimensions, t.parents, _key, cell_id) for t in built]
         home: dict[Key, int] = {}
         for i, t in enumerate(built):
             for k in t.cells:
                 home.setdefault(k, i)
-        own = [set(relations_of(t)) for t in built]
+        own = [set(r) for r in own_relations] if own_relations is not None else [set(relations_of(t)) for t in built]
         if len(built) == 1 and own[0] == set(relations):
             return cls(tables, home, cell_id, [np.ones(len(cell_id), dtype=bool)])
         relations_of_cell: dict[Key, list] = defaultdict(list)
@@ -1045,10 +1048,11 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
     # One linear system: this release's tables and every earlier one's.
     cells: dict[Key, Cell] = {}
     relations: dict[tuple, None] = {}
-    for t in built:
+    own_relations = [relations_of(t) for t in built]
+    for t, own in zip(built, own_relations, strict=True):
         for k, c in t.cells.items():
             t.cells[k] = cells.setdefault(k, c)  # shared margins: one cell object
-        for r in relations_of(t):
+        for r in own:
             relations[r] = None
     current = set(cells)
     known: dict[Key, float] = {}
@@ -1170,7 +1174,7 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
             model.locality = locality
         deadline = started + policy.time_budget_seconds
         order = sorted(to_protect, key=lambda c: (-c.required, label(c.key)))
-        geometry = _CubeGeometry.of(built, every, list(relations)) if cubes else None
+        geometry = _CubeGeometry.of(built, every, list(relations), own_relations) if cubes else None
         search = geometry.search(model) if cubes else None
         _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first=True, batch=batch,
                       cubes=search)
