@@ -96,44 +96,53 @@ class CubeTable:
             axis.reshape([-1 if e == d else 1 for e in range(len(dims))]) for d, axis in enumerate(inner)])
 
     def movements(self, d: int, at: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._along(d, at)[0]
+
+    def _along(self, d: int, at: int):
+        """The movements through node ``at`` of dimension ``d`` (nodes, signs), and each of their entries as (its
+        share of the flat grid index, its sign) shaped along axis ``d``: built once, shared by every key there."""
         found = self._movements.get((d, at))
         if found is None:
             dim = self.dims[d]
-            found = _paths_through(self.node_at[dim], self.parents[dim], self.nodes[dim][at])
+            nodes, signs = _paths_through(self.node_at[dim], self.parents[dim], self.nodes[dim][at])
+            ndim, stride = len(self.dims), math.prod(self.grid.shape[d + 1:])
+            parts = []
+            for j in range(nodes.shape[1]):
+                column, column_sign = nodes[:, j], signs[:, j]
+                if (column == column[0]).all() and (column_sign == column_sign[0]).all():
+                    column, column_sign = column[:1], column_sign[:1]
+                shape = [1] * ndim
+                shape[d] = len(column)
+                parts.append(((stride * column).reshape(shape), column_sign.reshape(shape)))
+            found = ((nodes, signs), parts)
             self._movements[(d, at)] = found
         return found
 
     def cubes(self, key):
         """Every cube through ``key``: one movement per dimension (nodes, signs: a row per movement, padded with
-        sign 0; the cube of rows (i, j, …) is their product) and its :meth:`terms`. None if too many to price."""
+        sign 0; the cube of rows (i, j, …) is their product) and its terms. None if too many to price.
+
+        The terms: for each choice of one entry per dimension's movement, the flat grid index of that cell of
+        every cube (one axis per dimension; length 1 where the entry is the same node in every movement, as the
+        key's own node is) and its sign in every cube. Flat, so that pricing gathers each term once, not by an
+        index per dimension."""
         found = self._cubes.get(key, False)
         if found is False:
-            per_dim = [self.movements(d, i) for d, i in enumerate(self.position[key])]
+            along = [self._along(d, i) for d, i in enumerate(self.position[key])]
+            per_dim = [movements for movements, _ in along]
             rows = math.prod(len(n) for n, _ in per_dim)
             width = math.prod(n.shape[1] for n, _ in per_dim)
-            found = (per_dim, self.terms(per_dim)) if rows * width <= MAX_ENTRIES else None
+            found = None
+            if rows * width <= MAX_ENTRIES:
+                terms = []
+                for entry in itertools.product(*(parts for _, parts in along)):
+                    flat, sign = entry[0]
+                    for f, g in entry[1:]:
+                        flat, sign = flat + f, sign * g
+                    terms.append((flat, sign))
+                found = (per_dim, terms)
             self._cubes[key] = found
         return found
-
-    def terms(self, per_dim) -> list[tuple[np.ndarray, np.ndarray]]:
-        """For each choice of one entry per dimension's movement: the flat grid index of that cell of every cube
-        (one axis per dimension; length 1 where the entry is the same node in every movement, as the key's own
-        node is) and its sign in every cube. Flat, so that pricing gathers each term once, not by an index per
-        dimension."""
-        strides = [math.prod(self.grid.shape[d + 1:]) for d in range(len(per_dim))]
-        out = []
-        for entry in itertools.product(*(range(nodes.shape[1]) for nodes, _ in per_dim)):
-            flat, sign = np.zeros((1,) * len(per_dim), dtype=np.int64), np.ones((1,) * len(per_dim), dtype=np.int8)
-            for d, ((nodes, signs), j) in enumerate(zip(per_dim, entry, strict=True)):
-                column, column_sign = nodes[:, j], signs[:, j]
-                if (column == column[0]).all() and (column_sign == column_sign[0]).all():
-                    column, column_sign = column[:1], column_sign[:1]
-                shape = [1] * len(per_dim)
-                shape[d] = len(column)
-                flat = flat + strides[d] * column.reshape(shape)
-                sign = sign * column_sign.reshape(shape)
-            out.append((flat, sign))
-        return out
 
 
 def _compress(array: np.ndarray, keep: Sequence[np.ndarray]) -> np.ndarray:
