@@ -167,6 +167,24 @@ class CubeSearch:
         self.sentinel = len(confined[0]) if confined else 0  # a column no cube may use
         self.column_of = np.append(np.where(column_of >= 0, column_of, self.sentinel), self.sentinel)
         self.confined = [np.append(c, False) for c in confined]
+        self._grids: dict = {}
+
+    def _grid(self, t: int, values: np.ndarray):
+        """Table t's grid as columns (the sentinel where the model has no such cell), and, flat as the terms index
+        them: the values, whether a cube of t may move each cell, and whether it is a large margin (ADR 0057).
+        The same for every search over one model's values, so built once per table."""
+        found = self._grids.get(t)
+        if found is None or found[0] is not values:
+            table = self.tables[t]
+            columns = self.column_of[table.grid]
+            value_grid = np.append(values, np.inf)[columns].ravel()
+            confined = self.confined[t][columns].ravel()
+            grand_total = value_grid[0]
+            large = (table.margin.ravel() & (value_grid > LARGE_SHARE * grand_total) if np.isfinite(grand_total)
+                     else np.zeros(len(value_grid), dtype=bool))
+            found = (values, (columns, value_grid, confined, large))
+            self._grids[t] = found
+        return found[1]
 
     def cheapest(self, key, amount: float, up: bool, cost: np.ndarray, values: np.ndarray,
                  usable: np.ndarray, back: float = 0.0) -> tuple[np.ndarray, np.ndarray, float] | None:
@@ -179,15 +197,12 @@ class CubeSearch:
         if found is None:
             return None
         per_dim, terms = found
-        columns = self.column_of[table.grid]  # the grid's cells as columns; the sentinel where none
-        value_grid = np.append(values, np.inf)[columns].ravel()  # flat, as the terms index it
+        columns, value_grid, confined, large = self._grid(t, values)
         cost_grid = np.append(cost, 0.0)[columns].ravel()
-        usable_grid = (np.append(usable, False) & self.confined[t])[columns].ravel()
+        usable_grid = np.append(usable, False)[columns].ravel() & confined
         # A large margin not yet suppressed (the grand total, a big sub-total) is left to the programme, which
         # finds a cheaper way round it where there is one; a cube would take it whenever nothing smaller fits.
-        grand_total = value_grid[0]
-        if np.isfinite(grand_total):
-            usable_grid &= ~((cost_grid > 0) & table.margin.ravel() & (value_grid > LARGE_SHARE * grand_total))
+        usable_grid &= ~(large & (cost_grid > 0))
         falling = -1 if up else 1  # the sign of the cells that move down when the key moves this way
 
         def fits(index, sign):
