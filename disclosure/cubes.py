@@ -139,18 +139,24 @@ class CubeTable:
                     flat, sign = entry[0]
                     for f, g in entry[1:]:
                         flat, sign = flat + f, sign * g
-                    terms.append((flat, sign))
+                    terms.append(_Term(flat, sign))
                 found = (per_dim, terms)
             self._cubes[key] = found
         return found
 
 
-def _compress(array: np.ndarray, keep: Sequence[np.ndarray]) -> np.ndarray:
-    """``array`` with, along each axis where it is not of length 1, only the entries ``keep`` marks."""
-    for d, k in enumerate(keep):
-        if array.shape[d] > 1:
-            array = array.compress(k, axis=d)  # the method: np.compress's dispatch costs more than the work
-    return array
+class _Term:
+    """One entry of every cube through a key (see :meth:`CubeTable.cubes`), with what pricing asks of it worked out
+    once: the axes along which it varies, and which of its cells move down, up, or not at all."""
+
+    __slots__ = ("index", "sign", "wide", "falls_when_up", "falls_when_down", "still")
+
+    def __init__(self, index: np.ndarray, sign: np.ndarray):
+        self.index, self.sign = index, sign
+        self.wide = tuple(d for d, length in enumerate(index.shape) if length > 1)
+        self.falls_when_up, self.falls_when_down = sign < 0, sign > 0
+        still = sign == 0
+        self.still = still if still.any() else None
 
 
 class CubeSearch:
@@ -203,42 +209,59 @@ class CubeSearch:
         # A large margin not yet suppressed (the grand total, a big sub-total) is left to the programme, which
         # finds a cheaper way round it where there is one; a cube would take it whenever nothing smaller fits.
         usable_grid &= ~(large & (cost_grid > 0))
-        falling = -1 if up else 1  # the sign of the cells that move down when the key moves this way
+        tolerance = 1e-9
 
-        def fits(index, sign):
-            floor = np.where(sign == falling, amount, np.where(sign == -falling, back, 0.0))
-            return (usable_grid[index] | (sign == 0)) & (value_grid[index] >= floor - 1e-9)
+        def fits(term: _Term):
+            """Per cube, whether this entry's cell may move as it must: usable (or not moving) and, moving down,
+            holding the amount (or ``back``, where it moves down when the key moves back)."""
+            index = term.index
+            falls, rises = ((term.falls_when_up, term.falls_when_down) if up
+                            else (term.falls_when_down, term.falls_when_up))
+            value = value_grid[index]
+            good = usable_grid[index]
+            if term.still is not None:
+                good |= term.still
+            good &= ~falls | (value >= amount - tolerance)
+            if back > 0:
+                good &= ~rises | (value >= back - tolerance)
+            return good
 
         # A cube holds, for each dimension's movement, the cells where every other dimension is at an entry the
         # same in all movements (the key's own node, in a flat dimension): a movement whose such cells do not fit
         # is ruled out before the cubes are priced.
         viable = [np.ones(len(nodes), dtype=bool) for nodes, _ in per_dim]
-        for index, sign in terms:
-            wide = [d for d, length in enumerate(index.shape) if length > 1]
-            if len(wide) > 1:
+        for term in terms:
+            if len(term.wide) > 1:
                 continue
-            good = fits(index, sign)
-            if not wide:
+            good = fits(term)
+            if not term.wide:
                 if not good.all():
                     return None
             else:
-                viable[wide[0]] &= good.reshape(-1)
+                viable[term.wide[0]] &= good.reshape(-1)
         if not all(v.any() for v in viable):
             return None
-        rows_left = [np.flatnonzero(v) for v in viable]
-        shape = tuple(len(r) for r in rows_left)
-        price, ok = np.zeros(shape), np.ones(shape, dtype=bool)
-        for index, sign in terms:
-            along_one_line = sum(length > 1 for length in index.shape) <= 1  # its fit is in ``viable`` already
-            index, sign = _compress(index, viable), _compress(sign, viable)
-            if not along_one_line:
-                ok &= fits(index, sign)
-            price += np.where(sign != 0, cost_grid[index], 0.0)
+        # Priced over every cube; those a line rules out are priced at infinity (the same cheapest cube, the
+        # first of equals, as pricing only the viable ones).
+        ndim = len(per_dim)
+        shape = tuple(len(v) for v in viable)
+        ok = viable[0].reshape([-1] + [1] * (ndim - 1))
+        for d in range(1, ndim):
+            ok = ok & viable[d].reshape([1] * d + [-1] + [1] * (ndim - 1 - d))
+        price = np.zeros(shape)
+        for term in terms:
+            if len(term.wide) > 1:  # a term along one line (or none) is in ``viable`` already
+                ok = ok & fits(term)
+            if term.still is None:
+                price += cost_grid[term.index]
+            else:
+                price += np.where(term.still, 0.0, cost_grid[term.index])
+        ok = np.broadcast_to(ok, shape)
         if not ok.any():
             return None
         price[~ok] = np.inf
         at = np.unravel_index(int(np.argmin(price)), shape)
-        best = [int(r[i]) for r, i in zip(rows_left, at, strict=True)]
+        best = [int(i) for i in at]
         cells, moves = [], []
         rows = [(nodes[i], signs[i]) for (nodes, signs), i in zip(per_dim, best, strict=True)]
         for entry in itertools.product(*(zip(nodes, signs, strict=True) for nodes, signs in rows)):
