@@ -548,19 +548,21 @@ class _Perturbation:
         return z, rows, np.asarray(solution.row_dual)
 
     def cube(self, search: CubeSearch, key: Key, amount: float, up: bool,
-             cost: np.ndarray | None = None, back: float = 0.0, also: int | None = None) -> tuple[np.ndarray, float] | None:
+             cost: np.ndarray | None = None, back: float = 0.0, also: int | None = None,
+             room: np.ndarray | None = None) -> tuple[np.ndarray, float] | None:
         """The cheapest cube moving ``key`` by ``amount`` (ADR 0057), as a movement z of the whole system, and its
         price; None if no cube is usable. Cells held still cannot move; ``cost`` prices the cells (the programme's, by default);
         ``back``: the cube must also be able to move ``key`` the other way by this much; ``also``: one held cell the
-        cube may move all the same (a witness mended around it cancels that movement, ADR 0060).
+        cube may move all the same (a witness mended around it cancels that movement, ADR 0060); ``room``: how far
+        each cell may fall (its value, by default; less what a witness the cube is added to moves it).
         The movement is checked against every relation before it is returned, so a wrong cube is never used."""
         if key not in self.index:
             return None
         usable = self.upper[: self.n] > 0
         if also is not None:
             usable[also] = True
-        found = search.cheapest(key, amount, up, self.cost[: self.n] if cost is None else cost, self.values,
-                                usable, back)
+        found = search.cheapest(key, amount, up, self.cost[: self.n] if cost is None else cost,
+                                self.values if room is None else room, usable, back)
         if found is None:
             return None
         columns, moves, price = found
@@ -823,8 +825,10 @@ class _Witnesses:
             shift = -sign * scale * z[cell]  # the cube's movement of ``cell`` at the scale the proof needs
             if abs(shift) <= _EPS:
                 continue
+            # Each cell may fall only as far as the old witness, at that scale, leaves it room to.
+            room = np.maximum(self.model.values + sign * scale * z, 0.0)
             found = self.model.cube(self.cubes, self.model.keys[cell], abs(shift), shift > 0, self.cube_cost,
-                                    also=cell)
+                                    also=cell, room=room)
             if found is None:
                 continue
             mended = z + sign * found[0] / scale
