@@ -36,6 +36,14 @@ def _paths_through(node_at: Mapping[Hashable, int], parent: Mapping[Hashable, Ha
 
     ``parent`` maps each node to its parent (None for the total, whose own entry is absent).
     """
+    if a is not None and all(up is None for up in parent.values()):  # flat: ``a`` with the total, or less another
+        others = [node_at[n] for n in parent if n != a]
+        nodes = np.empty((1 + len(others), 2), dtype=np.int64)
+        nodes[:, 0] = node_at[a]
+        nodes[0, 1], nodes[1:, 1] = node_at[None], others
+        signs = np.ones((1 + len(others), 2), dtype=np.int8)
+        signs[1:, 1] = -1
+        return nodes, signs
     children: dict = defaultdict(list)
     for node, up in parent.items():
         children[up].append(node)

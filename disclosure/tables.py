@@ -575,7 +575,8 @@ class _Perturbation:
     def keeps_relations(self, columns: np.ndarray, moves: np.ndarray) -> bool:
         """Whether moving ``columns`` by ``moves`` (the others still) keeps every relation of the system."""
         lengths = self.ptr[columns + 1] - self.ptr[columns]
-        positions = np.concatenate([np.arange(self.ptr[c], self.ptr[c + 1]) for c in columns])
+        ends = np.cumsum(lengths)
+        positions = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(self.ptr[columns] - (ends - lengths), lengths)
         change = np.bincount(self.entry_row[positions], weights=self.entry_value[positions] * np.repeat(moves, lengths),
                              minlength=self.num_rows)
         return bool(np.all(np.abs(change) <= 1e-6 * max(1.0, float(np.max(np.abs(moves))))))
@@ -778,11 +779,12 @@ class _Witnesses:
         forward = np.min(values[neg] / -z[neg]) if neg.any() else np.inf
         backward = np.min(values[pos] / z[pos]) if pos.any() else np.inf
         zj = z[self.primaries[among]]
-        with np.errstate(invalid="ignore"):  # inf * 0: a primary the movement leaves still
-            reach = {True: np.where(zj > 0, forward * zj, backward * -zj),
-                     False: np.where(zj > 0, backward * zj, forward * -zj)}
+        moving = zj != 0  # a primary the movement leaves still is not proved by it (and inf * 0 is not asked)
+        among, zj = among[moving], zj[moving]
+        reach = {True: np.where(zj > 0, forward * zj, backward * -zj),
+                 False: np.where(zj > 0, backward * zj, forward * -zj)}
         for up in (True, False):
-            proved = among[np.nan_to_num(reach[up]) >= self.need[up][among] - _EPS]
+            proved = among[reach[up] >= self.need[up][among] - _EPS]
             self.by[up][proved] = self.count
         self.count += 1
 
