@@ -373,51 +373,57 @@ class _Perturbation:
     """
 
     def __init__(self, free: list[Key], values: dict[Key, float], relations, costs: dict[Key, float]):
-        self.index = {k: i for i, k in enumerate(free)}
+        self.index = index = {k: i for i, k in enumerate(free)}
         n = len(free)
-        rows: list[list[tuple[int, float]]] = []
+        # The entries of each relation's row (total − Σ parts) over the free cells; a row with none is left out.
+        entry_rows: list[int] = []
+        entry_cells: list[int] = []
+        entry_values: list[float] = []
+        num_rows = 0
         for total, parts in relations:
-            row = []
-            if total in self.index:
-                row.append((self.index[total], 1.0))
-            row.extend((self.index[p], -1.0) for p in parts if p in self.index)
-            if row:
-                rows.append(row)
-        starts, idx, vals = [0], [], []
-        col_entries: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-        for r, row in enumerate(rows):
-            for c, v in row:
-                col_entries[c].append((r, v))
-        for sign in (1.0, -1.0):
-            for c in range(n):
-                for r, v in col_entries[c]:
-                    idx.append(r)
-                    vals.append(sign * v)
-                starts.append(len(idx))
-        self.col_entries = col_entries
-        # The same matrix as flat arrays ordered by cell, for restricted programmes and pricing (numpy only).
-        lengths = np.array([len(e) for e in col_entries], dtype=np.int64)
+            before = len(entry_cells)
+            if total in index:
+                entry_cells.append(index[total])
+                entry_values.append(1.0)
+            for part in parts:
+                j = index.get(part)
+                if j is not None:
+                    entry_cells.append(j)
+                    entry_values.append(-1.0)
+            if len(entry_cells) > before:
+                entry_rows.extend([num_rows] * (len(entry_cells) - before))
+                num_rows += 1
+        # The same matrix ordered by cell (each cell's entries in row order), for HiGHS (column-wise), restricted
+        # programmes and pricing.
+        cells_array = np.array(entry_cells, dtype=np.int64)
+        order = np.argsort(cells_array, kind="stable")
+        lengths = np.bincount(cells_array, minlength=n).astype(np.int64)
         self.ptr = np.concatenate(([0], np.cumsum(lengths)))
-        self.entry_cell = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        self.entry_row = np.array([r for e in col_entries for r, _ in e], dtype=np.int64)
-        self.entry_value = np.array([v for e in col_entries for _, v in e], dtype=float)
-        self.num_rows = len(rows)
+        self.entry_cell = cells_array[order]
+        self.entry_row = np.array(entry_rows, dtype=np.int64)[order]
+        self.entry_value = np.array(entry_values, dtype=float)[order]
+        self.num_rows = num_rows
+        self._col_entries = None
+        total_entries = int(self.ptr[-1])
+        starts = np.concatenate([self.ptr, self.ptr[1:] + total_entries])
+        idx = np.concatenate([self.entry_row, self.entry_row])
+        vals = np.concatenate([self.entry_value, -self.entry_value])
         self.locality = None  # key -> indices of the cells near it (set by protect); None: whole system only
         self.local_h = None
         self.local_solves = 0
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = 2 * n, len(rows)
+        lp.num_col_, lp.num_row_ = 2 * n, num_rows
         self.cost = np.array([costs[k] for k in free] * 2, dtype=float)
         lp.col_cost_ = self.cost
         self.lower = np.zeros(2 * n)
         self.upper = np.concatenate([np.full(n, highspy.kHighsInf), np.array([values[k] for k in free], float)])
         lp.col_lower_, lp.col_upper_ = self.lower, self.upper.copy()
-        lp.row_lower_ = np.zeros(len(rows))
-        lp.row_upper_ = np.zeros(len(rows))
+        lp.row_lower_ = np.zeros(num_rows)
+        lp.row_upper_ = np.zeros(num_rows)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(idx, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(vals, dtype=float)
+        lp.a_matrix_.start_ = starts.astype(np.int32)
+        lp.a_matrix_.index_ = idx.astype(np.int32)
+        lp.a_matrix_.value_ = vals
         self.keys = list(free)
         self.values = np.array([values[k] for k in free], float)
         self.h = QuietHighs()
@@ -427,6 +433,16 @@ class _Perturbation:
         self.n = n
         self.solves = 0
         self.cubes = 0  # movements found by cubes, no programme solved
+
+    @property
+    def col_entries(self) -> list[list[tuple[int, float]]]:
+        """Per cell, its (row, coefficient) entries, in row order."""
+        if self._col_entries is None:
+            rows, values = self.entry_row.tolist(), self.entry_value.tolist()
+            ptr = self.ptr.tolist()
+            self._col_entries = [list(zip(rows[ptr[c]:ptr[c + 1]], values[ptr[c]:ptr[c + 1]], strict=True))
+                                 for c in range(self.n)]
+        return self._col_entries
 
     def set_cost(self, key: Key, cost: float) -> None:
         i = self.index[key]
@@ -952,7 +968,8 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
             return model.solves  # cannot happen for a pattern _protect_pass proved; leave it as it is
     except DisclosureError:  # out of time before a single release: the pattern as it is
         return model.solves
-    rows_of = [[r for r, _ in entries] for entries in model.col_entries]
+    entry_rows, ptr = model.entry_row.tolist(), model.ptr.tolist()
+    rows_of = [entry_rows[ptr[i]:ptr[i + 1]] for i in range(model.n)]
     row_cells: dict[int, list[int]] = defaultdict(list)
     for i, rows in enumerate(rows_of):
         for r in rows:
