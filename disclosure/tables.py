@@ -588,14 +588,16 @@ class _Perturbation:
         z[columns] = moves
         return z, price
 
-    def keeps_relations(self, columns: np.ndarray, moves: np.ndarray) -> bool:
-        """Whether moving ``columns`` by ``moves`` (the others still) keeps every relation of the system."""
+    def keeps_relations(self, columns: np.ndarray, moves: np.ndarray, relative: bool = False) -> bool:
+        """Whether moving ``columns`` by ``moves`` (the others still) keeps every relation of the system (to 1e-6 of
+        the largest move or of 1; ``relative``: to 1e-9 of the largest move, however small)."""
         lengths = self.ptr[columns + 1] - self.ptr[columns]
         ends = np.cumsum(lengths)
         positions = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(self.ptr[columns] - (ends - lengths), lengths)
         change = np.bincount(self.entry_row[positions], weights=self.entry_value[positions] * np.repeat(moves, lengths),
                              minlength=self.num_rows)
-        return bool(np.all(np.abs(change) <= 1e-6 * max(1.0, float(np.max(np.abs(moves))))))
+        largest = float(np.max(np.abs(moves)))
+        return bool(np.all(np.abs(change) <= (1e-9 * largest if relative else 1e-6 * max(1.0, largest))))
 
     def rows_of(self, key: Key) -> set[int]:
         return {r for r, _ in self.col_entries[self.index[key]]}
@@ -827,13 +829,14 @@ class _Witnesses:
             j = self.primaries[at]
             pivots = others[others != row]
             if len(pivots):
-                sums = z - (z[cell] / self.moves[pivots, cell])[:, None] * self.moves[pivots]
-                sums[:, cell] = 0.0  # exactly still: the multiple cancels it (up to rounding)
-                sums[np.abs(sums) <= _TINY * np.abs(sums).max(axis=1, keepdims=True)] = 0.0
+                multiples = (z[cell] / self.moves[pivots, cell])[:, None] * self.moves[pivots]
+                sums = self._cancelled(z, -multiples, cell)
                 reach = self._reach(sums, j, up)
                 good = np.flatnonzero(reach >= self.need[up][at] - _EPS)
-                if len(good):
-                    self.add(sums[good[np.argmin(np.count_nonzero(sums[good], axis=1))]], lost)
+                found = next((sums[g] for g in good[np.argsort(np.count_nonzero(sums[good], axis=1), kind="stable")]
+                              if self._sound(sums[g])), None)
+                if found is not None:
+                    self.add(found, lost)
                     continue
             if self.cubes is None:
                 continue
@@ -849,9 +852,23 @@ class _Witnesses:
                                     also=cell, room=room)
             if found is None:
                 continue
-            mended = z + sign * found[0] / scale
-            mended[cell] = 0.0  # exactly still: the cube cancels it (up to rounding)
-            self.add(mended, lost)
+            mended = self._cancelled(z, sign * found[0][None, :] / scale, cell)[0]
+            if self._sound(mended):
+                self.add(mended, lost)
+
+    def _cancelled(self, z: np.ndarray, added: np.ndarray, cell: int) -> np.ndarray:
+        """``z`` plus each row of ``added`` (each cancelling z's movement of ``cell``), with what is rounding against
+        the parts' own size set to 0: a cube the same as the witness leaves nothing, not a movement of 1e-16."""
+        sums = z + added
+        size = np.maximum(np.abs(z).max(), np.abs(added).max(axis=1, keepdims=True))
+        sums[np.abs(sums) <= _TINY * size] = 0.0
+        sums[:, cell] = 0.0  # exactly still: the multiple cancels it (up to rounding)
+        return sums
+
+    def _sound(self, z: np.ndarray) -> bool:
+        """A mended witness is kept only if it moves something and keeps every relation at its own scale."""
+        moved = np.flatnonzero(z)
+        return bool(len(moved)) and self.model.keeps_relations(moved, z[moved], relative=True)
 
     def _reach(self, moves: np.ndarray, j: int, up: bool) -> np.ndarray:
         """How far each movement (a row), scaled as far as every cell stays >= 0, moves cell ``j`` ``up`` (or down)."""

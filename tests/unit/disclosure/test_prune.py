@@ -163,7 +163,7 @@ def test_a_mended_witness_keeps_every_relation_leaves_the_held_cell_still_and_ch
                 z = self.moves[row]
                 assert z[cell] == 0.0
                 moved = np.flatnonzero(z)
-                assert self.model.keeps_relations(moved, z[moved])
+                assert self.model.keeps_relations(moved, z[moved], relative=True)
                 assert not (self.model.upper[: self.model.n][moved] == 0).any()  # no held cell moves
                 mended.append(row)
 
@@ -183,3 +183,32 @@ def test_a_mended_witness_keeps_every_relation_leaves_the_held_cell_still_and_ch
         assert_protected([with_mends], df, list(dims))
     assert mended  # the mends were exercised, not just skipped
     assert programmes["with"] < programmes["without"], programmes
+
+
+def test_a_witness_cancelled_by_a_multiple_of_itself_proves_nothing():
+    """ADR 60: a mend that cancels the whole witness (the other witness, or the cube, is the same movement) leaves
+    rounding (1.5 x 1.2 is not 1.8), not a movement: at its own scale it would 'prove' any primary. It is dropped."""
+    df = frame({("A", "x"): 2, ("A", "y"): 30, ("B", "x"): 40, ("B", "y"): 50})
+    table = tables.build_table(df, TableSpec("t", ("a", "b")), ReleasePolicy())
+    keys = list(table.cells)
+    model = tables._Perturbation(keys, {k: table.cells[k].value for k in keys}, tables.relations_of(table),
+                                 {k: 1.0 for k in keys})
+
+    def at(a, b):
+        return model.index[(("a", "a", a), ("b", "b", b))]
+
+    z = np.zeros(model.n)
+    for (a, b), sign in {("A", "x"): 1, ("A", "y"): -1, ("B", "x"): -1, ("B", "y"): 1}.items():
+        z[at(a, b)] = 1.8 * sign
+    assert model.keeps_relations(np.flatnonzero(z), z[np.flatnonzero(z)], relative=True)
+    witnesses = tables._Witnesses(model, [at("A", "x")], np.array([1.0]), np.array([1.0]))
+    witnesses.add(z, np.array([0]))
+    witnesses.add(z * (1.2 / 1.8), np.array([0]))
+    cell = at("B", "y")
+    assert witnesses.moves[1, cell] != 0 and witnesses.by[True][0] == 1
+    sums = witnesses._cancelled(witnesses.moves[0], -(1.8 / (1.2 / 1.8 * 1.8)) * witnesses.moves[1][None, :], cell)
+    assert not sums.any()
+    model.hold((("a", "a", "B"), ("b", "b", "y")))
+    lost, old = witnesses.forget(cell, True)
+    witnesses.mend(cell, True, lost, old, np.array([0, 1]))
+    assert list(lost) == [0] and witnesses.by[True][0] == -1  # nothing proves A,x with B,y held but a programme
