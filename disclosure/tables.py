@@ -957,6 +957,11 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     direction, a movement proving its protection (a witness). A secondary is published when the primaries whose
     witnesses move it find other movements with it held still; otherwise it stays suppressed. The pattern stays
     proven at every step, so this may stop at the deadline anywhere.
+
+    Another movement for a primary whose witness moved the held cell is sought, cheapest first: the old witness
+    mended (plus a multiple of another kept movement, or of a cube through the cell, that cancels its movement of
+    the cell; ADR 0060), a cube, then a programme. Which movement proves a primary decides nothing: a release
+    stands or falls by whether every primary can still move, so only the time depends on the order.
     """
     pattern = [k for k, c in every.items() if k not in known and c.suppressed]
     candidates = sorted((k for k in pattern if k in current and not every[k].primary),
