@@ -969,13 +969,14 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     primaries = [k for k in pattern if every[k].primary]
     if not candidates or not primaries:
         return 0
+    offered = set(candidates)  # a set: ``in`` on the sorted list was quadratic in the pattern
     model = _Perturbation(pattern, {k: every[k].value for k in pattern}, relations,
-                          {k: cost(k) if k in candidates else 0.0 for k in pattern})
+                          {k: cost(k) if k in offered else 0.0 for k in pattern})
     required = np.array([every[k].required for k in primaries])
     value = np.array([every[k].value for k in primaries])
     down = np.minimum(value, required / 2)
     # Cube witnesses prefer cells that stay suppressed: primaries and secondaries already kept cost nothing.
-    cube_cost = np.array([cost(k) if k in candidates else 0.0 for k in model.keys])
+    cube_cost = np.array([cost(k) if k in offered else 0.0 for k in model.keys])
     cubes = geometry.search(model) if geometry is not None else None
     witnesses = _Witnesses(model, [model.index[k] for k in primaries], required - down, down, cubes, cube_cost)
     everyone = np.arange(len(primaries))
