@@ -661,8 +661,10 @@ class _Perturbation:
             self.h.changeColBounds(c, self.lower[c], self.upper[c])
 
 
-def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first, batch=1, cubes=None):
+def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first, batch=1, cubes=None,
+                  seeds: list | None = None):
     """One movement per primary and direction not yet covered; returns the cells moved, with whom they protect.
+    ``seeds``: each movement applied is appended to it, as {cell: movement} (pruning's first witnesses, ADR 0060).
 
     How far each cell is already known to move, up and down, inside the suppressed pattern is kept: every movement
     found stays valid as the pattern grows, scaled as far as every cell stays >= 0, and reversed likewise; a
@@ -674,6 +676,8 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
 
     def apply(z, ps):
         moved = np.nonzero(z)[0]
+        if seeds is not None:
+            seeds.append({model.keys[i]: z[i] for i in moved})
         for i in moved:
             k = model.keys[i]
             c = every[k]
@@ -805,6 +809,22 @@ class _Witnesses:
             proved = among[reach[up] >= self.need[up][among] - _EPS]
             self.by[up][proved] = self.count
         self.count += 1
+
+    def seed(self, movements: Sequence[Mapping[Key, float]]) -> None:
+        """The heuristic's movements as first witnesses (ADR 0060): each moved only cells now suppressed, so it is
+        a movement here too; each is checked against the relations all the same, and proves what its scale proves.
+        Fewer first searches, and (with mends) fewer re-proofs; which witness proves a primary decides nothing."""
+        everyone = np.arange(len(self.primaries))
+        index = self.model.index
+        for movement in movements:
+            if not movement or any(k not in index for k in movement):
+                continue
+            columns = np.array([index[k] for k in movement], dtype=np.int64)
+            moves = np.fromiter(movement.values(), dtype=float, count=len(movement))
+            if self.model.keeps_relations(columns, moves):
+                z = np.zeros(self.model.n)
+                z[columns] = moves
+                self.add(z, everyone)
 
     def forget(self, cell: int, up: bool) -> tuple[np.ndarray, np.ndarray]:
         """Drop the witnesses in that direction that move ``cell``: the positions of their primaries, and the rows
@@ -950,7 +970,7 @@ class _CubeGeometry:
 
 
 def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float], relations, cost,
-           deadline: float, geometry: _CubeGeometry | None = None) -> int:
+           deadline: float, geometry: _CubeGeometry | None = None, seeds: Sequence[Mapping[Key, float]] = ()) -> int:
     """Publish again every secondary cell the pattern does not need, the most costly first; the LP solves made.
 
     A programme over the suppressed cells only (everything published held still) keeps, for each primary and
@@ -980,6 +1000,7 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     cubes = geometry.search(model) if geometry is not None else None
     witnesses = _Witnesses(model, [model.index[k] for k in primaries], required - down, down, cubes, cube_cost)
     everyone = np.arange(len(primaries))
+    witnesses.seed(seeds)
     # As in _protect_pass: half each way, or, where a published figure caps one side, as far down as the cell goes.
     try:
         for up in (True, False):
@@ -1222,8 +1243,9 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
         order = sorted(to_protect, key=lambda c: (-c.required, label(c.key)))
         geometry = _CubeGeometry.of(built, every, list(relations), own_relations) if cubes else None
         search = geometry.search(model) if cubes else None
+        seeds: list[dict[Key, float]] = []
         _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first=True, batch=batch,
-                      cubes=search)
+                      cubes=search, seeds=seeds)
         if cleanup:
             # Second pass: every secondary is now nearly free; each primary's cheapest movement is found again,
             # and a secondary no movement uses any more is published after all (the earlier movements that
@@ -1243,7 +1265,7 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
         solves = model.solves + model.local_solves
         cube_movements = model.cubes
         if prune:
-            solves += _prune(every, current, known, list(relations), cost, deadline, geometry)
+            solves += _prune(every, current, known, list(relations), cost, deadline, geometry, seeds)
 
     if policy.rounding != "none":
         b = policy.rounding_base

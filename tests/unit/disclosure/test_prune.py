@@ -212,3 +212,27 @@ def test_a_witness_cancelled_by_a_multiple_of_itself_proves_nothing():
     lost, old = witnesses.forget(cell, True)
     witnesses.mend(cell, True, lost, old, np.array([0, 1]))
     assert list(lost) == [0] and witnesses.by[True][0] == -1  # nothing proves A,x with B,y held but a programme
+
+
+def test_the_heuristic_s_movements_as_first_witnesses_change_no_pattern(monkeypatch):
+    """ADR 60: pruning's first witnesses are the heuristic's own movements (each checked against the relations);
+    the pattern is the one found without them, and the auditor finds every primary protected."""
+    real_seed = tables._Witnesses.seed
+    seeded = []
+
+    def counted_seed(self, movements):
+        before = self.count
+        real_seed(self, movements)
+        seeded.append(self.count - before)
+
+    for seed in range(6):
+        dims = ("a", "b", "c") if seed % 2 else ("a", "b")
+        df = random_table(seed, (5, 4, 3) if seed % 2 else (6, 5), dims)
+        spec = [TableSpec("t", dims)]
+        monkeypatch.setattr(tables._Witnesses, "seed", lambda self, movements: None)
+        without = protect(df, spec, prune=True)
+        monkeypatch.setattr(tables._Witnesses, "seed", counted_seed)
+        with_seeds = protect(df, spec, prune=True)
+        assert suppressed(with_seeds) == suppressed(without)
+        assert_protected([with_seeds], df, list(dims))
+    assert sum(seeded) > 0  # the heuristic's movements were used, not all refused
