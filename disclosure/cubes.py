@@ -36,6 +36,14 @@ def _paths_through(node_at: Mapping[Hashable, int], parent: Mapping[Hashable, Ha
 
     ``parent`` maps each node to its parent (None for the total, whose own entry is absent).
     """
+    if a is not None and all(up is None for up in parent.values()):  # flat: ``a`` with the total, or less another
+        others = [node_at[n] for n in parent if n != a]
+        nodes = np.empty((1 + len(others), 2), dtype=np.int64)
+        nodes[:, 0] = node_at[a]
+        nodes[0, 1], nodes[1:, 1] = node_at[None], others
+        signs = np.ones((1 + len(others), 2), dtype=np.int8)
+        signs[1:, 1] = -1
+        return nodes, signs
     children: dict = defaultdict(list)
     for node, up in parent.items():
         children[up].append(node)
@@ -96,52 +104,67 @@ class CubeTable:
             axis.reshape([-1 if e == d else 1 for e in range(len(dims))]) for d, axis in enumerate(inner)])
 
     def movements(self, d: int, at: int) -> tuple[np.ndarray, np.ndarray]:
+        return self._along(d, at)[0]
+
+    def _along(self, d: int, at: int):
+        """The movements through node ``at`` of dimension ``d`` (nodes, signs), and each of their entries as (its
+        share of the flat grid index, its sign) shaped along axis ``d``: built once, shared by every key there."""
         found = self._movements.get((d, at))
         if found is None:
             dim = self.dims[d]
-            found = _paths_through(self.node_at[dim], self.parents[dim], self.nodes[dim][at])
+            nodes, signs = _paths_through(self.node_at[dim], self.parents[dim], self.nodes[dim][at])
+            ndim, stride = len(self.dims), math.prod(self.grid.shape[d + 1:])
+            parts = []
+            for j in range(nodes.shape[1]):
+                column, column_sign = nodes[:, j], signs[:, j]
+                if (column == column[0]).all() and (column_sign == column_sign[0]).all():
+                    column, column_sign = column[:1], column_sign[:1]
+                shape = [1] * ndim
+                shape[d] = len(column)
+                parts.append(((stride * column).reshape(shape), column_sign.reshape(shape)))
+            found = ((nodes, signs), parts)
             self._movements[(d, at)] = found
         return found
 
     def cubes(self, key):
         """Every cube through ``key``: one movement per dimension (nodes, signs: a row per movement, padded with
-        sign 0; the cube of rows (i, j, …) is their product) and its :meth:`terms`. None if too many to price."""
+        sign 0; the cube of rows (i, j, …) is their product) and its terms. None if too many to price.
+
+        The terms: for each choice of one entry per dimension's movement, the flat grid index of that cell of
+        every cube (one axis per dimension; length 1 where the entry is the same node in every movement, as the
+        key's own node is) and its sign in every cube. Flat, so that pricing gathers each term once, not by an
+        index per dimension."""
         found = self._cubes.get(key, False)
         if found is False:
-            per_dim = [self.movements(d, i) for d, i in enumerate(self.position[key])]
+            along = [self._along(d, i) for d, i in enumerate(self.position[key])]
+            per_dim = [movements for movements, _ in along]
             rows = math.prod(len(n) for n, _ in per_dim)
             width = math.prod(n.shape[1] for n, _ in per_dim)
-            found = (per_dim, self.terms(per_dim)) if rows * width <= MAX_ENTRIES else None
+            found = None
+            if rows * width <= MAX_ENTRIES:
+                terms = []
+                for entry in itertools.product(*(parts for _, parts in along)):
+                    flat, sign = entry[0]
+                    for f, g in entry[1:]:
+                        flat, sign = flat + f, sign * g
+                    terms.append(_Term(flat, sign))
+                found = (per_dim, terms)
             self._cubes[key] = found
         return found
 
-    def terms(self, per_dim) -> list[tuple[np.ndarray, np.ndarray]]:
-        """For each choice of one entry per dimension's movement: the flat grid index of that cell of every cube
-        (one axis per dimension; length 1 where the entry is the same node in every movement, as the key's own
-        node is) and its sign in every cube. Flat, so that pricing gathers each term once, not by an index per
-        dimension."""
-        strides = [math.prod(self.grid.shape[d + 1:]) for d in range(len(per_dim))]
-        out = []
-        for entry in itertools.product(*(range(nodes.shape[1]) for nodes, _ in per_dim)):
-            flat, sign = np.zeros((1,) * len(per_dim), dtype=np.int64), np.ones((1,) * len(per_dim), dtype=np.int8)
-            for d, ((nodes, signs), j) in enumerate(zip(per_dim, entry, strict=True)):
-                column, column_sign = nodes[:, j], signs[:, j]
-                if (column == column[0]).all() and (column_sign == column_sign[0]).all():
-                    column, column_sign = column[:1], column_sign[:1]
-                shape = [1] * len(per_dim)
-                shape[d] = len(column)
-                flat = flat + strides[d] * column.reshape(shape)
-                sign = sign * column_sign.reshape(shape)
-            out.append((flat, sign))
-        return out
 
+class _Term:
+    """One entry of every cube through a key (see :meth:`CubeTable.cubes`), with what pricing asks of it worked out
+    once: the axes along which it varies, and which of its cells move down, up, or not at all."""
 
-def _compress(array: np.ndarray, keep: Sequence[np.ndarray]) -> np.ndarray:
-    """``array`` with, along each axis where it is not of length 1, only the entries ``keep`` marks."""
-    for d, k in enumerate(keep):
-        if array.shape[d] > 1:
-            array = array.compress(k, axis=d)  # the method: np.compress's dispatch costs more than the work
-    return array
+    __slots__ = ("index", "sign", "wide", "falls_when_up", "falls_when_down", "still")
+
+    def __init__(self, index: np.ndarray, sign: np.ndarray):
+        self.index, self.sign = index, sign
+        self.wide = tuple(d for d, length in enumerate(index.shape) if length > 1)
+        self.falls_when_up, self.falls_when_down = sign < 0, sign > 0
+        still = sign == 0
+        self.still = still if still.any() else None
 
 
 class CubeSearch:
@@ -158,6 +181,24 @@ class CubeSearch:
         self.sentinel = len(confined[0]) if confined else 0  # a column no cube may use
         self.column_of = np.append(np.where(column_of >= 0, column_of, self.sentinel), self.sentinel)
         self.confined = [np.append(c, False) for c in confined]
+        self._grids: dict = {}
+
+    def _grid(self, t: int, values: np.ndarray):
+        """Table t's grid as columns (the sentinel where the model has no such cell), and, flat as the terms index
+        them: the values, whether a cube of t may move each cell, and whether it is a large margin (ADR 0057).
+        The same for every search over one model's values, so built once per table."""
+        found = self._grids.get(t)
+        if found is None or found[0] is not values:
+            table = self.tables[t]
+            columns = self.column_of[table.grid]
+            value_grid = np.append(values, np.inf)[columns].ravel()
+            confined = self.confined[t][columns].ravel()
+            grand_total = value_grid[0]
+            large = (table.margin.ravel() & (value_grid > LARGE_SHARE * grand_total) if np.isfinite(grand_total)
+                     else np.zeros(len(value_grid), dtype=bool))
+            found = (values, (columns, value_grid, confined, large))
+            self._grids[t] = found
+        return found[1]
 
     def cheapest(self, key, amount: float, up: bool, cost: np.ndarray, values: np.ndarray,
                  usable: np.ndarray, back: float = 0.0) -> tuple[np.ndarray, np.ndarray, float] | None:
@@ -170,51 +211,65 @@ class CubeSearch:
         if found is None:
             return None
         per_dim, terms = found
-        columns = self.column_of[table.grid]  # the grid's cells as columns; the sentinel where none
-        value_grid = np.append(values, np.inf)[columns].ravel()  # flat, as the terms index it
+        columns, value_grid, confined, large = self._grid(t, values)
         cost_grid = np.append(cost, 0.0)[columns].ravel()
-        usable_grid = (np.append(usable, False) & self.confined[t])[columns].ravel()
+        usable_grid = np.append(usable, False)[columns].ravel() & confined
         # A large margin not yet suppressed (the grand total, a big sub-total) is left to the programme, which
         # finds a cheaper way round it where there is one; a cube would take it whenever nothing smaller fits.
-        grand_total = value_grid[0]
-        if np.isfinite(grand_total):
-            usable_grid &= ~((cost_grid > 0) & table.margin.ravel() & (value_grid > LARGE_SHARE * grand_total))
-        falling = -1 if up else 1  # the sign of the cells that move down when the key moves this way
+        usable_grid &= ~(large & (cost_grid > 0))
+        tolerance = 1e-9
 
-        def fits(index, sign):
-            floor = np.where(sign == falling, amount, np.where(sign == -falling, back, 0.0))
-            return (usable_grid[index] | (sign == 0)) & (value_grid[index] >= floor - 1e-9)
+        def fits(term: _Term):
+            """Per cube, whether this entry's cell may move as it must: usable (or not moving) and, moving down,
+            holding the amount (or ``back``, where it moves down when the key moves back)."""
+            index = term.index
+            falls, rises = ((term.falls_when_up, term.falls_when_down) if up
+                            else (term.falls_when_down, term.falls_when_up))
+            value = value_grid[index]
+            good = usable_grid[index]
+            if term.still is not None:
+                good |= term.still
+            good &= ~falls | (value >= amount - tolerance)
+            if back > 0:
+                good &= ~rises | (value >= back - tolerance)
+            return good
 
         # A cube holds, for each dimension's movement, the cells where every other dimension is at an entry the
         # same in all movements (the key's own node, in a flat dimension): a movement whose such cells do not fit
         # is ruled out before the cubes are priced.
         viable = [np.ones(len(nodes), dtype=bool) for nodes, _ in per_dim]
-        for index, sign in terms:
-            wide = [d for d, length in enumerate(index.shape) if length > 1]
-            if len(wide) > 1:
+        for term in terms:
+            if len(term.wide) > 1:
                 continue
-            good = fits(index, sign)
-            if not wide:
+            good = fits(term)
+            if not term.wide:
                 if not good.all():
                     return None
             else:
-                viable[wide[0]] &= good.reshape(-1)
+                viable[term.wide[0]] &= good.reshape(-1)
         if not all(v.any() for v in viable):
             return None
-        rows_left = [np.flatnonzero(v) for v in viable]
-        shape = tuple(len(r) for r in rows_left)
-        price, ok = np.zeros(shape), np.ones(shape, dtype=bool)
-        for index, sign in terms:
-            along_one_line = sum(length > 1 for length in index.shape) <= 1  # its fit is in ``viable`` already
-            index, sign = _compress(index, viable), _compress(sign, viable)
-            if not along_one_line:
-                ok &= fits(index, sign)
-            price += np.where(sign != 0, cost_grid[index], 0.0)
+        # Priced over every cube; those a line rules out are priced at infinity (the same cheapest cube, the
+        # first of equals, as pricing only the viable ones).
+        ndim = len(per_dim)
+        shape = tuple(len(v) for v in viable)
+        ok = viable[0].reshape([-1] + [1] * (ndim - 1))
+        for d in range(1, ndim):
+            ok = ok & viable[d].reshape([1] * d + [-1] + [1] * (ndim - 1 - d))
+        price = np.zeros(shape)
+        for term in terms:
+            if len(term.wide) > 1:  # a term along one line (or none) is in ``viable`` already
+                ok = ok & fits(term)
+            if term.still is None:
+                price += cost_grid[term.index]
+            else:
+                price += np.where(term.still, 0.0, cost_grid[term.index])
+        ok = np.broadcast_to(ok, shape)
         if not ok.any():
             return None
         price[~ok] = np.inf
         at = np.unravel_index(int(np.argmin(price)), shape)
-        best = [int(r[i]) for r, i in zip(rows_left, at, strict=True)]
+        best = [int(i) for i in at]
         cells, moves = [], []
         rows = [(nodes[i], signs[i]) for (nodes, signs), i in zip(per_dim, best, strict=True)]
         for entry in itertools.product(*(zip(nodes, signs, strict=True) for nodes, signs in rows)):

@@ -50,6 +50,8 @@ Measure = Literal["count", "sum", "mean"]
 
 TOTAL = None
 _EPS = 1e-7
+# A mended witness's entries this small against its largest are rounding left by a cancellation (ADR 0060): zero.
+_TINY = 1e-12
 # Restricted programmes (``protect(..., local=True)``, ADR 0047): a dimension with fewer nodes than this is taken whole;
 # along a larger one, this many of the cheapest siblings (and children) of the primary's node to start with.
 SMALL_DIMENSION = 16
@@ -251,6 +253,11 @@ def _key(dims: Sequence[str], nodes: Sequence[Node]) -> Key:
     return tuple(sorted((d, n[0], n[1]) for d, n in zip(dims, nodes, strict=True) if n is not TOTAL))
 
 
+def _keys(dims: Sequence[str], nodes: Mapping[str, Sequence[Node]]) -> dict[tuple[Node, ...], Key]:
+    """The key of every combination of the dimensions' nodes, by the tuple of nodes (each sorted once)."""
+    return {combo: _key(dims, combo) for combo in itertools.product(*(nodes[d] for d in dims))}
+
+
 def build_table(df: pl.DataFrame, spec: TableSpec, policy: ReleasePolicy,
                 hierarchies: Mapping[str, Hierarchy] | None = None) -> ProtectedTable:
     """Every cell of the table (all categories crossed, all sub-totals and margins), not yet protected."""
@@ -276,17 +283,15 @@ def build_table(df: pl.DataFrame, spec: TableSpec, policy: ReleasePolicy,
         agg = [pl.len().alias("__n")]
     leaves = frame.group_by(list(dims)).agg(agg)
 
-    cells: dict[Key, Cell] = {}
-    for nodes_combo in itertools.product(*nodes.values()):
-        k = _key(dims, nodes_combo)
-        cells[k] = Cell(k, 0.0, 0)
+    keys = _keys(dims, nodes)
+    cells: dict[Key, Cell] = {k: Cell(k, 0.0, 0) for k in keys.values()}
     tops: dict[Key, list[float]] = defaultdict(list)
     for row in leaves.iter_rows(named=True):
         chains = [_chain(parents[d], (d, row[d])) for d in dims]
         n = row["__n"]
         s = float(row["__s"]) if topn else float(n)
         for combo in itertools.product(*chains):
-            c = cells[_key(dims, combo)]
+            c = cells[keys[combo]]
             c.value += s
             c.contributors += n
             if topn:
@@ -306,15 +311,14 @@ def relations_of(table: ProtectedTable) -> list[tuple[Key, tuple[Key, ...]]]:
             ch[parent].append(node)
         children[d] = ch
     all_nodes = {d: [TOTAL, *table.parents[d]] for d in dims}
+    keys = _keys(dims, all_nodes)
     out = []
     for i, d in enumerate(dims):
         others = [all_nodes[o] for o in dims if o != d]
         for parent, kids in children[d].items():
             for rest in itertools.product(*others):
                 def at(node, rest=rest, i=i):
-                    combo = list(rest)
-                    combo.insert(i, node)
-                    return _key(dims, combo)
+                    return keys[(*rest[:i], node, *rest[i:])]
                 out.append((at(parent), tuple(sorted(at(k) for k in kids))))
     return out
 
@@ -369,51 +373,57 @@ class _Perturbation:
     """
 
     def __init__(self, free: list[Key], values: dict[Key, float], relations, costs: dict[Key, float]):
-        self.index = {k: i for i, k in enumerate(free)}
+        self.index = index = {k: i for i, k in enumerate(free)}
         n = len(free)
-        rows: list[list[tuple[int, float]]] = []
+        # The entries of each relation's row (total − Σ parts) over the free cells; a row with none is left out.
+        entry_rows: list[int] = []
+        entry_cells: list[int] = []
+        entry_values: list[float] = []
+        num_rows = 0
         for total, parts in relations:
-            row = []
-            if total in self.index:
-                row.append((self.index[total], 1.0))
-            row.extend((self.index[p], -1.0) for p in parts if p in self.index)
-            if row:
-                rows.append(row)
-        starts, idx, vals = [0], [], []
-        col_entries: list[list[tuple[int, float]]] = [[] for _ in range(n)]
-        for r, row in enumerate(rows):
-            for c, v in row:
-                col_entries[c].append((r, v))
-        for sign in (1.0, -1.0):
-            for c in range(n):
-                for r, v in col_entries[c]:
-                    idx.append(r)
-                    vals.append(sign * v)
-                starts.append(len(idx))
-        self.col_entries = col_entries
-        # The same matrix as flat arrays ordered by cell, for restricted programmes and pricing (numpy only).
-        lengths = np.array([len(e) for e in col_entries], dtype=np.int64)
+            before = len(entry_cells)
+            if total in index:
+                entry_cells.append(index[total])
+                entry_values.append(1.0)
+            for part in parts:
+                j = index.get(part)
+                if j is not None:
+                    entry_cells.append(j)
+                    entry_values.append(-1.0)
+            if len(entry_cells) > before:
+                entry_rows.extend([num_rows] * (len(entry_cells) - before))
+                num_rows += 1
+        # The same matrix ordered by cell (each cell's entries in row order), for HiGHS (column-wise), restricted
+        # programmes and pricing.
+        cells_array = np.array(entry_cells, dtype=np.int64)
+        order = np.argsort(cells_array, kind="stable")
+        lengths = np.bincount(cells_array, minlength=n).astype(np.int64)
         self.ptr = np.concatenate(([0], np.cumsum(lengths)))
-        self.entry_cell = np.repeat(np.arange(n, dtype=np.int64), lengths)
-        self.entry_row = np.array([r for e in col_entries for r, _ in e], dtype=np.int64)
-        self.entry_value = np.array([v for e in col_entries for _, v in e], dtype=float)
-        self.num_rows = len(rows)
+        self.entry_cell = cells_array[order]
+        self.entry_row = np.array(entry_rows, dtype=np.int64)[order]
+        self.entry_value = np.array(entry_values, dtype=float)[order]
+        self.num_rows = num_rows
+        self._col_entries = None
+        total_entries = int(self.ptr[-1])
+        starts = np.concatenate([self.ptr, self.ptr[1:] + total_entries])
+        idx = np.concatenate([self.entry_row, self.entry_row])
+        vals = np.concatenate([self.entry_value, -self.entry_value])
         self.locality = None  # key -> indices of the cells near it (set by protect); None: whole system only
         self.local_h = None
         self.local_solves = 0
         lp = highspy.HighsLp()
-        lp.num_col_, lp.num_row_ = 2 * n, len(rows)
+        lp.num_col_, lp.num_row_ = 2 * n, num_rows
         self.cost = np.array([costs[k] for k in free] * 2, dtype=float)
         lp.col_cost_ = self.cost
         self.lower = np.zeros(2 * n)
         self.upper = np.concatenate([np.full(n, highspy.kHighsInf), np.array([values[k] for k in free], float)])
         lp.col_lower_, lp.col_upper_ = self.lower, self.upper.copy()
-        lp.row_lower_ = np.zeros(len(rows))
-        lp.row_upper_ = np.zeros(len(rows))
+        lp.row_lower_ = np.zeros(num_rows)
+        lp.row_upper_ = np.zeros(num_rows)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-        lp.a_matrix_.index_ = np.array(idx, dtype=np.int32)
-        lp.a_matrix_.value_ = np.array(vals, dtype=float)
+        lp.a_matrix_.start_ = starts.astype(np.int32)
+        lp.a_matrix_.index_ = idx.astype(np.int32)
+        lp.a_matrix_.value_ = vals
         self.keys = list(free)
         self.values = np.array([values[k] for k in free], float)
         self.h = QuietHighs()
@@ -423,6 +433,16 @@ class _Perturbation:
         self.n = n
         self.solves = 0
         self.cubes = 0  # movements found by cubes, no programme solved
+
+    @property
+    def col_entries(self) -> list[list[tuple[int, float]]]:
+        """Per cell, its (row, coefficient) entries, in row order."""
+        if self._col_entries is None:
+            rows, values = self.entry_row.tolist(), self.entry_value.tolist()
+            ptr = self.ptr.tolist()
+            self._col_entries = [list(zip(rows[ptr[c]:ptr[c + 1]], values[ptr[c]:ptr[c + 1]], strict=True))
+                                 for c in range(self.n)]
+        return self._col_entries
 
     def set_cost(self, key: Key, cost: float) -> None:
         i = self.index[key]
@@ -544,15 +564,21 @@ class _Perturbation:
         return z, rows, np.asarray(solution.row_dual)
 
     def cube(self, search: CubeSearch, key: Key, amount: float, up: bool,
-             cost: np.ndarray | None = None, back: float = 0.0) -> tuple[np.ndarray, float] | None:
+             cost: np.ndarray | None = None, back: float = 0.0, also: int | None = None,
+             room: np.ndarray | None = None) -> tuple[np.ndarray, float] | None:
         """The cheapest cube moving ``key`` by ``amount`` (ADR 0057), as a movement z of the whole system, and its
         price; None if no cube is usable. Cells held still cannot move; ``cost`` prices the cells (the programme's, by default);
-        ``back``: the cube must also be able to move ``key`` the other way by this much.
+        ``back``: the cube must also be able to move ``key`` the other way by this much; ``also``: one held cell the
+        cube may move all the same (a witness mended around it cancels that movement, ADR 0060); ``room``: how far
+        each cell may fall (its value, by default; less what a witness the cube is added to moves it).
         The movement is checked against every relation before it is returned, so a wrong cube is never used."""
         if key not in self.index:
             return None
-        found = search.cheapest(key, amount, up, self.cost[: self.n] if cost is None else cost, self.values,
-                                self.upper[: self.n] > 0, back)
+        usable = self.upper[: self.n] > 0
+        if also is not None:
+            usable[also] = True
+        found = search.cheapest(key, amount, up, self.cost[: self.n] if cost is None else cost,
+                                self.values if room is None else room, usable, back)
         if found is None:
             return None
         columns, moves, price = found
@@ -562,13 +588,16 @@ class _Perturbation:
         z[columns] = moves
         return z, price
 
-    def keeps_relations(self, columns: np.ndarray, moves: np.ndarray) -> bool:
-        """Whether moving ``columns`` by ``moves`` (the others still) keeps every relation of the system."""
+    def keeps_relations(self, columns: np.ndarray, moves: np.ndarray, relative: bool = False) -> bool:
+        """Whether moving ``columns`` by ``moves`` (the others still) keeps every relation of the system (to 1e-6 of
+        the largest move or of 1; ``relative``: to 1e-9 of the largest move, however small)."""
         lengths = self.ptr[columns + 1] - self.ptr[columns]
-        positions = np.concatenate([np.arange(self.ptr[c], self.ptr[c + 1]) for c in columns])
+        ends = np.cumsum(lengths)
+        positions = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(self.ptr[columns] - (ends - lengths), lengths)
         change = np.bincount(self.entry_row[positions], weights=self.entry_value[positions] * np.repeat(moves, lengths),
                              minlength=self.num_rows)
-        return bool(np.all(np.abs(change) <= 1e-6 * max(1.0, float(np.max(np.abs(moves))))))
+        largest = float(np.max(np.abs(moves)))
+        return bool(np.all(np.abs(change) <= (1e-9 * largest if relative else 1e-6 * max(1.0, largest))))
 
     def rows_of(self, key: Key) -> set[int]:
         return {r for r, _ in self.col_entries[self.index[key]]}
@@ -632,8 +661,10 @@ class _Perturbation:
             self.h.changeColBounds(c, self.lower[c], self.upper[c])
 
 
-def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first, batch=1, cubes=None):
+def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first, batch=1, cubes=None,
+                  seeds: list | None = None):
     """One movement per primary and direction not yet covered; returns the cells moved, with whom they protect.
+    ``seeds``: each movement applied is appended to it, as {cell: movement} (pruning's first witnesses, ADR 0060).
 
     How far each cell is already known to move, up and down, inside the suppressed pattern is kept: every movement
     found stays valid as the pattern grows, scaled as far as every cell stays >= 0, and reversed likewise; a
@@ -645,6 +676,8 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
 
     def apply(z, ps):
         moved = np.nonzero(z)[0]
+        if seeds is not None:
+            seeds.append({model.keys[i]: z[i] for i in moved})
         for i in moved:
             k = model.keys[i]
             c = every[k]
@@ -753,6 +786,7 @@ class _Witnesses:
         self.cubes, self.cube_cost = cubes, cube_cost
         self.need = {True: need_up, False: need_down}
         self.moves = np.zeros((max(16, 2 * len(primaries)), model.n))
+        self.valid = np.ones(len(self.moves), dtype=bool)  # rows that move no held cell (ADR 0060)
         self.count = 0
         self.by = {True: np.full(len(primaries), -1), False: np.full(len(primaries), -1)}
 
@@ -760,26 +794,111 @@ class _Witnesses:
         """Keep ``z`` and make it the witness of every primary (positions ``among``) it proves."""
         if self.count == len(self.moves):
             self.moves = np.vstack([self.moves, np.zeros_like(self.moves)])
+            self.valid = np.concatenate([self.valid, np.ones(len(self.valid), dtype=bool)])
         self.moves[self.count] = z
         neg, pos = z < 0, z > 0
         values = self.model.values
         forward = np.min(values[neg] / -z[neg]) if neg.any() else np.inf
         backward = np.min(values[pos] / z[pos]) if pos.any() else np.inf
         zj = z[self.primaries[among]]
-        with np.errstate(invalid="ignore"):  # inf * 0: a primary the movement leaves still
-            reach = {True: np.where(zj > 0, forward * zj, backward * -zj),
-                     False: np.where(zj > 0, backward * zj, forward * -zj)}
+        moving = zj != 0  # a primary the movement leaves still is not proved by it (and inf * 0 is not asked)
+        among, zj = among[moving], zj[moving]
+        reach = {True: np.where(zj > 0, forward * zj, backward * -zj),
+                 False: np.where(zj > 0, backward * zj, forward * -zj)}
         for up in (True, False):
-            proved = among[np.nan_to_num(reach[up]) >= self.need[up][among] - _EPS]
+            proved = among[reach[up] >= self.need[up][among] - _EPS]
             self.by[up][proved] = self.count
         self.count += 1
 
-    def forget(self, cell: int, up: bool) -> np.ndarray:
-        """Drop the witnesses in that direction that move ``cell``; the positions of their primaries."""
+    def seed(self, movements: Sequence[Mapping[Key, float]]) -> None:
+        """The heuristic's movements as first witnesses (ADR 0060): each moved only cells now suppressed, so it is
+        a movement here too; each is checked against the relations all the same, and proves what its scale proves.
+        Fewer first searches, and (with mends) fewer re-proofs; which witness proves a primary decides nothing."""
+        everyone = np.arange(len(self.primaries))
+        index = self.model.index
+        for movement in movements:
+            if not movement or any(k not in index for k in movement):
+                continue
+            columns = np.array([index[k] for k in movement], dtype=np.int64)
+            moves = np.fromiter(movement.values(), dtype=float, count=len(movement))
+            if self.model.keeps_relations(columns, moves):
+                z = np.zeros(self.model.n)
+                z[columns] = moves
+                self.add(z, everyone)
+
+    def forget(self, cell: int, up: bool) -> tuple[np.ndarray, np.ndarray]:
+        """Drop the witnesses in that direction that move ``cell``: the positions of their primaries, and the rows
+        of ``moves`` that were their witnesses (for :meth:`mend`)."""
         by = self.by[up]
         using = np.flatnonzero((by >= 0) & (self.moves[np.maximum(by, 0), cell] != 0))
+        old = by[using].copy()
         by[using] = -1
-        return using
+        return using, old
+
+    def mend(self, cell: int, up: bool, lost: np.ndarray, old: np.ndarray, others: np.ndarray) -> None:
+        """Witnesses for the primaries ``lost``, whose old witnesses (rows ``old``) moved ``cell``, now held (ADR 0060).
+
+        A sum of movements that keep every relation keeps them too, so each old witness z is mended by adding a
+        multiple of another movement that cancels its movement of ``cell``: first another witness that moved it
+        (``others``, rows still valid but for ``cell``: Gaussian elimination on ``cell``), then a cube through
+        ``cell``. :meth:`add` keeps the sum only where its scale proves a primary."""
+        for at, row in zip(lost, old, strict=True):
+            if self.by[up][at] >= 0:  # proved by an earlier mend
+                continue
+            z = self.moves[row]
+            j = self.primaries[at]
+            pivots = others[others != row]
+            if len(pivots):
+                multiples = (z[cell] / self.moves[pivots, cell])[:, None] * self.moves[pivots]
+                sums = self._cancelled(z, -multiples, cell)
+                reach = self._reach(sums, j, up)
+                good = np.flatnonzero(reach >= self.need[up][at] - _EPS)
+                found = next((sums[g] for g in good[np.argsort(np.count_nonzero(sums[good], axis=1), kind="stable")]
+                              if self._sound(sums[g])), None)
+                if found is not None:
+                    self.add(found, lost)
+                    continue
+            if self.cubes is None:
+                continue
+            moved = z[j]
+            sign = 1.0 if (moved > 0) == up else -1.0  # the witness's direction that moves the primary ``up``
+            scale = float(self.need[up][at]) / abs(moved)
+            shift = -sign * scale * z[cell]  # the cube's movement of ``cell`` at the scale the proof needs
+            if abs(shift) <= _EPS:
+                continue
+            # Each cell may fall only as far as the old witness, at that scale, leaves it room to.
+            room = np.maximum(self.model.values + sign * scale * z, 0.0)
+            found = self.model.cube(self.cubes, self.model.keys[cell], abs(shift), shift > 0, self.cube_cost,
+                                    also=cell, room=room)
+            if found is None:
+                continue
+            mended = self._cancelled(z, sign * found[0][None, :] / scale, cell)[0]
+            if self._sound(mended):
+                self.add(mended, lost)
+
+    def _cancelled(self, z: np.ndarray, added: np.ndarray, cell: int) -> np.ndarray:
+        """``z`` plus each row of ``added`` (each cancelling z's movement of ``cell``), with what is rounding against
+        the parts' own size set to 0: a cube the same as the witness leaves nothing, not a movement of 1e-16."""
+        sums = z + added
+        size = np.maximum(np.abs(z).max(), np.abs(added).max(axis=1, keepdims=True))
+        sums[np.abs(sums) <= _TINY * size] = 0.0
+        sums[:, cell] = 0.0  # exactly still: the multiple cancels it (up to rounding)
+        return sums
+
+    def _sound(self, z: np.ndarray) -> bool:
+        """A mended witness is kept only if it moves something and keeps every relation at its own scale."""
+        moved = np.flatnonzero(z)
+        return bool(len(moved)) and self.model.keeps_relations(moved, z[moved], relative=True)
+
+    def _reach(self, moves: np.ndarray, j: int, up: bool) -> np.ndarray:
+        """How far each movement (a row), scaled as far as every cell stays >= 0, moves cell ``j`` ``up`` (or down)."""
+        values = self.model.values
+        with np.errstate(divide="ignore", invalid="ignore"):
+            forward = np.where(moves < 0, values / -moves, np.inf).min(axis=1)
+            backward = np.where(moves > 0, values / moves, np.inf).min(axis=1)
+            zj = moves[:, j]
+            reach = np.where(zj > 0, forward if up else backward, backward if up else forward) * np.abs(zj)
+        return np.nan_to_num(reach, nan=0.0, posinf=np.inf)
 
     def solve(self, positions: np.ndarray, up: bool, keys: list[Key], deadline: float,
               first_only: bool = False) -> list[int]:
@@ -819,14 +938,15 @@ class _CubeGeometry:
     confined: list[np.ndarray]  # per table, per cell id: every relation of the cell is the table's own
 
     @classmethod
-    def of(cls, built: Sequence[ProtectedTable], every: Mapping[Key, Cell], relations: Sequence) -> _CubeGeometry:
+    def of(cls, built: Sequence[ProtectedTable], every: Mapping[Key, Cell], relations: Sequence,
+           own_relations: Sequence[list] | None = None) -> _CubeGeometry:
         cell_id = {k: i for i, k in enumerate(every)}
         tables = [CubeTable(t.spec.dimensions, t.parents, _key, cell_id) for t in built]
         home: dict[Key, int] = {}
         for i, t in enumerate(built):
             for k in t.cells:
                 home.setdefault(k, i)
-        own = [set(relations_of(t)) for t in built]
+        own = [set(r) for r in own_relations] if own_relations is not None else [set(relations_of(t)) for t in built]
         if len(built) == 1 and own[0] == set(relations):
             return cls(tables, home, cell_id, [np.ones(len(cell_id), dtype=bool)])
         relations_of_cell: dict[Key, list] = defaultdict(list)
@@ -850,13 +970,18 @@ class _CubeGeometry:
 
 
 def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float], relations, cost,
-           deadline: float, geometry: _CubeGeometry | None = None) -> int:
+           deadline: float, geometry: _CubeGeometry | None = None, seeds: Sequence[Mapping[Key, float]] = ()) -> int:
     """Publish again every secondary cell the pattern does not need, the most costly first; the LP solves made.
 
     A programme over the suppressed cells only (everything published held still) keeps, for each primary and
     direction, a movement proving its protection (a witness). A secondary is published when the primaries whose
     witnesses move it find other movements with it held still; otherwise it stays suppressed. The pattern stays
     proven at every step, so this may stop at the deadline anywhere.
+
+    Another movement for a primary whose witness moved the held cell is sought, cheapest first: the old witness
+    mended (plus a multiple of another kept movement, or of a cube through the cell, that cancels its movement of
+    the cell; ADR 0060), a cube, then a programme. Which movement proves a primary decides nothing: a release
+    stands or falls by whether every primary can still move, so only the time depends on the order.
     """
     pattern = [k for k, c in every.items() if k not in known and c.suppressed]
     candidates = sorted((k for k in pattern if k in current and not every[k].primary),
@@ -864,16 +989,18 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     primaries = [k for k in pattern if every[k].primary]
     if not candidates or not primaries:
         return 0
+    offered = set(candidates)  # a set: ``in`` on the sorted list was quadratic in the pattern
     model = _Perturbation(pattern, {k: every[k].value for k in pattern}, relations,
-                          {k: cost(k) if k in candidates else 0.0 for k in pattern})
+                          {k: cost(k) if k in offered else 0.0 for k in pattern})
     required = np.array([every[k].required for k in primaries])
     value = np.array([every[k].value for k in primaries])
     down = np.minimum(value, required / 2)
     # Cube witnesses prefer cells that stay suppressed: primaries and secondaries already kept cost nothing.
-    cube_cost = np.array([cost(k) if k in candidates else 0.0 for k in model.keys])
+    cube_cost = np.array([cost(k) if k in offered else 0.0 for k in model.keys])
     cubes = geometry.search(model) if geometry is not None else None
     witnesses = _Witnesses(model, [model.index[k] for k in primaries], required - down, down, cubes, cube_cost)
     everyone = np.arange(len(primaries))
+    witnesses.seed(seeds)
     # As in _protect_pass: half each way, or, where a published figure caps one side, as far down as the cell goes.
     try:
         for up in (True, False):
@@ -885,7 +1012,8 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
             return model.solves  # cannot happen for a pattern _protect_pass proved; leave it as it is
     except DisclosureError:  # out of time before a single release: the pattern as it is
         return model.solves
-    rows_of = [[r for r, _ in entries] for entries in model.col_entries]
+    entry_rows, ptr = model.entry_row.tolist(), model.ptr.tolist()
+    rows_of = [entry_rows[ptr[i]:ptr[i + 1]] for i in range(model.n)]
     row_cells: dict[int, list[int]] = defaultdict(list)
     for i, rows in enumerate(rows_of):
         for r in rows:
@@ -913,13 +1041,22 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
             continue
         saved = {up: witnesses.by[up].copy() for up in (True, False)}
         model.hold(key)
+        proved = True
+        i = model.index[key]
+        # Every movement kept so far that moves no held cell but this one: each can cancel another's move of it.
+        others = np.flatnonzero(witnesses.valid[: witnesses.count] & (witnesses.moves[: witnesses.count, i] != 0))
         try:
-            proved = not any(witnesses.solve(witnesses.forget(model.index[key], up), up, primaries, deadline,
-                                             first_only=True) for up in (True, False))
+            for up in (True, False):
+                lost, old = witnesses.forget(i, up)
+                witnesses.mend(i, up, lost, old, others)
+                if witnesses.solve(lost, up, primaries, deadline, first_only=True):
+                    proved = False
+                    break
         except DisclosureError:  # the time budget: the pattern as it stands is proved; stop here
             proved = False
         if proved:
             held[model.index[key]] = True
+            witnesses.valid[: witnesses.count] &= witnesses.moves[: witnesses.count, i] == 0
             c = every[key]
             c.published, c.reasons = c.value, []
         else:
@@ -978,10 +1115,11 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
     # One linear system: this release's tables and every earlier one's.
     cells: dict[Key, Cell] = {}
     relations: dict[tuple, None] = {}
-    for t in built:
+    own_relations = [relations_of(t) for t in built]
+    for t, own in zip(built, own_relations, strict=True):
         for k, c in t.cells.items():
             t.cells[k] = cells.setdefault(k, c)  # shared margins: one cell object
-        for r in relations_of(t):
+        for r in own:
             relations[r] = None
     current = set(cells)
     known: dict[Key, float] = {}
@@ -1103,10 +1241,11 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
             model.locality = locality
         deadline = started + policy.time_budget_seconds
         order = sorted(to_protect, key=lambda c: (-c.required, label(c.key)))
-        geometry = _CubeGeometry.of(built, every, list(relations)) if cubes else None
+        geometry = _CubeGeometry.of(built, every, list(relations), own_relations) if cubes else None
         search = geometry.search(model) if cubes else None
+        seeds: list[dict[Key, float]] = []
         _protect_pass(model, order, every, current, neighbourhood, neighbours, deadline, first=True, batch=batch,
-                      cubes=search)
+                      cubes=search, seeds=seeds)
         if cleanup:
             # Second pass: every secondary is now nearly free; each primary's cheapest movement is found again,
             # and a secondary no movement uses any more is published after all (the earlier movements that
@@ -1126,7 +1265,7 @@ def protect(df: pl.DataFrame, tables: Sequence[TableSpec], policy: ReleasePolicy
         solves = model.solves + model.local_solves
         cube_movements = model.cubes
         if prune:
-            solves += _prune(every, current, known, list(relations), cost, deadline, geometry)
+            solves += _prune(every, current, known, list(relations), cost, deadline, geometry, seeds)
 
     if policy.rounding != "none":
         b = policy.rounding_base

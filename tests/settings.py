@@ -16,6 +16,9 @@ from concordat.settings import *  # noqa: E402,F403
 from concordat.settings import INSTALLED_APPS  # noqa: E402
 
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.toy"]
+# Argon2 (production's hasher) costs about 175 ms of CPU per password, and the suite makes thousands of people; the
+# tests that are about hashing set their own hasher.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A fixed audit MAC key (ADR 17); the checkpoint keys are made per test (tests/support/audit_keys.py).
 AUDIT_MAC_KEY = "7e575" + "0" * 59
 # The vault (ADR 27): a fixed key-encryption key, and its storage in a directory of this run's own, never var/vault.

@@ -144,3 +144,95 @@ def test_property_pruned_patterns_protect_every_primary(table, two_releases):
             if 0 < true < 10:
                 assert value is None
                 assert iv[key][1] - iv[key][0] >= max(3.0, 0.3 * true) - 1e-6, key
+
+
+def test_a_mended_witness_keeps_every_relation_leaves_the_held_cell_still_and_changes_no_pattern(monkeypatch):
+    """ADR 60: a witness lost to a held cell is mended by another witness or a cube through that cell, either
+    cancelling its movement of the cell. Every mended witness is checked
+    here against the relations and the held cell; pruning with mends keeps the pattern it finds without them (a
+    release is judged by whether the primaries can still move, not by which witness shows it) with no more
+    programmes, and the auditor finds every primary protected."""
+    real_mend = tables._Witnesses.mend
+    mended = []
+
+    def checked_mend(self, cell, up, lost, old, others):
+        real_mend(self, cell, up, lost, old, others)
+        for at in lost:
+            row = self.by[up][at]
+            if row >= 0 and row not in old:
+                z = self.moves[row]
+                assert z[cell] == 0.0
+                moved = np.flatnonzero(z)
+                assert self.model.keeps_relations(moved, z[moved], relative=True)
+                assert not (self.model.upper[: self.model.n][moved] == 0).any()  # no held cell moves
+                mended.append(row)
+
+    programmes = {"without": 0, "with": 0}
+    for seed in range(8):
+        dims = ("a", "b", "c")
+        df = random_table(seed, (6, 4, 3), dims)
+        spec = [TableSpec("t", dims)]
+        monkeypatch.setattr(tables._Witnesses, "mend", lambda *args: None)
+        without = protect(df, spec, prune=True)
+        monkeypatch.setattr(tables._Witnesses, "mend", checked_mend)
+        with_mends = protect(df, spec, prune=True)
+        assert suppressed(with_mends) == suppressed(without)
+        assert with_mends.lp_solves <= without.lp_solves
+        programmes["without"] += without.lp_solves
+        programmes["with"] += with_mends.lp_solves
+        assert_protected([with_mends], df, list(dims))
+    assert mended  # the mends were exercised, not just skipped
+    assert programmes["with"] < programmes["without"], programmes
+
+
+def test_a_witness_cancelled_by_a_multiple_of_itself_proves_nothing():
+    """ADR 60: a mend that cancels the whole witness (the other witness, or the cube, is the same movement) leaves
+    rounding (1.5 x 1.2 is not 1.8), not a movement: at its own scale it would 'prove' any primary. It is dropped."""
+    df = frame({("A", "x"): 2, ("A", "y"): 30, ("B", "x"): 40, ("B", "y"): 50})
+    table = tables.build_table(df, TableSpec("t", ("a", "b")), ReleasePolicy())
+    keys = list(table.cells)
+    model = tables._Perturbation(keys, {k: table.cells[k].value for k in keys}, tables.relations_of(table),
+                                 {k: 1.0 for k in keys})
+
+    def at(a, b):
+        return model.index[(("a", "a", a), ("b", "b", b))]
+
+    z = np.zeros(model.n)
+    for (a, b), sign in {("A", "x"): 1, ("A", "y"): -1, ("B", "x"): -1, ("B", "y"): 1}.items():
+        z[at(a, b)] = 1.8 * sign
+    assert model.keeps_relations(np.flatnonzero(z), z[np.flatnonzero(z)], relative=True)
+    witnesses = tables._Witnesses(model, [at("A", "x")], np.array([1.0]), np.array([1.0]))
+    witnesses.add(z, np.array([0]))
+    witnesses.add(z * (1.2 / 1.8), np.array([0]))
+    cell = at("B", "y")
+    assert witnesses.moves[1, cell] != 0 and witnesses.by[True][0] == 1
+    sums = witnesses._cancelled(witnesses.moves[0], -(1.8 / (1.2 / 1.8 * 1.8)) * witnesses.moves[1][None, :], cell)
+    assert not sums.any()
+    model.hold((("a", "a", "B"), ("b", "b", "y")))
+    lost, old = witnesses.forget(cell, True)
+    witnesses.mend(cell, True, lost, old, np.array([0, 1]))
+    assert list(lost) == [0] and witnesses.by[True][0] == -1  # nothing proves A,x with B,y held but a programme
+
+
+def test_the_heuristic_s_movements_as_first_witnesses_change_no_pattern(monkeypatch):
+    """ADR 60: pruning's first witnesses are the heuristic's own movements (each checked against the relations);
+    the pattern is the one found without them, and the auditor finds every primary protected."""
+    real_seed = tables._Witnesses.seed
+    seeded = []
+
+    def counted_seed(self, movements):
+        before = self.count
+        real_seed(self, movements)
+        seeded.append(self.count - before)
+
+    for seed in range(6):
+        dims = ("a", "b", "c") if seed % 2 else ("a", "b")
+        df = random_table(seed, (5, 4, 3) if seed % 2 else (6, 5), dims)
+        spec = [TableSpec("t", dims)]
+        monkeypatch.setattr(tables._Witnesses, "seed", lambda self, movements: None)
+        without = protect(df, spec, prune=True)
+        monkeypatch.setattr(tables._Witnesses, "seed", counted_seed)
+        with_seeds = protect(df, spec, prune=True)
+        assert suppressed(with_seeds) == suppressed(without)
+        assert_protected([with_seeds], df, list(dims))
+    assert sum(seeded) > 0  # the heuristic's movements were used, not all refused
