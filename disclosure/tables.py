@@ -678,17 +678,18 @@ def _protect_pass(model, order, every, current, neighbourhood, neighbours, deadl
         moved = np.nonzero(z)[0]
         if seeds is not None:
             seeds.append({model.keys[i]: z[i] for i in moved})
+        only = f"secondary: protects {ps[0].label}" if len(ps) == 1 else None  # worked out once, not per cell
         for i in moved:
             k = model.keys[i]
             c = every[k]
-            p = ps[0]
-            if len(ps) > 1:  # name the primary of the batch this cell shares a relation with
+            reason = only
+            if reason is None:  # name the primary of the batch this cell shares a relation with
                 rows = model.rows_of(k)
-                p = next((q for q in ps if rows & model.rows_of(q.key)), p)
-            used.setdefault(k, f"secondary: protects {p.label}")
+                reason = f"secondary: protects {next((q for q in ps if rows & model.rows_of(q.key)), ps[0]).label}"
+            used.setdefault(k, reason)
             if k in current and not c.suppressed:
                 c.published = None
-                c.reasons.append(f"secondary: protects {p.label}")
+                c.reasons.append(reason)
                 if not first:
                     model.set_cost(k, 0.0)
             if first:
