@@ -24,6 +24,8 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 
 import numpy as np
 
+from .compiled import jit
+
 #: A primary whose candidate cubes would price more entries than this is left to the linear programme.
 MAX_ENTRIES = 200_000
 #: A cube may not newly suppress a margin holding more than this share of its table's grand total (ADR 0057).
@@ -104,67 +106,84 @@ class CubeTable:
             axis.reshape([-1 if e == d else 1 for e in range(len(dims))]) for d, axis in enumerate(inner)])
 
     def movements(self, d: int, at: int) -> tuple[np.ndarray, np.ndarray]:
-        return self._along(d, at)[0]
-
-    def _along(self, d: int, at: int):
-        """The movements through node ``at`` of dimension ``d`` (nodes, signs), and each of their entries as (its
-        share of the flat grid index, its sign) shaped along axis ``d``: built once, shared by every key there."""
+        """The movements through node ``at`` of dimension ``d``: (nodes, signs), built once per node."""
         found = self._movements.get((d, at))
         if found is None:
             dim = self.dims[d]
-            nodes, signs = _paths_through(self.node_at[dim], self.parents[dim], self.nodes[dim][at])
-            ndim, stride = len(self.dims), math.prod(self.grid.shape[d + 1:])
-            parts = []
-            for j in range(nodes.shape[1]):
-                column, column_sign = nodes[:, j], signs[:, j]
-                if (column == column[0]).all() and (column_sign == column_sign[0]).all():
-                    column, column_sign = column[:1], column_sign[:1]
-                shape = [1] * ndim
-                shape[d] = len(column)
-                parts.append(((stride * column).reshape(shape), column_sign.reshape(shape)))
-            found = ((nodes, signs), parts)
+            found = _paths_through(self.node_at[dim], self.parents[dim], self.nodes[dim][at])
             self._movements[(d, at)] = found
         return found
 
     def cubes(self, key):
         """Every cube through ``key``: one movement per dimension (nodes, signs: a row per movement, padded with
-        sign 0; the cube of rows (i, j, …) is their product) and its terms. None if too many to price.
-
-        The terms: for each choice of one entry per dimension's movement, the flat grid index of that cell of
-        every cube (one axis per dimension; length 1 where the entry is the same node in every movement, as the
-        key's own node is) and its sign in every cube. Flat, so that pricing gathers each term once, not by an
-        index per dimension."""
+        sign 0; the cube of rows (i, j, …) is their product). None if too many to price."""
         found = self._cubes.get(key, False)
         if found is False:
-            along = [self._along(d, i) for d, i in enumerate(self.position[key])]
-            per_dim = [movements for movements, _ in along]
+            per_dim = [self.movements(d, i) for d, i in enumerate(self.position[key])]
             rows = math.prod(len(n) for n, _ in per_dim)
             width = math.prod(n.shape[1] for n, _ in per_dim)
-            found = None
-            if rows * width <= MAX_ENTRIES:
-                terms = []
-                for entry in itertools.product(*(parts for _, parts in along)):
-                    flat, sign = entry[0]
-                    for f, g in entry[1:]:
-                        flat, sign = flat + f, sign * g
-                    terms.append(_Term(flat, sign))
-                found = (per_dim, terms)
+            found = per_dim if rows * width <= MAX_ENTRIES else None
             self._cubes[key] = found
         return found
 
+    @functools.cached_property
+    def strides(self) -> np.ndarray:
+        """Each dimension's step in the flat grid index, 0 for the dimensions a table of fewer than 3 lacks."""
+        shape = self.grid.shape
+        return np.array([math.prod(shape[d + 1:]) for d in range(len(shape))] + [0] * (3 - len(shape)),
+                        dtype=np.int64)
 
-class _Term:
-    """One entry of every cube through a key (see :meth:`CubeTable.cubes`), with what pricing asks of it worked out
-    once: the axes along which it varies, and which of its cells move down, up, or not at all."""
 
-    __slots__ = ("index", "sign", "wide", "falls_when_up", "falls_when_down", "still")
+#: The movement of a dimension a table does not have (the kernel always takes three).
+_NO_DIMENSION = (np.zeros((1, 1), dtype=np.int64), np.ones((1, 1), dtype=np.int8))
 
-    def __init__(self, index: np.ndarray, sign: np.ndarray):
-        self.index, self.sign = index, sign
-        self.wide = tuple(d for d, length in enumerate(index.shape) if length > 1)
-        self.falls_when_up, self.falls_when_down = sign < 0, sign > 0
-        still = sign == 0
-        self.still = still if still.any() else None
+
+@jit
+def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, strides, columns, confined, large,
+                   cost, values, usable, amount, up, back, tolerance):  # pragma: no cover - compiled
+    """The cheapest cube (ADR 0063): every combination of one movement per dimension (rows of ``nodes_d``,
+    ``signs_d``; a missing dimension is one movement of one node), each cell of it checked and priced. Returns the
+    movement of each dimension and the price; (-1, -1, -1, inf) if no cube fits. The first of equals in the order
+    of the rows, and each price summed in the order of the cube's entries, as numpy priced them before."""
+    best0, best1, best2, best = -1, -1, -1, np.inf
+    for i0 in range(nodes0.shape[0]):
+        for i1 in range(nodes1.shape[0]):
+            for i2 in range(nodes2.shape[0]):
+                price = 0.0
+                fits = True
+                for j0 in range(nodes0.shape[1]):
+                    s0 = signs0[i0, j0]
+                    if s0 == 0:
+                        continue
+                    for j1 in range(nodes1.shape[1]):
+                        s1 = signs1[i1, j1]
+                        if s1 == 0:
+                            continue
+                        for j2 in range(nodes2.shape[1]):
+                            sign = s0 * s1 * signs2[i2, j2]
+                            if sign == 0:
+                                continue
+                            flat = (nodes0[i0, j0] * strides[0] + nodes1[i1, j1] * strides[1]
+                                    + nodes2[i2, j2] * strides[2])
+                            column = columns[flat]
+                            price_here = cost[column]
+                            if not (usable[column] and confined[flat]) or (large[flat] and price_here > 0):
+                                fits = False
+                            elif (sign < 0) == up:  # this cell falls as the key moves the way asked
+                                if values[column] < amount - tolerance:
+                                    fits = False
+                            elif back > 0 and values[column] < back - tolerance:
+                                fits = False
+                            if not fits:
+                                break
+                            price += price_here
+                        if not fits:
+                            break
+                    if not fits:
+                        break
+                if fits and price < best:
+                    best0, best1, best2, best = i0, i1, i2, price
+    return best0, best1, best2, best
 
 
 class CubeSearch:
@@ -184,19 +203,19 @@ class CubeSearch:
         self._grids: dict = {}
 
     def _grid(self, t: int, values: np.ndarray):
-        """Table t's grid as columns (the sentinel where the model has no such cell), and, flat as the terms index
-        them: the values, whether a cube of t may move each cell, and whether it is a large margin (ADR 0057).
-        The same for every search over one model's values, so built once per table."""
+        """Table t's grid, flat: each cell's column (the sentinel where the model has no such cell), whether a cube
+        of t may move it, and whether it is a large margin (ADR 0057) at these values. The same for every search
+        over one array of values, so built once per table and array."""
         found = self._grids.get(t)
         if found is None or found[0] is not values:
             table = self.tables[t]
-            columns = self.column_of[table.grid]
-            value_grid = np.append(values, np.inf)[columns].ravel()
-            confined = self.confined[t][columns].ravel()
+            columns = self.column_of[table.grid].ravel()
+            value_grid = np.append(values, np.inf)[columns]
+            confined = self.confined[t][columns]
             grand_total = value_grid[0]
             large = (table.margin.ravel() & (value_grid > LARGE_SHARE * grand_total) if np.isfinite(grand_total)
                      else np.zeros(len(value_grid), dtype=bool))
-            found = (values, (columns, value_grid, confined, large))
+            found = (values, (columns, confined, large))
             self._grids[t] = found
         return found[1]
 
@@ -204,77 +223,29 @@ class CubeSearch:
                  usable: np.ndarray, back: float = 0.0) -> tuple[np.ndarray, np.ndarray, float] | None:
         """The cheapest cube moving ``key`` by ``amount`` (up or down) with every cell usable and none below 0:
         (columns, movement of each, price); None if none. ``cost``, ``values``, ``usable``: one entry per column.
-        ``back``: the cube must also move the key the other way by this much (one cube proving both sides)."""
+        ``back``: the cube must also move the key the other way by this much (one cube proving both sides).
+
+        A large margin not yet suppressed (the grand total, a big sub-total) is not usable: it is left to the
+        programme, which finds a cheaper way round it where there is one (ADR 0057)."""
         t = self.home.get(key)
         table = None if t is None else self.tables[t]
-        found = None if table is None else table.cubes(key)
-        if found is None:
+        per_dim = None if table is None else table.cubes(key)
+        if per_dim is None:
             return None
-        per_dim, terms = found
-        columns, value_grid, confined, large = self._grid(t, values)
-        cost_grid = np.append(cost, 0.0)[columns].ravel()
-        usable_grid = np.append(usable, False)[columns].ravel() & confined
-        # A large margin not yet suppressed (the grand total, a big sub-total) is left to the programme, which
-        # finds a cheaper way round it where there is one; a cube would take it whenever nothing smaller fits.
-        usable_grid &= ~(large & (cost_grid > 0))
-        tolerance = 1e-9
-
-        def fits(term: _Term):
-            """Per cube, whether this entry's cell may move as it must: usable (or not moving) and, moving down,
-            holding the amount (or ``back``, where it moves down when the key moves back)."""
-            index = term.index
-            falls, rises = ((term.falls_when_up, term.falls_when_down) if up
-                            else (term.falls_when_down, term.falls_when_up))
-            value = value_grid[index]
-            good = usable_grid[index]
-            if term.still is not None:
-                good |= term.still
-            good &= ~falls | (value >= amount - tolerance)
-            if back > 0:
-                good &= ~rises | (value >= back - tolerance)
-            return good
-
-        # A cube holds, for each dimension's movement, the cells where every other dimension is at an entry the
-        # same in all movements (the key's own node, in a flat dimension): a movement whose such cells do not fit
-        # is ruled out before the cubes are priced.
-        viable = [np.ones(len(nodes), dtype=bool) for nodes, _ in per_dim]
-        for term in terms:
-            if len(term.wide) > 1:
-                continue
-            good = fits(term)
-            if not term.wide:
-                if not good.all():
-                    return None
-            else:
-                viable[term.wide[0]] &= good.reshape(-1)
-        if not all(v.any() for v in viable):
+        columns, confined, large = self._grid(t, values)
+        padded = [*per_dim, *[_NO_DIMENSION] * (3 - len(per_dim))]
+        (n0, s0), (n1, s1), (n2, s2) = padded
+        *best, price = _cheapest_cube(n0, s0, n1, s1, n2, s2, table.strides, columns, confined, large,
+                                      np.append(cost, 0.0), np.append(values, np.inf), np.append(usable, False),
+                                      float(amount), bool(up), float(back), 1e-9)
+        if best[0] < 0:
             return None
-        # Priced over every cube; those a line rules out are priced at infinity (the same cheapest cube, the
-        # first of equals, as pricing only the viable ones).
-        ndim = len(per_dim)
-        shape = tuple(len(v) for v in viable)
-        ok = viable[0].reshape([-1] + [1] * (ndim - 1))
-        for d in range(1, ndim):
-            ok = ok & viable[d].reshape([1] * d + [-1] + [1] * (ndim - 1 - d))
-        price = np.zeros(shape)
-        for term in terms:
-            if len(term.wide) > 1:  # a term along one line (or none) is in ``viable`` already
-                ok = ok & fits(term)
-            if term.still is None:
-                price += cost_grid[term.index]
-            else:
-                price += np.where(term.still, 0.0, cost_grid[term.index])
-        ok = np.broadcast_to(ok, shape)
-        if not ok.any():
-            return None
-        price[~ok] = np.inf
-        at = np.unravel_index(int(np.argmin(price)), shape)
-        best = [int(i) for i in at]
         cells, moves = [], []
-        rows = [(nodes[i], signs[i]) for (nodes, signs), i in zip(per_dim, best, strict=True)]
+        rows = [(nodes[i], signs[i]) for (nodes, signs), i in zip(padded, best, strict=True)]
         for entry in itertools.product(*(zip(nodes, signs, strict=True) for nodes, signs in rows)):
             sign = math.prod(int(s) for _, s in entry)
             if sign:
-                cells.append(columns[tuple(n for n, _ in entry)])
+                flat = sum(int(n) * int(stride) for (n, _), stride in zip(entry, table.strides, strict=True))
+                cells.append(columns[flat])
                 moves.append(float(sign))
-        return np.array(cells, dtype=np.int64), (amount if up else -amount) * np.array(moves), float(price[at])
+        return np.array(cells, dtype=np.int64), (amount if up else -amount) * np.array(moves), float(price)

@@ -39,6 +39,7 @@ import highspy
 import numpy as np
 import polars as pl
 
+from .bounds import Refuter
 from .cubes import CubeSearch, CubeTable
 from .highs import QuietHighs
 from .policy import MAX_CELLS, DisclosureError, ReleasePolicy
@@ -831,10 +832,26 @@ class _Witnesses:
         """Drop the witnesses in that direction that move ``cell``: the positions of their primaries, and the rows
         of ``moves`` that were their witnesses (for :meth:`mend`)."""
         by = self.by[up]
-        using = np.flatnonzero((by >= 0) & (self.moves[np.maximum(by, 0), cell] != 0))
+        using = self.moving(cell, up)
         old = by[using].copy()
         by[using] = -1
         return using, old
+
+    def moving(self, cell: int, up: bool) -> np.ndarray:
+        """The positions of the primaries whose witness in that direction moves ``cell``."""
+        by = self.by[up]
+        return np.flatnonzero((by >= 0) & (self.moves[np.maximum(by, 0), cell] != 0))
+
+    def refuted(self, refuter: Refuter, cell: int) -> bool:
+        """Whether holding ``cell`` leaves some primary whose witness moved it unable to move as it must, by bounds
+        propagation alone (ADR 0063): then no mend, cube or programme can prove it, and the release fails."""
+        lower, upper = -self.model.upper[self.model.n:], self.model.upper[: self.model.n]
+        for up in (True, False):
+            for at in self.moving(cell, up):
+                need = float(self.need[up][at])
+                if need > _EPS and refuter.refutes(lower, upper, int(self.primaries[at]), need if up else -need, cell):
+                    return True
+        return False
 
     def mend(self, cell: int, up: bool, lost: np.ndarray, old: np.ndarray, others: np.ndarray) -> None:
         """Witnesses for the primaries ``lost``, whose old witnesses (rows ``old``) moved ``cell``, now held (ADR 0060).
@@ -970,6 +987,10 @@ class _CubeGeometry:
         return CubeSearch(self.tables, self.home, column_of, [c[cells] for c in self.confined])
 
 
+class _Refuted(Exception):
+    """Bounds propagation proved a release impossible (ADR 0063)."""
+
+
 def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float], relations, cost,
            deadline: float, geometry: _CubeGeometry | None = None, seeds: Sequence[Mapping[Key, float]] = ()) -> int:
     """Publish again every secondary cell the pattern does not need, the most costly first; the LP solves made.
@@ -1022,6 +1043,7 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     held = np.zeros(model.n, dtype=bool)
     is_primary = np.zeros(model.n, dtype=bool)
     is_primary[witnesses.primaries] = True
+    refuter = Refuter(model.entry_cell, model.entry_row, model.entry_value, model.ptr, model.num_rows)
 
     def fixes_a_primary(i: int) -> bool:
         """Holding cell i fixes a primary by the relations alone: a relation left with one moving cell fixes that
@@ -1047,12 +1069,16 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
         # Every movement kept so far that moves no held cell but this one: each can cancel another's move of it.
         others = np.flatnonzero(witnesses.valid[: witnesses.count] & (witnesses.moves[: witnesses.count, i] != 0))
         try:
+            if witnesses.refuted(refuter, i):
+                raise _Refuted
             for up in (True, False):
                 lost, old = witnesses.forget(i, up)
                 witnesses.mend(i, up, lost, old, others)
                 if witnesses.solve(lost, up, primaries, deadline, first_only=True):
                     proved = False
                     break
+        except _Refuted:
+            proved = False
         except DisclosureError:  # the time budget: the pattern as it stands is proved; stop here
             proved = False
         if proved:

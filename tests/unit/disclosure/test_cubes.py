@@ -112,7 +112,7 @@ def test_every_cube_of_a_hierarchy_keeps_every_relation_the_auditor_rebuilds():
     keys = list(t.cells)
     for key in [(("pfa", "pfa", "Durham"), ("type", "type", "S")), (("pfa", "region", "Wales"), ("type", "type", "L")),
                 (("pfa", "nation", "England"),), (("type", "type", "X"),)]:
-        per_dim, _ = cube_table.cubes(key)
+        per_dim = cube_table.cubes(key)
         checked = 0
         for rows in itertools.product(*(range(len(nodes)) for nodes, _ in per_dim)):
             move: dict = {}
