@@ -29,8 +29,8 @@ def warm() -> None:
     from .cubes import _NO_DIMENSION, _cheapest_cube
 
     nodes, signs = _NO_DIMENSION
-    one_int, one_bool, one_float = np.zeros(1, dtype=np.int64), np.ones(1, dtype=bool), np.zeros(2)
+    one_int, one_bool, one_float = np.zeros(1, dtype=np.int64), np.ones(1, dtype=bool), np.ones(1)
     _cheapest_cube(nodes, signs, nodes, signs, nodes, signs, np.zeros(3, dtype=np.int64), one_int, one_bool,
-                   ~one_bool, one_float, one_float, np.ones(2, dtype=bool), 1.0, True, 0.0, 1e-9)
+                   ~one_bool, one_float, one_float, one_bool, 0.05, 1.0, True, 0.0, 1e-9)
     ptr = np.array([0, 1], dtype=np.int64)
     _contradiction(ptr, one_int, np.ones(1), ptr, one_int, np.zeros(1), np.zeros(1), one_int, 1e-6, 1)

@@ -17,7 +17,6 @@ Where no cube qualifies, the linear programme decides, as before.
 from __future__ import annotations
 
 import functools
-import itertools
 import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -139,12 +138,19 @@ _NO_DIMENSION = (np.zeros((1, 1), dtype=np.int64), np.ones((1, 1), dtype=np.int8
 
 
 @jit
-def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, strides, columns, confined, large,
-                   cost, values, usable, amount, up, back, tolerance):  # pragma: no cover - compiled
+def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, strides, columns, confined, margin,
+                   cost, values, usable, large_share, amount, up, back, tolerance):  # pragma: no cover - compiled
     """The cheapest cube (ADR 0063): every combination of one movement per dimension (rows of ``nodes_d``,
-    ``signs_d``; a missing dimension is one movement of one node), each cell of it checked and priced. Returns the
-    movement of each dimension and the price; (-1, -1, -1, inf) if no cube fits. The first of equals in the order
-    of the rows, and each price summed in the order of the cube's entries, as numpy priced them before."""
+    ``signs_d``; a missing dimension is one movement of one node), each cell of it checked and priced, as numpy
+    priced them before (the first of equals in the order of the rows; each price summed in the order of the cube's
+    entries). Returns the cube's columns, the sign of each, and its price; no columns if no cube fits.
+
+    ``columns``: the table's grid, flat, as the model's columns (``len(cost)`` where the model has no such cell);
+    ``confined``, ``margin``: per grid cell; ``cost``, ``values``, ``usable``: per column. A margin holding more
+    than ``large_share`` of the grand total is not usable unless it costs nothing (ADR 0057)."""
+    sentinel = len(cost)
+    grand_total = values[columns[0]] if columns[0] != sentinel else np.inf
+    large_from = large_share * grand_total if np.isfinite(grand_total) else np.inf
     best0, best1, best2, best = -1, -1, -1, np.inf
     for i0 in range(nodes0.shape[0]):
         for i1 in range(nodes1.shape[0]):
@@ -166,14 +172,17 @@ def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, strides, colu
                             flat = (nodes0[i0, j0] * strides[0] + nodes1[i1, j1] * strides[1]
                                     + nodes2[i2, j2] * strides[2])
                             column = columns[flat]
+                            if column == sentinel or not (usable[column] and confined[flat]):
+                                fits = False
+                                break
                             price_here = cost[column]
-                            if not (usable[column] and confined[flat]) or (large[flat] and price_here > 0):
+                            value = values[column]
+                            if price_here > 0 and margin[flat] and value > large_from:
                                 fits = False
                             elif (sign < 0) == up:  # this cell falls as the key moves the way asked
-                                if values[column] < amount - tolerance:
-                                    fits = False
-                            elif back > 0 and values[column] < back - tolerance:
-                                fits = False
+                                fits = value >= amount - tolerance
+                            elif back > 0:
+                                fits = value >= back - tolerance
                             if not fits:
                                 break
                             price += price_here
@@ -183,7 +192,21 @@ def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, strides, colu
                         break
                 if fits and price < best:
                     best0, best1, best2, best = i0, i1, i2, price
-    return best0, best1, best2, best
+    found_columns = np.empty(nodes0.shape[1] * nodes1.shape[1] * nodes2.shape[1], dtype=np.int64)
+    found_signs = np.empty(len(found_columns))
+    count = 0
+    if best0 >= 0:
+        for j0 in range(nodes0.shape[1]):
+            for j1 in range(nodes1.shape[1]):
+                for j2 in range(nodes2.shape[1]):
+                    sign = signs0[best0, j0] * signs1[best1, j1] * signs2[best2, j2]
+                    if sign != 0:
+                        flat = (nodes0[best0, j0] * strides[0] + nodes1[best1, j1] * strides[1]
+                                + nodes2[best2, j2] * strides[2])
+                        found_columns[count] = columns[flat]
+                        found_signs[count] = sign
+                        count += 1
+    return found_columns[:count], found_signs[:count], best
 
 
 class CubeSearch:
@@ -202,22 +225,16 @@ class CubeSearch:
         self.confined = [np.append(c, False) for c in confined]
         self._grids: dict = {}
 
-    def _grid(self, t: int, values: np.ndarray):
+    def _grid(self, t: int):
         """Table t's grid, flat: each cell's column (the sentinel where the model has no such cell), whether a cube
-        of t may move it, and whether it is a large margin (ADR 0057) at these values. The same for every search
-        over one array of values, so built once per table and array."""
+        of t may move it, and whether it is a margin; built once per table."""
         found = self._grids.get(t)
-        if found is None or found[0] is not values:
+        if found is None:
             table = self.tables[t]
             columns = self.column_of[table.grid].ravel()
-            value_grid = np.append(values, np.inf)[columns]
-            confined = self.confined[t][columns]
-            grand_total = value_grid[0]
-            large = (table.margin.ravel() & (value_grid > LARGE_SHARE * grand_total) if np.isfinite(grand_total)
-                     else np.zeros(len(value_grid), dtype=bool))
-            found = (values, (columns, confined, large))
+            found = (columns, self.confined[t][columns], table.margin.ravel())
             self._grids[t] = found
-        return found[1]
+        return found
 
     def cheapest(self, key, amount: float, up: bool, cost: np.ndarray, values: np.ndarray,
                  usable: np.ndarray, back: float = 0.0) -> tuple[np.ndarray, np.ndarray, float] | None:
@@ -232,20 +249,11 @@ class CubeSearch:
         per_dim = None if table is None else table.cubes(key)
         if per_dim is None:
             return None
-        columns, confined, large = self._grid(t, values)
-        padded = [*per_dim, *[_NO_DIMENSION] * (3 - len(per_dim))]
-        (n0, s0), (n1, s1), (n2, s2) = padded
-        *best, price = _cheapest_cube(n0, s0, n1, s1, n2, s2, table.strides, columns, confined, large,
-                                      np.append(cost, 0.0), np.append(values, np.inf), np.append(usable, False),
-                                      float(amount), bool(up), float(back), 1e-9)
-        if best[0] < 0:
+        columns, confined, margin = self._grid(t)
+        (n0, s0), (n1, s1), (n2, s2) = [*per_dim, *[_NO_DIMENSION] * (3 - len(per_dim))]
+        found, signs, price = _cheapest_cube(n0, s0, n1, s1, n2, s2, table.strides, columns, confined, margin,
+                                             cost, values, usable, LARGE_SHARE, float(amount), bool(up),
+                                             float(back), 1e-9)
+        if not len(found):
             return None
-        cells, moves = [], []
-        rows = [(nodes[i], signs[i]) for (nodes, signs), i in zip(padded, best, strict=True)]
-        for entry in itertools.product(*(zip(nodes, signs, strict=True) for nodes, signs in rows)):
-            sign = math.prod(int(s) for _, s in entry)
-            if sign:
-                flat = sum(int(n) * int(stride) for (n, _), stride in zip(entry, table.strides, strict=True))
-                cells.append(columns[flat])
-                moves.append(float(sign))
-        return np.array(cells, dtype=np.int64), (amount if up else -amount) * np.array(moves), float(price)
+        return found, (amount if up else -amount) * signs, float(price)
