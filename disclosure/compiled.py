@@ -30,7 +30,8 @@ def warm() -> None:
 
     nodes, signs = _NO_DIMENSION
     one_int, one_bool, one_float = np.zeros(1, dtype=np.int64), np.ones(1, dtype=bool), np.ones(1)
-    _cheapest_cube(nodes, signs, nodes, signs, nodes, signs, np.zeros(3, dtype=np.int64), one_int, one_bool,
+    _cheapest_cube(nodes, signs, nodes, signs, nodes, signs, np.zeros(3, dtype=np.int64), np.zeros(3, dtype=np.int64),
+                   one_int, one_bool,
                    ~one_bool, one_float, one_float, one_bool, 0.05, 1.0, True, 0.0, 1e-9)
     ptr = np.array([0, 1], dtype=np.int64)
     _contradiction(ptr, one_int, np.ones(1), ptr, one_int, np.zeros(1), np.zeros(1), one_int, 1e-6, 1)

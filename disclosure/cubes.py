@@ -99,6 +99,7 @@ class CubeTable:
             self.position[key] = combo
         self._movements: dict = {}
         self._cubes: dict = {}
+        self._own: dict = {}
         # Margins and sub-totals: a cell with a node along some dimension that has nodes below it.
         inner = [np.array([n not in set(parents[d].values()) for n in self.nodes[d]]) for d in dims]
         self.margin = ~functools.reduce(np.logical_and, [
@@ -125,6 +126,14 @@ class CubeTable:
             self._cubes[key] = found
         return found
 
+    def own(self, key) -> np.ndarray:
+        """The key's node position along each dimension (0 for the dimensions a table of fewer than 3 lacks)."""
+        found = self._own.get(key)
+        if found is None:
+            position = self.position[key]
+            found = self._own[key] = np.array([*position, *[0] * (3 - len(position))], dtype=np.int64)
+        return found
+
     @functools.cached_property
     def strides(self) -> np.ndarray:
         """Each dimension's step in the flat grid index, 0 for the dimensions a table of fewer than 3 lacks."""
@@ -138,7 +147,44 @@ _NO_DIMENSION = (np.zeros((1, 1), dtype=np.int64), np.ones((1, 1), dtype=np.int8
 
 
 @jit
-def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, strides, columns, confined, margin,
+def _fits(column, flat, sign, sentinel, columns_usable, confined, margin, cost, values, large_from, amount, up,
+          back, tolerance):  # pragma: no cover - compiled
+    """Whether one cell of a cube may move with the sign it has there (the test :func:`_cheapest_cube` makes of
+    each cell)."""
+    if column == sentinel or not (columns_usable[column] and confined[flat]):
+        return False
+    value = values[column]
+    if cost[column] > 0 and margin[flat] and value > large_from:
+        return False
+    if (sign < 0) == up:  # this cell falls as the key moves the way asked
+        return value >= amount - tolerance
+    return back <= 0 or value >= back - tolerance
+
+
+@jit
+def _viable(nodes, signs, d, own, strides, columns, confined, margin, cost, values, usable, large_from, amount, up,
+            back, tolerance):  # pragma: no cover - compiled
+    """Per movement of dimension ``d``: whether its cells with every other dimension at the key's own node (cells
+    every cube using it moves, with the movement's signs) may move; the others are not priced."""
+    sentinel = len(cost)
+    base = 0
+    for e in range(3):
+        if e != d:
+            base += own[e] * strides[e]
+    viable = np.ones(nodes.shape[0], dtype=np.bool_)
+    for i in range(nodes.shape[0]):
+        for j in range(nodes.shape[1]):
+            if signs[i, j] != 0:
+                flat = base + nodes[i, j] * strides[d]
+                if not _fits(columns[flat], flat, signs[i, j], sentinel, usable, confined, margin, cost, values,
+                             large_from, amount, up, back, tolerance):
+                    viable[i] = False
+                    break
+    return viable
+
+
+@jit
+def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, own, strides, columns, confined, margin,
                    cost, values, usable, large_share, amount, up, back, tolerance):  # pragma: no cover - compiled
     """The cheapest cube (ADR 0063): every combination of one movement per dimension (rows of ``nodes_d``,
     ``signs_d``; a missing dimension is one movement of one node), each cell of it checked and priced, as numpy
@@ -151,10 +197,22 @@ def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, strides, colu
     sentinel = len(cost)
     grand_total = values[columns[0]] if columns[0] != sentinel else np.inf
     large_from = large_share * grand_total if np.isfinite(grand_total) else np.inf
+    viable0 = _viable(nodes0, signs0, 0, own, strides, columns, confined, margin, cost, values, usable, large_from,
+                      amount, up, back, tolerance)
+    viable1 = _viable(nodes1, signs1, 1, own, strides, columns, confined, margin, cost, values, usable, large_from,
+                      amount, up, back, tolerance)
+    viable2 = _viable(nodes2, signs2, 2, own, strides, columns, confined, margin, cost, values, usable, large_from,
+                      amount, up, back, tolerance)
     best0, best1, best2, best = -1, -1, -1, np.inf
     for i0 in range(nodes0.shape[0]):
+        if not viable0[i0]:
+            continue
         for i1 in range(nodes1.shape[0]):
+            if not viable1[i1]:
+                continue
             for i2 in range(nodes2.shape[0]):
+                if not viable2[i2]:
+                    continue
                 price = 0.0
                 fits = True
                 for j0 in range(nodes0.shape[1]):
@@ -251,7 +309,8 @@ class CubeSearch:
             return None
         columns, confined, margin = self._grid(t)
         (n0, s0), (n1, s1), (n2, s2) = [*per_dim, *[_NO_DIMENSION] * (3 - len(per_dim))]
-        found, signs, price = _cheapest_cube(n0, s0, n1, s1, n2, s2, table.strides, columns, confined, margin,
+        found, signs, price = _cheapest_cube(n0, s0, n1, s1, n2, s2, table.own(key), table.strides, columns,
+                                             confined, margin,
                                              cost, values, usable, LARGE_SHARE, float(amount), bool(up),
                                              float(back), 1e-9)
         if not len(found):

@@ -600,6 +600,25 @@ class _Perturbation:
         largest = float(np.max(np.abs(moves)))
         return bool(np.all(np.abs(change) <= (1e-9 * largest if relative else 1e-6 * max(1.0, largest))))
 
+    def keep_relations(self, columns: Sequence[np.ndarray], moves: Sequence[np.ndarray]) -> np.ndarray:
+        """:meth:`keeps_relations` for many movements at once (one entry each, the same tolerance)."""
+        if not len(columns):
+            return np.zeros(0, dtype=bool)
+        cells, amounts = np.concatenate(columns), np.concatenate(moves)
+        owner = np.repeat(np.arange(len(columns)), [len(c) for c in columns])
+        lengths = self.ptr[cells + 1] - self.ptr[cells]
+        ends = np.cumsum(lengths)
+        positions = np.arange(int(ends[-1]) if len(ends) else 0) + np.repeat(self.ptr[cells] - (ends - lengths), lengths)
+        # The change of each (movement, relation) pair, summed over the pair's entries.
+        pairs, pair_of = np.unique(np.repeat(owner, lengths) * self.num_rows + self.entry_row[positions],
+                                   return_inverse=True)
+        change = np.bincount(pair_of, weights=self.entry_value[positions] * np.repeat(amounts, lengths),
+                             minlength=len(pairs))
+        worst = np.zeros(len(columns))
+        np.maximum.at(worst, pairs // self.num_rows, np.abs(change))
+        largest = np.array([float(np.max(np.abs(m))) for m in moves])
+        return worst <= 1e-6 * np.maximum(1.0, largest)
+
     def rows_of(self, key: Key) -> set[int]:
         return {r for r, _ in self.col_entries[self.index[key]]}
 
@@ -791,25 +810,32 @@ class _Witnesses:
         self.valid = np.ones(len(self.moves), dtype=bool)  # rows that move no held cell (ADR 0060)
         self.count = 0
         self.by = {True: np.full(len(primaries), -1), False: np.full(len(primaries), -1)}
+        self.position = np.full(model.n, -1, dtype=np.int64)  # a cell's position among the primaries, or -1
+        self.position[self.primaries] = np.arange(len(primaries))
 
     def add(self, z: np.ndarray, among: np.ndarray) -> None:
-        """Keep ``z`` and make it the witness of every primary (positions ``among``) it proves."""
+        """Keep ``z`` and make it the witness of every primary (positions ``among``) it proves. Worked out over the
+        cells z moves only (a few dozen of thousands)."""
         if self.count == len(self.moves):
             self.moves = np.vstack([self.moves, np.zeros_like(self.moves)])
             self.valid = np.concatenate([self.valid, np.ones(len(self.valid), dtype=bool)])
         self.moves[self.count] = z
-        neg, pos = z < 0, z > 0
-        values = self.model.values
-        forward = np.min(values[neg] / -z[neg]) if neg.any() else np.inf
-        backward = np.min(values[pos] / z[pos]) if pos.any() else np.inf
-        zj = z[self.primaries[among]]
-        moving = zj != 0  # a primary the movement leaves still is not proved by it (and inf * 0 is not asked)
-        among, zj = among[moving], zj[moving]
+        moved = np.flatnonzero(z)
+        zm, values = z[moved], self.model.values[moved]
+        neg, pos = zm < 0, zm > 0
+        forward = np.min(values[neg] / -zm[neg]) if neg.any() else np.inf
+        backward = np.min(values[pos] / zm[pos]) if pos.any() else np.inf
+        # The primaries z moves (one it leaves still is not proved by it, and inf * 0 is not asked), among those asked.
+        at = self.position[moved]
+        primary = at >= 0
+        at, zj = at[primary], zm[primary]
+        if len(among) < len(self.primaries):
+            asked = np.isin(at, among)
+            at, zj = at[asked], zj[asked]
         reach = {True: np.where(zj > 0, forward * zj, backward * -zj),
                  False: np.where(zj > 0, backward * zj, forward * -zj)}
         for up in (True, False):
-            proved = among[reach[up] >= self.need[up][among] - _EPS]
-            self.by[up][proved] = self.count
+            self.by[up][at[reach[up] >= self.need[up][at] - _EPS]] = self.count
         self.count += 1
 
     def seed(self, movements: Sequence[Mapping[Key, float]]) -> None:
@@ -818,15 +844,15 @@ class _Witnesses:
         Fewer first searches, and (with mends) fewer re-proofs; which witness proves a primary decides nothing."""
         everyone = np.arange(len(self.primaries))
         index = self.model.index
-        for movement in movements:
-            if not movement or any(k not in index for k in movement):
-                continue
-            columns = np.array([index[k] for k in movement], dtype=np.int64)
-            moves = np.fromiter(movement.values(), dtype=float, count=len(movement))
-            if self.model.keeps_relations(columns, moves):
-                z = np.zeros(self.model.n)
-                z[columns] = moves
-                self.add(z, everyone)
+        kept = [m for m in movements if m and all(k in index for k in m)]
+        if not kept:
+            return
+        columns = [np.array([index[k] for k in m], dtype=np.int64) for m in kept]
+        moves = [np.fromiter(m.values(), dtype=float, count=len(m)) for m in kept]
+        for at in np.flatnonzero(self.model.keep_relations(columns, moves)):
+            z = np.zeros(self.model.n)
+            z[columns[at]] = moves[at]
+            self.add(z, everyone)
 
     def forget(self, cell: int, up: bool) -> tuple[np.ndarray, np.ndarray]:
         """Drop the witnesses in that direction that move ``cell``: the positions of their primaries, and the rows
