@@ -33,16 +33,19 @@ import time
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import highspy
 import numpy as np
 import polars as pl
 
-from .bounds import Refuter
-from .cubes import CubeSearch, CubeTable
 from .highs import QuietHighs
 from .policy import MAX_CELLS, DisclosureError, ReleasePolicy
+
+if TYPE_CHECKING:  # imported where used: their compiled kernels bring Numba (ADR 0063), which a process needs only
+    # once it protects a table, not on importing this module (every web process does, through releases.engine).
+    from .bounds import Refuter
+    from .cubes import CubeSearch, CubeTable
 
 Part = tuple[str, str, str]  # (dimension, level, category)
 Key = tuple[Part, ...]
@@ -985,6 +988,8 @@ class _CubeGeometry:
     def of(cls, built: Sequence[ProtectedTable], every: Mapping[Key, Cell], relations: Sequence,
            own_relations: Sequence[list] | None = None) -> _CubeGeometry:
         cell_id = {k: i for i, k in enumerate(every)}
+        from .cubes import CubeTable
+
         tables = [CubeTable(t.spec.dimensions, t.parents, _key, cell_id) for t in built]
         home: dict[Key, int] = {}
         for i, t in enumerate(built):
@@ -1006,6 +1011,8 @@ class _CubeGeometry:
         return cls(tables, home, cell_id, confined)
 
     def search(self, model: _Perturbation) -> CubeSearch:
+        from .cubes import CubeSearch
+
         column_of = np.full(len(self.cell_id), -1, dtype=np.int64)
         for k, i in self.cell_id.items():
             column_of[i] = model.index.get(k, -1)
@@ -1069,6 +1076,8 @@ def _prune(every: dict[Key, Cell], current: set[Key], known: Mapping[Key, float]
     held = np.zeros(model.n, dtype=bool)
     is_primary = np.zeros(model.n, dtype=bool)
     is_primary[witnesses.primaries] = True
+    from .bounds import Refuter
+
     refuter = Refuter(model.entry_cell, model.entry_row, model.entry_value, model.ptr, model.num_rows)
 
     def fixes_a_primary(i: int) -> bool:

@@ -110,3 +110,17 @@ def test_warming_compiles_each_kernel_for_the_types_the_engine_passes():
     compiled.warm()
     protect(random_table(5, (5, 4, 3), ("a", "b", "c")), [TableSpec("t", ("a", "b", "c"))], prune=True)
     assert len(_cheapest_cube.signatures) == 1 and len(_contradiction.signatures) == 1
+
+
+def test_importing_the_engine_leaves_numba_until_a_table_is_protected():
+    """Every web process imports disclosure.tables (through releases.engine); Numba and LLVM load only when a
+    process first protects a table."""
+    import subprocess
+    import sys
+
+    script = ("import sys, disclosure.tables as t; assert 'numba' not in sys.modules, 'imported early'; "
+              "import polars as pl; "
+              "t.protect(pl.DataFrame({'a': ['x'] * 3 + ['y'] * 20}), [t.TableSpec('t', ('a',))]); "
+              "assert 'numba' in sys.modules")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]

@@ -108,7 +108,7 @@ def test_every_cube_of_a_hierarchy_keeps_every_relation_the_auditor_rebuilds():
     release = protect(df, [TableSpec("t", ("pfa", "type"))], ReleasePolicy(threshold=1), HIER)
     t = release.tables[0]
     relations = lp_audit.relations_from_margins(t.cells, hier_parents())
-    cube_table = tables.CubeTable(("pfa", "type"), t.parents, tables._key, {k: i for i, k in enumerate(t.cells)})
+    cube_table = cubes.CubeTable(("pfa", "type"), t.parents, tables._key, {k: i for i, k in enumerate(t.cells)})
     keys = list(t.cells)
     for key in [(("pfa", "pfa", "Durham"), ("type", "type", "S")), (("pfa", "region", "Wales"), ("type", "type", "L")),
                 (("pfa", "nation", "England"),), (("type", "type", "X"),)]:
@@ -161,7 +161,7 @@ def test_a_release_against_an_earlier_one_stays_safe_from_differencing():
 def test_a_cube_that_would_break_a_relation_is_refused(monkeypatch):
     """The engine checks each cube against the whole system: a wrong cube (here every sign flipped but the
     primary's) is refused and the programme decides, so the pattern is still protected."""
-    real = tables.CubeSearch.cheapest
+    real = cubes.CubeSearch.cheapest
 
     def wrong(self, *args, **kwargs):
         found = real(self, *args, **kwargs)
@@ -170,7 +170,7 @@ def test_a_cube_that_would_break_a_relation_is_refused(monkeypatch):
         columns, moves, price = found
         return columns, np.concatenate([moves[:1], -moves[1:]]), price
 
-    monkeypatch.setattr(tables.CubeSearch, "cheapest", wrong)
+    monkeypatch.setattr(cubes.CubeSearch, "cheapest", wrong)
     df = frame(GRID)
     release = protect(df, [TableSpec("t", ("a", "b"))])
     assert release.cube_movements == 0 and release.lp_solves >= 1
