@@ -162,16 +162,18 @@ def _fits(column, flat, sign, sentinel, columns_usable, confined, margin, cost, 
 
 
 @jit
-def _viable(nodes, signs, d, own, strides, columns, confined, margin, cost, values, usable, large_from, amount, up,
-            back, tolerance):  # pragma: no cover - compiled
-    """Per movement of dimension ``d``: whether its cells with every other dimension at the key's own node (cells
-    every cube using it moves, with the movement's signs) may move; the others are not priced."""
+def _lines(nodes, signs, d, own, strides, columns, confined, margin, cost, values, usable, large_from, amount, up,
+           back, tolerance):  # pragma: no cover - compiled
+    """Per movement of dimension ``d``, its cells with every other dimension at the key's own node (cells every
+    cube using it moves, with the movement's signs): whether all of them may move (if not, its cubes are not
+    priced), and their price but for the key's own cell (a lower bound on the rest of any cube using it)."""
     sentinel = len(cost)
     base = 0
     for e in range(3):
         if e != d:
             base += own[e] * strides[e]
     viable = np.ones(nodes.shape[0], dtype=np.bool_)
+    price = np.zeros(nodes.shape[0])
     for i in range(nodes.shape[0]):
         for j in range(nodes.shape[1]):
             if signs[i, j] != 0:
@@ -180,7 +182,9 @@ def _viable(nodes, signs, d, own, strides, columns, confined, margin, cost, valu
                              large_from, amount, up, back, tolerance):
                     viable[i] = False
                     break
-    return viable
+                if nodes[i, j] != own[d]:
+                    price[i] += cost[columns[flat]]
+    return viable, price
 
 
 @jit
@@ -197,22 +201,38 @@ def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, own, strides,
     sentinel = len(cost)
     grand_total = values[columns[0]] if columns[0] != sentinel else np.inf
     large_from = large_share * grand_total if np.isfinite(grand_total) else np.inf
-    viable0 = _viable(nodes0, signs0, 0, own, strides, columns, confined, margin, cost, values, usable, large_from,
-                      amount, up, back, tolerance)
-    viable1 = _viable(nodes1, signs1, 1, own, strides, columns, confined, margin, cost, values, usable, large_from,
-                      amount, up, back, tolerance)
-    viable2 = _viable(nodes2, signs2, 2, own, strides, columns, confined, margin, cost, values, usable, large_from,
-                      amount, up, back, tolerance)
+    viable0, line0 = _lines(nodes0, signs0, 0, own, strides, columns, confined, margin, cost, values, usable,
+                            large_from, amount, up, back, tolerance)
+    viable1, line1 = _lines(nodes1, signs1, 1, own, strides, columns, confined, margin, cost, values, usable,
+                            large_from, amount, up, back, tolerance)
+    viable2, line2 = _lines(nodes2, signs2, 2, own, strides, columns, confined, margin, cost, values, usable,
+                            large_from, amount, up, back, tolerance)
+    if not (viable0.any() and viable1.any() and viable2.any()):
+        return np.empty(0, dtype=np.int64), np.empty(0), np.inf
+    # Branch and bound: movements in order of their lines' price; the key's own cell and one line per dimension
+    # are in every cube, and no price is negative, so their sum bounds the cube's price from below. Equal prices
+    # go to the first cube in the order of the rows, as a plain scan would choose.
+    own_flat = own[0] * strides[0] + own[1] * strides[1] + own[2] * strides[2]
+    if columns[own_flat] == sentinel:
+        return np.empty(0, dtype=np.int64), np.empty(0), np.inf
+    floor = cost[columns[own_flat]]
+    order0 = np.argsort(np.where(viable0, line0, np.inf), kind="mergesort")[: viable0.sum()]
+    order1 = np.argsort(np.where(viable1, line1, np.inf), kind="mergesort")[: viable1.sum()]
+    order2 = np.argsort(np.where(viable2, line2, np.inf), kind="mergesort")[: viable2.sum()]
+    least1, least2 = line1[order1[0]], line2[order2[0]]
+    slack = 1e-9
     best0, best1, best2, best = -1, -1, -1, np.inf
-    for i0 in range(nodes0.shape[0]):
-        if not viable0[i0]:
-            continue
-        for i1 in range(nodes1.shape[0]):
-            if not viable1[i1]:
-                continue
-            for i2 in range(nodes2.shape[0]):
-                if not viable2[i2]:
-                    continue
+    for i0 in order0:
+        bound0 = floor + line0[i0]
+        if bound0 + least1 + least2 > best + slack * max(1.0, best):
+            break
+        for i1 in order1:
+            bound1 = bound0 + line1[i1]
+            if bound1 + least2 > best + slack * max(1.0, best):
+                break
+            for i2 in order2:
+                if bound1 + line2[i2] > best + slack * max(1.0, best):
+                    break
                 price = 0.0
                 fits = True
                 for j0 in range(nodes0.shape[1]):
@@ -248,7 +268,7 @@ def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, own, strides,
                             break
                     if not fits:
                         break
-                if fits and price < best:
+                if fits and (price < best or (price == best and (i0, i1, i2) < (best0, best1, best2))):
                     best0, best1, best2, best = i0, i1, i2, price
     found_columns = np.empty(nodes0.shape[1] * nodes1.shape[1] * nodes2.shape[1], dtype=np.int64)
     found_signs = np.empty(len(found_columns))

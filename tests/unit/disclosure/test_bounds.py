@@ -108,8 +108,9 @@ def test_warming_compiles_each_kernel_for_the_types_the_engine_passes():
     from disclosure.cubes import _cheapest_cube
 
     compiled.warm()
+    before = len(_cheapest_cube.signatures), len(_contradiction.signatures)
     protect(random_table(5, (5, 4, 3), ("a", "b", "c")), [TableSpec("t", ("a", "b", "c"))], prune=True)
-    assert len(_cheapest_cube.signatures) == 1 and len(_contradiction.signatures) == 1
+    assert (len(_cheapest_cube.signatures), len(_contradiction.signatures)) == before
 
 
 def test_importing_the_engine_leaves_numba_until_a_table_is_protected():

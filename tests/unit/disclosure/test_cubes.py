@@ -189,3 +189,77 @@ def test_a_large_margin_is_left_to_the_programme(monkeypatch):
     by_cube = protect(df, spec)
     assert by_cube.cube_movements > by_programme.cube_movements
     assert_protected([by_cube], flat_parents(df, ["a", "b"]))
+
+
+def _plain_cheapest(per_dim, strides, columns, confined, margin, cost, values, usable, share, amount, up, back):
+    """Every cube priced in the order of the rows, the first of the cheapest kept: the search the kernel's branch
+    and bound must agree with (ADR 0063), written as plainly as possible."""
+    sentinel = len(cost)
+    grand = values[columns[0]] if columns[0] != sentinel else np.inf
+    large_from = share * grand if np.isfinite(grand) else np.inf
+    best, best_rows = np.inf, None
+    for rows in itertools.product(*(range(len(nodes)) for nodes, _ in per_dim)):
+        price, fits = 0.0, True
+        for entry in itertools.product(*(zip(per_dim[d][0][i], per_dim[d][1][i], strict=True)
+                                         for d, i in enumerate(rows))):
+            sign = int(np.prod([s for _, s in entry]))
+            if not sign:
+                continue
+            flat = sum(int(n) * int(st) for (n, _), st in zip(entry, strides, strict=False))
+            column = columns[flat]
+            if column == sentinel or not (usable[column] and confined[flat]):
+                fits = False
+            elif cost[column] > 0 and margin[flat] and values[column] > large_from:
+                fits = False
+            elif (sign < 0) == up:
+                fits = values[column] >= amount - 1e-9
+            elif back > 0:
+                fits = values[column] >= back - 1e-9
+            if not fits:
+                break
+            price += cost[column]
+        if fits and price < best:
+            best, best_rows = price, rows
+    return best_rows, best
+
+
+@pytest.mark.parametrize("seed", range(60))
+def test_the_compiled_search_finds_the_cube_a_plain_scan_finds(seed):
+    """Random two- and three-way grids, costs with many ties (0, 1 or 2), cells unusable or short of room at
+    random: the kernel's cube and price are the plain scan's, ties going to the first cube in the order of the rows."""
+    rng = np.random.default_rng(seed)
+    shape = (int(rng.integers(2, 6)), int(rng.integers(2, 5))) + ((int(rng.integers(2, 4)),) if seed % 2 else ())
+    nodes_of = [[None, *[f"n{d}{i}" for i in range(size - 1)]] for d, size in enumerate(shape)]
+    own = [int(rng.integers(0, size)) for size in shape]
+    per_dim = []
+    for d, names in enumerate(nodes_of):
+        at = {n: i for i, n in enumerate(names)}
+        per_dim.append(cubes._paths_through(at, {n: None for n in names[1:]}, names[own[d]]))
+    size = int(np.prod(shape))
+    n_columns = size - 2
+    columns = rng.permutation(np.append(np.arange(n_columns), [n_columns, n_columns])).astype(np.int64)
+    cost = rng.choice([0.0, 1.0, 2.0] if seed % 3 else [0.0, 1.0], size=n_columns)
+    values = rng.choice([0.0, 1.0, 3.0, 40.0, 40.0, 40.0, 40.0], size=n_columns)
+    usable = rng.random(n_columns) < 0.97
+    confined, margin = rng.random(size) < 0.99, rng.random(size) < 0.1
+    strides = np.array([int(np.prod(shape[d + 1:])) for d in range(len(shape))] + [0] * (3 - len(shape)))
+    amount, up, back = float(rng.choice([1.0, 3.0])), bool(rng.random() < 0.5), float(rng.choice([0.0, 1.0]))
+    expected_rows, expected_price = _plain_cheapest(per_dim, strides, columns, confined, margin, cost, values,
+                                                    usable, 0.3, amount, up, back)
+    padded = [*per_dim, *[cubes._NO_DIMENSION] * (3 - len(per_dim))]
+    found, signs, price = cubes._cheapest_cube(
+        padded[0][0], padded[0][1], padded[1][0], padded[1][1], padded[2][0], padded[2][1],
+        np.array(own + [0] * (3 - len(own)), dtype=np.int64), strides.astype(np.int64), columns, confined, margin,
+        cost, values, usable, 0.3, amount, up, back, 1e-9)
+    if expected_rows is None:
+        assert not len(found)
+        return
+    assert price == expected_price
+    expected = set()
+    for entry in itertools.product(*(zip(per_dim[d][0][i], per_dim[d][1][i], strict=True)
+                                     for d, i in enumerate(expected_rows))):
+        sign = int(np.prod([s for _, s in entry]))
+        if sign:
+            expected.add((int(columns[sum(int(n) * int(st) for (n, _), st in zip(entry, strides, strict=False))]),
+                          float(sign)))
+    assert set(zip(found.tolist(), signs.tolist(), strict=True)) == expected
