@@ -896,12 +896,22 @@ class _Witnesses:
             j = self.primaries[at]
             pivots = others[others != row]
             if len(pivots):
-                multiples = (z[cell] / self.moves[pivots, cell])[:, None] * self.moves[pivots]
-                sums = self._cancelled(z, -multiples, cell)
-                reach = self._reach(sums, j, up)
+                # Over the cells z or a pivot moves only (the rest stay 0 in every sum): the same arithmetic.
+                block = self.moves[pivots]
+                support = np.flatnonzero((z != 0) | (block != 0).any(axis=0))
+                z_part, block = z[support], block[:, support]
+                c, jj = np.searchsorted(support, [cell, j])
+                multiples = (z_part[c] / block[:, c])[:, None] * block
+                sums = self._cancelled(z_part, -multiples, c)
+                reach = self._reach(sums, jj, up, self.model.values[support])
                 good = np.flatnonzero(reach >= self.need[up][at] - _EPS)
-                found = next((sums[g] for g in good[np.argsort(np.count_nonzero(sums[good], axis=1), kind="stable")]
-                              if self._sound(sums[g])), None)
+                found = None
+                for g in good[np.argsort(np.count_nonzero(sums[good], axis=1), kind="stable")]:
+                    whole = np.zeros(self.model.n)
+                    whole[support] = sums[g]
+                    if self._sound(whole):
+                        found = whole
+                        break
                 if found is not None:
                     self.add(found, lost)
                     continue
@@ -937,9 +947,10 @@ class _Witnesses:
         moved = np.flatnonzero(z)
         return bool(len(moved)) and self.model.keeps_relations(moved, z[moved], relative=True)
 
-    def _reach(self, moves: np.ndarray, j: int, up: bool) -> np.ndarray:
-        """How far each movement (a row), scaled as far as every cell stays >= 0, moves cell ``j`` ``up`` (or down)."""
-        values = self.model.values
+    def _reach(self, moves: np.ndarray, j: int, up: bool, values: np.ndarray | None = None) -> np.ndarray:
+        """How far each movement (a row), scaled as far as every cell stays >= 0, moves cell ``j`` ``up`` (or down);
+        ``values``: the cells' values, where the rows are over some of the cells only."""
+        values = self.model.values if values is None else values
         with np.errstate(divide="ignore", invalid="ignore"):
             forward = np.where(moves < 0, values / -moves, np.inf).min(axis=1)
             backward = np.where(moves > 0, values / moves, np.inf).min(axis=1)
