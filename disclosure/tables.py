@@ -146,6 +146,9 @@ class ProtectedTable:
     spec: TableSpec
     parents: dict[str, dict[tuple[str, str], Node]]  # per dimension: node → parent
     cells: dict[Key, Cell]
+    # Every combination of the dimensions' nodes → its key: built once by build_table, reused by relations_of and
+    # the cube grid (sorting each key's parts was a third of building a large table's system).
+    keys: dict[tuple[Node, ...], Key] | None = field(default=None, repr=False, compare=False)
 
     def published(self) -> dict[Key, float | None]:
         return {k: c.published for k, c in self.cells.items()}
@@ -302,7 +305,7 @@ def build_table(df: pl.DataFrame, spec: TableSpec, policy: ReleasePolicy,
                 tops[c.key].extend(row["__t"])
     for k, t in tops.items():
         cells[k].top = tuple(sorted(t, reverse=True)[:topn])
-    return ProtectedTable(spec, parents, cells)
+    return ProtectedTable(spec, parents, cells, keys)
 
 
 def relations_of(table: ProtectedTable) -> list[tuple[Key, tuple[Key, ...]]]:
@@ -315,7 +318,7 @@ def relations_of(table: ProtectedTable) -> list[tuple[Key, tuple[Key, ...]]]:
             ch[parent].append(node)
         children[d] = ch
     all_nodes = {d: [TOTAL, *table.parents[d]] for d in dims}
-    keys = _keys(dims, all_nodes)
+    keys = table.keys if table.keys is not None else _keys(dims, all_nodes)
     out = []
     for i, d in enumerate(dims):
         others = [all_nodes[o] for o in dims if o != d]
@@ -815,6 +818,7 @@ class _Witnesses:
         self.by = {True: np.full(len(primaries), -1), False: np.full(len(primaries), -1)}
         self.position = np.full(model.n, -1, dtype=np.int64)  # a cell's position among the primaries, or -1
         self.position[self.primaries] = np.arange(len(primaries))
+        self.asked = np.zeros(len(primaries), dtype=bool)  # scratch for add: the positions it was asked about
 
     def add(self, z: np.ndarray, among: np.ndarray) -> None:
         """Keep ``z`` and make it the witness of every primary (positions ``among``) it proves. Worked out over the
@@ -833,7 +837,9 @@ class _Witnesses:
         primary = at >= 0
         at, zj = at[primary], zm[primary]
         if len(among) < len(self.primaries):
-            asked = np.isin(at, among)
+            self.asked[among] = True
+            asked = self.asked[at]
+            self.asked[among] = False
             at, zj = at[asked], zj[asked]
         reach = {True: np.where(zj > 0, forward * zj, backward * -zj),
                  False: np.where(zj > 0, backward * zj, forward * -zj)}
@@ -1001,7 +1007,9 @@ class _CubeGeometry:
         cell_id = {k: i for i, k in enumerate(every)}
         from .cubes import CubeTable
 
-        tables = [CubeTable(t.spec.dimensions, t.parents, _key, cell_id) for t in built]
+        tables = [CubeTable(t.spec.dimensions, t.parents,
+                            _key if t.keys is None else (lambda _dims, nodes, keys=t.keys: keys[tuple(nodes)]),
+                            cell_id) for t in built]
         home: dict[Key, int] = {}
         for i, t in enumerate(built):
             for k in t.cells:
