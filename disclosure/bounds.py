@@ -48,7 +48,7 @@ def _contradiction(row_ptr, row_cell, row_value, cell_ptr, cell_row, lower, uppe
         head = (head + 1) % (rows + 1)
         queued[r] = False
         visits += 1
-        low_sum = high_sum = 0.0
+        low_sum = high_sum = size = 0.0
         low_infinite = high_infinite = 0
         for e in range(row_ptr[r], row_ptr[r + 1]):
             a, c = row_value[e], row_cell[e]
@@ -57,11 +57,16 @@ def _contradiction(row_ptr, row_cell, row_value, cell_ptr, cell_row, lower, uppe
                 low_infinite += 1
             else:
                 low_sum += a * low
+                size += abs(a * low)
             if np.isinf(high):
                 high_infinite += 1
             else:
                 high_sum += a * high
-        if (low_infinite == 0 and low_sum > tolerance) or (high_infinite == 0 and high_sum < -tolerance):
+                size += abs(a * high)
+        # Sums of large figures carry rounding in proportion to them: a contradiction must exceed that too (a
+        # spurious one would keep a cell suppressed that need not be: safe, but not the programme's answer).
+        slack = tolerance + 1e-9 * size
+        if (low_infinite == 0 and low_sum > slack) or (high_infinite == 0 and high_sum < -slack):
             return True
         for e in range(row_ptr[r], row_ptr[r + 1]):
             a, c = row_value[e], row_cell[e]
@@ -82,7 +87,7 @@ def _contradiction(row_ptr, row_cell, row_value, cell_ptr, cell_row, lower, uppe
                     new_lower = max(new_lower, -others_low / a)
                 if others_high_finite:
                     new_upper = min(new_upper, -others_high / a)
-            if new_lower > new_upper + tolerance:
+            if new_lower > new_upper + slack:
                 return True
             step = tolerance * (1.0 + abs(new_lower) if np.isfinite(new_lower) else 1.0)
             narrowed = False
