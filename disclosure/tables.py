@@ -606,7 +606,7 @@ class _Perturbation:
         largest = float(np.max(np.abs(moves)))
         return bool(np.all(np.abs(change) <= (1e-9 * largest if relative else 1e-6 * max(1.0, largest))))
 
-    def keep_relations(self, columns: Sequence[np.ndarray], moves: Sequence[np.ndarray]) -> np.ndarray:
+    def keeps_relations_each(self, columns: Sequence[np.ndarray], moves: Sequence[np.ndarray]) -> np.ndarray:
         """:meth:`keeps_relations` for many movements at once (one entry each, the same tolerance)."""
         if not len(columns):
             return np.zeros(0, dtype=bool)
@@ -858,7 +858,7 @@ class _Witnesses:
             return
         columns = [np.array([index[k] for k in m], dtype=np.int64) for m in kept]
         moves = [np.fromiter(m.values(), dtype=float, count=len(m)) for m in kept]
-        for at in np.flatnonzero(self.model.keep_relations(columns, moves)):
+        for at in np.flatnonzero(self.model.keeps_relations_each(columns, moves)):
             z = np.zeros(self.model.n)
             z[columns[at]] = moves[at]
             self.add(z, everyone)
