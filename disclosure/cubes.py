@@ -149,8 +149,9 @@ _NO_DIMENSION = (np.zeros((1, 1), dtype=np.int64), np.ones((1, 1), dtype=np.int8
 @jit
 def _fits(column, flat, sign, sentinel, columns_usable, confined, margin, cost, values, large_from, amount, up,
           back, tolerance):  # pragma: no cover - compiled
-    """Whether one cell of a cube may move with the sign it has there (the test :func:`_cheapest_cube` makes of
-    each cell)."""
+    """Whether one cell of a cube may move with the sign it has there: usable and confined to the table, not a
+    large margin newly suppressed (ADR 0057), and holding the amount where it falls (or ``back`` where it rises).
+    :func:`_cheapest_cube` writes the same test out in its innermost loop; change both together."""
     if column == sentinel or not (columns_usable[column] and confined[flat]):
         return False
     value = values[column]
@@ -249,6 +250,7 @@ def _cheapest_cube(nodes0, signs0, nodes1, signs1, nodes2, signs2, own, strides,
                                 continue
                             flat = (nodes0[i0, j0] * strides[0] + nodes1[i1, j1] * strides[1]
                                     + nodes2[i2, j2] * strides[2])
+                            # _fits written out: calling it here, even inlined by Numba, made the search 1.8× slower.
                             column = columns[flat]
                             if column == sentinel or not (usable[column] and confined[flat]):
                                 fits = False
